@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test lint bench install install-dev migrate sdk clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-install only when the requirements change.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+# Web server, Celery worker and beat together; Ctrl-C stops all of them.
+run: migrate sdk
+	@echo ""
+	@echo "  M-Pesa Developer Portal: open http://127.0.0.1:$(PORT)/"
+	@echo "  (Ctrl-C stops the web server, the Celery worker and beat)"
+	@echo ""
+	@bash -c 'trap "kill 0" INT TERM EXIT; \
+	  $(BIN)/celery -A portal worker --beat --loglevel=INFO --concurrency=2 & \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)'
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: install-dev lint sdk
+	$(BIN)/pytest -q
+
+bench: install-dev sdk
+	$(BIN)/python bench/run_all.py
+
+# The library files (issue: SDKs). A no-op until sdk/ has something to build.
+sdk:
+	@if [ -x sdk/build.sh ]; then sdk/build.sh; fi
+
+clean:
+	rm -rf $(VENV) var staticfiles test-artifacts

@@ -1,0 +1,141 @@
+"""Credentials: developers' API keys and the gateway's RSA keypairs.
+
+The keypair lives here (not in sandbox) because My Profile shows the public key and
+accounts may not import the gateway; the gateway imports these functions instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import string
+from datetime import timedelta
+from functools import lru_cache
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import crypto
+from accounts.models import ApiKey, Environment, GatewayKeypair, User
+
+API_KEY_ALPHABET = string.ascii_lowercase + string.digits
+API_KEY_LENGTH = 32
+RSA_KEY_BITS = 4096
+
+
+# --- API keys -----------------------------------------------------------------------
+
+
+def generate_api_key() -> str:
+    """32 characters of [a-z0-9], the shape of the portal's keys (reference §3.1)."""
+    return "".join(secrets.choice(API_KEY_ALPHABET) for _ in range(API_KEY_LENGTH))
+
+
+def issue_api_key(user: User, *, environment: str = Environment.SANDBOX) -> tuple[ApiKey, str]:
+    """Create the user's active key for `environment`; returns the row and the plaintext.
+
+    Callers retire the previous active key first (renew_api_key does both atomically).
+    """
+    plaintext = generate_api_key()
+    key = ApiKey.objects.create(
+        user=user,
+        environment=environment,
+        digest=crypto.digest(plaintext),
+        encrypted=crypto.encrypt(plaintext),
+        last4=plaintext[-4:],
+    )
+    return key, plaintext
+
+
+def active_api_key(user: User, *, environment: str = Environment.SANDBOX) -> ApiKey | None:
+    return ApiKey.objects.filter(user=user, environment=environment).active().first()
+
+
+@transaction.atomic
+def renew_api_key(user: User, *, environment: str = Environment.SANDBOX) -> tuple[ApiKey, str]:
+    """Retire the active key at once (kept for reports) and issue a new one."""
+    # Lock the user row so two concurrent renewals serialise instead of racing on the
+    # one-active-key constraint.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    ApiKey.objects.filter(user=user, environment=environment).active().update(
+        retired_at=timezone.now()
+    )
+    return issue_api_key(user, environment=environment)
+
+
+# --- Gateway keypairs ---------------------------------------------------------------
+
+
+def _generate_private_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_BITS)
+
+
+def _create_keypair(environment: str) -> GatewayKeypair:
+    private_key = _generate_private_key()
+    der = private_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    pem = private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return GatewayKeypair.objects.create(
+        environment=environment,
+        public_key_b64=base64.b64encode(der).decode(),
+        private_key_encrypted=crypto.encrypt(pem),
+    )
+
+
+def current_keypair(environment: str = Environment.SANDBOX) -> GatewayKeypair:
+    """The newest keypair of the environment, created the first time it is needed."""
+    keypair = GatewayKeypair.objects.filter(environment=environment).order_by("-created_at").first()
+    if keypair is not None:
+        return keypair
+    try:
+        with transaction.atomic():
+            return _create_keypair(environment)
+    except IntegrityError:  # pragma: no cover - another process created it concurrently
+        return GatewayKeypair.objects.filter(environment=environment).latest("created_at")
+
+
+def accepted_keypairs(environment: str = Environment.SANDBOX) -> list[GatewayKeypair]:
+    """The current keypair first, then superseded ones still inside their overlap."""
+    current = current_keypair(environment)
+    older = GatewayKeypair.objects.filter(
+        environment=environment, accepted_until__gt=timezone.now()
+    ).exclude(pk=current.pk)
+    return [current, *older.order_by("-created_at")]
+
+
+@transaction.atomic
+def rotate_gateway_keypair(
+    environment: str = Environment.SANDBOX, *, overlap: timedelta
+) -> GatewayKeypair:
+    """Make a new current keypair; the previous ones stay accepted for `overlap`."""
+    until = timezone.now() + overlap
+    GatewayKeypair.objects.filter(environment=environment, accepted_until__isnull=True).update(
+        accepted_until=until
+    )
+    return _create_keypair(environment)
+
+
+@lru_cache(maxsize=16)
+def _load_private_key(keypair_pk: int, encrypted_pem: str) -> rsa.RSAPrivateKey:
+    # Keyed by the row and its ciphertext: loading a 4096-bit key costs milliseconds and
+    # the key never changes for a given row, so each process loads it once.
+    key = serialization.load_pem_private_key(crypto.decrypt(encrypted_pem).encode(), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
+
+
+def private_key_of(keypair: GatewayKeypair) -> rsa.RSAPrivateKey:
+    return _load_private_key(keypair.pk, keypair.private_key_encrypted)
+
+
+def public_key_pem(keypair: GatewayKeypair) -> str:
+    body = keypair.public_key_b64
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    return "-----BEGIN PUBLIC KEY-----\n" + "\n".join(lines) + "\n-----END PUBLIC KEY-----\n"

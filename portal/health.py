@@ -1,0 +1,48 @@
+"""Checks behind /healthz: each returns None when healthy, or a short error text."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+
+def check_database() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "unreachable"
+        return f"{type(exc).__name__}: {exc}"[:200]
+    return None
+
+
+def check_cache() -> str | None:
+    key = f"healthz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "ok", 10)
+        ok = cache.get(key) == "ok"
+        cache.delete(key)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"[:200]
+    return None if ok else "cache did not return the value it was given"
+
+
+def check_broker() -> str | None:
+    from portal.celery import app
+
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    if settings.CELERY_BROKER_URL.startswith("filesystem"):
+        folder = options.get("data_folder_in", "")
+        if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
+            return f"broker folder {folder} is not writable"
+        return None
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"[:200]
+    return None

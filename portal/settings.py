@@ -1,0 +1,344 @@
+"""Settings for the M-Pesa developer portal, driven entirely by environment variables.
+
+The embedded defaults need no service at all (SQLite under var/, local-memory cache,
+Celery on kombu's filesystem transport, console email and SMS), so `make run` works on
+a fresh machine. `DATABASE_URL` and `REDIS_URL` switch to the real services. Every
+variable is documented in README.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import sys
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+# pytest is imported before settings when the suite runs: tests then get their own var/
+# folder (test database file, broker folder) so a running `make run` is left alone.
+TESTING = "pytest" in sys.modules
+VAR_DIR = Path(
+    environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var" / ("test" if TESTING else "")))
+)
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+env = environ.Env()
+
+# --- Core ---------------------------------------------------------------------------
+
+DEBUG = env.bool("DEBUG", default=True)
+_INSECURE_SECRET = "insecure-dev-only-secret-key-change-me-in-production-0123456789"  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_SECRET)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+PORT = env.int("PORT", default=8000)
+# The address developers use to reach this portal's sandbox (samples, console, docs).
+# Empty means "the host of the current request".
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
+LIVE_BASE_URL = env.str("LIVE_BASE_URL", default="https://openapi.m-pesa.com:443/openapi/ipg/v2")
+
+# Secrets at rest (API key copies, gateway private keys, signing secrets) are encrypted
+# with Fernet. FIELD_ENCRYPTION_KEYS is a comma-separated list: the first key encrypts,
+# every key decrypts, so the key can be rotated (see docs/operations.md).
+_dev_fernet_key = base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[_dev_fernet_key])
+
+if not DEBUG:
+    # Refuse to start with insecure defaults: a production portal must set its own.
+    if SECRET_KEY == _INSECURE_SECRET or len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "DEBUG is off but SECRET_KEY is the insecure default (or shorter than 50 "
+            "characters). Set SECRET_KEY to a long random value."
+        )
+    if "FIELD_ENCRYPTION_KEYS" not in env.ENVIRON:
+        raise ImproperlyConfigured(
+            "DEBUG is off but FIELD_ENCRYPTION_KEYS is not set. Generate one with "
+            "`python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'`."
+        )
+
+# --- Applications -------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "allauth",
+    "allauth.account",
+    "portal",
+    "accounts",
+    "apis",
+    "sandbox",
+    "reports",
+    "golive",
+]
+
+MIDDLEWARE = [
+    "portal.middleware.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+ASGI_APPLICATION = "portal.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------
+
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
+}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded SQLite serves several processes (web workers, Celery): WAL lets readers
+    # and one writer proceed together; IMMEDIATE transactions take the write lock up front
+    # so two writers queue on the busy timeout instead of failing with "database is
+    # locked" halfway through. synchronous=FULL keeps every acknowledged call durable.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=20000;"
+        ),
+    }
+    # Tests run a live server thread and Celery/Java/gunicorn subprocesses that must all
+    # see the test database, so it is a file rather than ":memory:".
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_portal")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if TESTING:
+    # Password hashing dominates test time otherwise; production keeps Django's default.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_USER_MODEL = "accounts.User"
+
+# --- Cache and Celery ---------------------------------------------------------------
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
+        }
+    }
+    CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    _broker_dir = VAR_DIR / "celery" / "broker"
+    _broker_dir.mkdir(parents=True, exist_ok=True)
+    (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir),
+        "data_folder_out": str(_broker_dir),
+        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "store_processed": False,
+    }
+
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE: dict = {
+    "record-worker-heartbeat": {
+        "task": "portal.tasks.record_heartbeat",
+        "schedule": 30.0,
+    },
+}
+
+# --- Auth (django-allauth) ----------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = env.int(
+    "ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS", default=3
+)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[M-Pesa Developer Portal] "
+
+# --- Email and SMS ------------------------------------------------------------------
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+if "EMAIL_URL" in env.ENVIRON:
+    vars().update(env.email_url("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="M-Pesa Developer Portal <noreply@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# SMS backends are chosen like EMAIL_BACKEND: console (default), locmem (tests), file.
+SMS_BACKEND = env.str(
+    "SMS_BACKEND",
+    default="accounts.sms.LocmemBackend" if TESTING else "accounts.sms.ConsoleBackend",
+)
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
+
+# --- Internationalisation -----------------------------------------------------------
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start otherwise
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# --- Security -----------------------------------------------------------------------
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # The health probe is served over plain HTTP inside the cluster.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Request bodies above this are refused before parsing (the gateway's payloads are small).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
+
+# --- REST framework -----------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "M-Pesa Developer Portal partner API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Sandbox gateway ----------------------------------------------------------------
+
+# Session ids from getSession: lifetime and activation delay (reference §3.3, §13.1).
+SANDBOX_SESSION_LIFETIME_SECONDS = env.int("SANDBOX_SESSION_LIFETIME_SECONDS", default=3600)
+SANDBOX_SESSION_ACTIVATION_DELAY_SECONDS = env.int(
+    "SANDBOX_SESSION_ACTIVATION_DELAY_SECONDS", default=0
+)
+# Per-key rate limit of the gateway, requests per minute (generous by default).
+SANDBOX_RATE_LIMIT_PER_MINUTE = env.int("SANDBOX_RATE_LIMIT_PER_MINUTE", default=6000)
+# How long a decrypted bearer is remembered (digest -> credential); the credential's
+# state is still checked on every call.
+SANDBOX_BEARER_CACHE_SECONDS = env.int("SANDBOX_BEARER_CACHE_SECONDS", default=3600)
+
+# --- Async callbacks ----------------------------------------------------------------
+
+CALLBACK_ALLOW_PRIVATE_NETWORKS = env.bool("CALLBACK_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
+CALLBACK_TIMEOUT_SECONDS = env.float("CALLBACK_TIMEOUT_SECONDS", default=10.0)
+CALLBACK_MAX_ATTEMPTS = env.int("CALLBACK_MAX_ATTEMPTS", default=8)
+# Backoff base: attempt n waits about base * 4**(n-1) seconds (with jitter): with 30 s and
+# 8 attempts the last is about a day after the first.
+CALLBACK_BACKOFF_BASE_SECONDS = env.float("CALLBACK_BACKOFF_BASE_SECONDS", default=30.0)
+
+# --- Go Live ------------------------------------------------------------------------
+
+GOLIVE_REVIEWER_EMAILS = env.list("GOLIVE_REVIEWER_EMAILS", default=["golive@localhost"])
+
+# --- Logging: everything to stdout, one line per request -----------------------------
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # Our request log replaces runserver's own access lines.
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+        "django.request": {"level": "ERROR"},
+    },
+}

@@ -1,0 +1,177 @@
+"""Shared fixtures: personas, the gateway keypair, a real Celery worker, and Chromium.
+
+REQUIRE_SERVICES=1 (set by .ci/run) turns every "service/browser/JDK missing" skip into
+a failure: in CI nothing may silently not run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+
+from tests import factories
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def missing(reason: str) -> None:
+    """Skip locally when an optional tool is absent; fail in CI (REQUIRE_SERVICES=1)."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required for this run but missing: {reason}")
+    pytest.skip(reason)
+
+
+# --- Gateway keypair ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _test_private_key():
+    """One RSA-4096 key for the whole run (generation costs about a second), kept on disk
+    so later runs skip even that. Production generates a fresh one per environment."""
+    from accounts import keys
+
+    path = Path(settings.VAR_DIR) / "test-gateway-key.pem"
+    if path.exists():
+        return serialization.load_pem_private_key(path.read_bytes(), None)
+    key = keys.rsa.generate_private_key(public_exponent=65537, key_size=keys.RSA_KEY_BITS)
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return key
+
+
+@pytest.fixture(autouse=True)
+def _fast_gateway_keypair(monkeypatch, _test_private_key):
+    """Keypairs created during a test reuse the run's key (rotation tests that need a
+    different key pass their own generator)."""
+    from accounts import keys
+
+    monkeypatch.setattr(keys, "_generate_private_key", lambda: _test_private_key)
+
+
+# --- Personas -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def developer(db):
+    """An activated developer with a confirmed phone and an active sandbox API key.
+
+    The key's plaintext is on `developer.api_key_plaintext`.
+    """
+    return factories.DeveloperFactory(username="dev")
+
+
+@pytest.fixture
+def other_developer(db):
+    return factories.DeveloperFactory(username="otherdev")
+
+
+@pytest.fixture
+def staff_reviewer(db):
+    """A staff member allowed into the admin (Go Live review permission is added by
+    golive's own fixtures once that app defines it)."""
+    return factories.UserFactory(username="reviewer", is_staff=True)
+
+
+@pytest.fixture
+def anonymous_client(client):
+    return client
+
+
+@pytest.fixture
+def developer_client(client, developer):
+    client.force_login(developer)
+    return client
+
+
+# --- Celery -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker (threads) consuming from the configured broker: the
+    filesystem transport on embedded defaults, Redis when REDIS_URL is set."""
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.celery import app
+
+    with start_worker(
+        app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10
+    ) as worker:
+        yield worker
+
+
+# --- Browser ------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    if not Path(CHROMIUM).exists():
+        missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to
+    # run beside a running loop unless told it is safe (it is: tests are synchronous).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, live_server, transactional_db):
+    context = _browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def screenshot(request):
+    """screenshot(page, "name") saves test-artifacts/screenshots/<test>-<name>.png."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(pg, name: str) -> Path:
+        path = folder / f"{request.node.name}-{name}.png"
+        pg.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+# --- Java ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def javac():
+    javac_path = shutil.which("javac")
+    if not javac_path or not shutil.which("java"):
+        missing("a JDK (javac and java) is not installed")
+    return javac_path
