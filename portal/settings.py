@@ -315,6 +315,13 @@ CALLBACK_MAX_ATTEMPTS = env.int("CALLBACK_MAX_ATTEMPTS", default=8)
 # 8 attempts the last is about a day after the first.
 CALLBACK_BACKOFF_BASE_SECONDS = env.float("CALLBACK_BACKOFF_BASE_SECONDS", default=30.0)
 
+# --- My Profile panels --------------------------------------------------------------
+
+# accounts knows nothing of the other apps (DESIGN.md, dependency direction), yet My
+# Profile shows their sections (callback signing secret, Go Live). Each entry is the
+# dotted path of a callable `panel(request) -> str` returning rendered HTML ("" hides it).
+PROFILE_PANELS: list[str] = []
+
 # --- Go Live ------------------------------------------------------------------------
 
 GOLIVE_REVIEWER_EMAILS = env.list("GOLIVE_REVIEWER_EMAILS", default=["golive@localhost"])
