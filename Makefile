@@ -28,13 +28,7 @@ migrate: install
 
 # Web server, Celery worker and beat together; Ctrl-C stops all of them.
 run: migrate sdk
-	@echo ""
-	@echo "  M-Pesa Developer Portal: open http://127.0.0.1:$(PORT)/"
-	@echo "  (Ctrl-C stops the web server, the Celery worker and beat)"
-	@echo ""
-	@bash -c 'trap "kill 0" INT TERM EXIT; \
-	  $(BIN)/celery -A portal worker --beat --loglevel=INFO --concurrency=2 & \
-	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)'
+	$(BIN)/python manage.py run_portal --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .
