@@ -5,6 +5,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts import crypto
 
@@ -118,3 +119,70 @@ class GatewayKeypair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.environment} gateway keypair of {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PhoneVerificationQuerySet(models.QuerySet):
+    def pending(self) -> PhoneVerificationQuerySet:
+        return self.filter(confirmed_at__isnull=True)
+
+
+class PhoneVerification(models.Model):
+    """A one-time code sent by SMS to confirm a phone number (the phone step).
+
+    Only a keyed digest of the code is stored. A verification is spent when confirmed,
+    expired, or when its attempts are used up; sending a new code replaces the user's
+    pending one (see accounts.phone).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="phone_verifications")
+    phone_number = models.CharField(max_length=20)
+    code_digest = models.CharField(max_length=64)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PhoneVerificationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # The phone step: the user's latest verification (pending code, resend cooldown).
+            models.Index(fields=["user", "-sent_at"], name="accounts_phonever_user_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"code for {self.phone_number} ({self.user})"
+
+
+class SecurityEvent(models.Model):
+    """Something that changed how an account signs in or calls the gateway.
+
+    Listed on My Profile so a developer notices a change they did not make.
+    """
+
+    class Kind(models.TextChoices):
+        API_KEY_RENEWED = "api_key_renewed", "API key renewed"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET = "password_reset", "Password reset by email"
+        EMAIL_CHANGED = "email_changed", "Email address changed"
+        PHONE_CONFIRMED = "phone_confirmed", "Phone number confirmed"
+        PHONE_CHANGED = "phone_changed", "Phone number changed"
+        USERNAME_CHANGED = "username_changed", "Username changed"
+        DEACTIVATED = "deactivated", "Account deactivated by staff"
+        REACTIVATED = "reactivated", "Account reactivated by staff"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # My Profile: the user's latest events.
+            models.Index(fields=["user", "-created_at"], name="accounts_secevent_user_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.user}, {self.created_at:%Y-%m-%d %H:%M})"

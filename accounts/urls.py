@@ -6,4 +6,14 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.profile, name="profile"),
+    path("details/", views.details_update, name="details-update"),
+    path("username/", views.username_update, name="username-update"),
+    path("async-response-url/", views.async_url_update, name="async-url-update"),
+    path("api-key/reveal/", views.api_key_reveal, name="api-key-reveal"),
+    path("api-key/renew/", views.api_key_renew, name="api-key-renew"),
+    path("public-key.pem", views.public_key_pem, name="public-key-pem"),
+    # Every page of the phone step lives under phone/ (PhoneStepMiddleware leaves it open).
+    path("phone/", views.phone_add, name="phone-add"),
+    path("phone/confirm/", views.phone_confirm, name="phone-confirm"),
+    path("phone/resend/", views.phone_resend, name="phone-resend"),
 ]

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth: signed-in developers finish the phone step before anything else.
+    "accounts.middleware.PhoneStepMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -187,6 +189,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.tasks.record_heartbeat",
         "schedule": 30.0,
     },
+    # Re-enqueues callback deliveries that are due and were never picked up (docs/callbacks.md).
+    "sweep-callbacks": {
+        "task": "sandbox.tasks.sweep_callbacks",
+        "schedule": env.float("CALLBACK_SWEEP_INTERVAL_SECONDS", default=60.0),
+    },
 }
 
 # --- Auth (django-allauth) ----------------------------------------------------------
@@ -220,6 +227,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[M-Pesa Developer Portal] "
+# One email address per account; a change stays pending until the new address is
+# verified by its link (allauth's "change email" mode).
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 
 # --- Email and SMS ------------------------------------------------------------------
 
@@ -236,6 +247,11 @@ SMS_BACKEND = env.str(
     default="accounts.sms.LocmemBackend" if TESTING else "accounts.sms.ConsoleBackend",
 )
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
+# The phone step's one-time codes: lifetime, wrong guesses allowed per code, and the
+# wait between two codes sent to one account.
+PHONE_CODE_TTL_SECONDS = env.int("PHONE_CODE_TTL_SECONDS", default=600)
+PHONE_CODE_MAX_ATTEMPTS = env.int("PHONE_CODE_MAX_ATTEMPTS", default=5)
+PHONE_CODE_RESEND_SECONDS = env.int("PHONE_CODE_RESEND_SECONDS", default=60)
 
 # --- Internationalisation -----------------------------------------------------------
 
@@ -314,13 +330,22 @@ CALLBACK_MAX_ATTEMPTS = env.int("CALLBACK_MAX_ATTEMPTS", default=8)
 # Backoff base: attempt n waits about base * 4**(n-1) seconds (with jitter): with 30 s and
 # 8 attempts the last is about a day after the first.
 CALLBACK_BACKOFF_BASE_SECONDS = env.float("CALLBACK_BACKOFF_BASE_SECONDS", default=30.0)
+# No single wait is longer than this (12 h): the 8 attempts then span about a day.
+CALLBACK_BACKOFF_MAX_SECONDS = env.float("CALLBACK_BACKOFF_MAX_SECONDS", default=43200.0)
+# The sweep leaves a due delivery this long to the normal path before enqueueing it.
+CALLBACK_SWEEP_GRACE_SECONDS = env.float("CALLBACK_SWEEP_GRACE_SECONDS", default=60.0)
+# Validators the profile form runs on the Asynchronous Response URL (dotted paths; accounts
+# may not import sandbox): refuse URLs into private networks (SSRF, sandbox/ssrf.py).
+ASYNC_URL_VALIDATORS = ["sandbox.ssrf.validate_callback_url"]
 
 # --- My Profile panels --------------------------------------------------------------
 
 # accounts knows nothing of the other apps (DESIGN.md, dependency direction), yet My
 # Profile shows their sections (callback signing secret, Go Live). Each entry is the
 # dotted path of a callable `panel(request) -> str` returning rendered HTML ("" hides it).
-PROFILE_PANELS: list[str] = []
+PROFILE_PANELS: list[str] = [
+    "sandbox.callback_views.profile_panel",
+]
 
 # --- Go Live ------------------------------------------------------------------------
 

@@ -1,0 +1,120 @@
+"""Staff views of developers and credentials. No secret is ever shown here: API keys
+appear by their last four characters, the gateway's private key not at all."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+
+from accounts import services
+from accounts.models import ApiKey, GatewayKeypair, SecurityEvent, User
+
+
+class ApiKeyInline(admin.TabularInline):
+    model = ApiKey
+    fields = ["environment", "masked", "created_at", "retired_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="key")
+    def masked(self, key: ApiKey) -> str:
+        return f"…{key.last4}"
+
+
+class SecurityEventInline(admin.TabularInline):
+    model = SecurityEvent
+    fields = ["created_at", "kind", "detail"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(User)
+class DeveloperAdmin(UserAdmin):
+    list_display = [
+        "username",
+        "email",
+        "phone_number",
+        "company",
+        "has_phone",
+        "active_key",
+        "is_active",
+        "date_joined",
+    ]
+    list_filter = ["is_active", "is_staff", "date_joined"]
+    search_fields = ["username", "email", "phone_number", "company"]
+    readonly_fields = ["public_id", "phone_confirmed_at", "last_login", "date_joined"]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        (
+            "Developer",
+            {
+                "fields": [
+                    "public_id",
+                    "phone_number",
+                    "phone_confirmed_at",
+                    "company",
+                    "country",
+                    "timezone",
+                    "async_response_url",
+                ]
+            },
+        ),
+    ]
+    inlines = [ApiKeyInline, SecurityEventInline]
+    actions = ["deactivate_developers", "reactivate_developers"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("api_keys")
+
+    @admin.display(boolean=True, description="phone confirmed")
+    def has_phone(self, user: User) -> bool:
+        return user.has_confirmed_phone
+
+    @admin.display(description="active key")
+    def active_key(self, user: User) -> str:
+        active = [key for key in user.api_keys.all() if key.is_active]
+        return ", ".join(f"{key.environment} …{key.last4}" for key in active) or "—"
+
+    @admin.action(description="Deactivate developer (sign-in and API keys stop at once)")
+    def deactivate_developers(self, request, queryset) -> None:
+        changed = services.set_developers_active(queryset, active=False)
+        self.message_user(request, f"Deactivated {changed} developer(s).", messages.SUCCESS)
+
+    @admin.action(description="Reactivate developer")
+    def reactivate_developers(self, request, queryset) -> None:
+        changed = services.set_developers_active(queryset, active=True)
+        self.message_user(request, f"Reactivated {changed} developer(s).", messages.SUCCESS)
+
+
+@admin.register(GatewayKeypair)
+class GatewayKeypairAdmin(admin.ModelAdmin):
+    """Read-only: the public key and its dates. Rotation is the gateway's action."""
+
+    list_display = ["environment", "created_at", "accepted_until", "fingerprint"]
+    list_filter = ["environment"]
+    fields = ["environment", "public_key_b64", "created_at", "accepted_until"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+    @admin.display(description="public key (end)")
+    def fingerprint(self, keypair: GatewayKeypair) -> str:
+        return "…" + keypair.public_key_b64[-24:]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

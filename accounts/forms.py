@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from allauth.account.adapter import get_adapter
+from django import forms
+from django.core.validators import RegexValidator, URLValidator
+
+from accounts.models import User
+from accounts.phone import normalise_phone_number
+
+
+class PhoneNumberForm(forms.Form):
+    phone_number = forms.CharField(
+        label="Phone number",
+        max_length=32,
+        help_text="International format: + and the country code, e.g. +254712345678.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_phone_number(self) -> str:
+        return normalise_phone_number(self.cleaned_data["phone_number"])
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the SMS",
+        max_length=6,
+        help_text="The 6 digits we sent to your phone.",
+        validators=[RegexValidator(r"^\d{6}$", "Enter the 6 digits of the code.")],
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{6}"}
+        ),
+    )
+
+
+class PersonalDetailsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "company", "country"]
+
+
+class UsernameForm(forms.Form):
+    username = forms.CharField(label="Username", max_length=150)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not self.is_bound:
+            self.initial.setdefault("username", user.username)
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if username == self.user.username:
+            return username
+        # The same rules as sign-up (characters, blacklist, uniqueness ignoring case).
+        return get_adapter().clean_username(username)
+
+
+class AsyncResponseUrlForm(forms.ModelForm):
+    async_response_url = forms.CharField(
+        label="Asynchronous Response URL",
+        required=False,
+        max_length=500,
+        help_text="Leave empty for synchronous answers. With a URL, every API answers at "
+        "once and delivers its result to this address.",
+        validators=[URLValidator(schemes=["http", "https"], message="Enter a valid http(s) URL.")],
+        widget=forms.URLInput(attrs={"placeholder": "https://example.com/mpesa/results"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["async_response_url"]

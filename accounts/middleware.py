@@ -1,0 +1,46 @@
+"""The phone step: a signed-in developer confirms a phone number before anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# Paths a developer without a confirmed phone may still reach. The gateway (/sandbox/)
+# authenticates by bearer, not by session; the admin has its own login; the health probe
+# and static files carry no account data.
+ALWAYS_OPEN_PREFIXES = ("/sandbox/", "/admin/", "/healthz")
+
+
+class PhoneStepMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._must_add_phone(request):
+            return redirect("accounts:phone-add")
+        return self.get_response(request)
+
+    def _must_add_phone(self, request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        # Staff are M-Pesa employees working in the admin, not developers: no phone step.
+        if user is None or not user.is_authenticated or user.is_staff:
+            return False
+        if user.has_confirmed_phone:
+            return False
+        return not _is_open(request.path)
+
+
+def _is_open(path: str) -> bool:
+    open_prefixes = (
+        *ALWAYS_OPEN_PREFIXES,
+        settings.STATIC_URL,
+        reverse("accounts:phone-add"),  # every phone page lives under it
+        reverse("account_logout"),
+        # A link for a pending email change may be followed at any time.
+        reverse("account_confirm_email", args=["x"]).rsplit("x", 1)[0],
+    )
+    return path.startswith(open_prefixes)

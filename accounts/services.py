@@ -1,0 +1,69 @@
+"""Writes of the accounts app that touch several models."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import keys
+from accounts.models import ApiKey, SecurityEvent, User
+
+
+def record_security_event(user: User, *, kind: str, detail: str = "") -> SecurityEvent:
+    return SecurityEvent.objects.create(user=user, kind=kind, detail=detail)
+
+
+@transaction.atomic
+def renew_developer_api_key(user: User) -> tuple[ApiKey, str]:
+    """Retire the active sandbox key at once (kept for reports) and issue a new one."""
+    previous = keys.active_api_key(user)
+    key, plaintext = keys.renew_api_key(user)
+    detail = f"…{previous.last4} retired, …{key.last4} issued" if previous else ""
+    record_security_event(user, kind=SecurityEvent.Kind.API_KEY_RENEWED, detail=detail)
+    return key, plaintext
+
+
+@transaction.atomic
+def change_username(user: User, *, username: str) -> User:
+    previous = user.username
+    if previous == username:
+        return user
+    user.username = username
+    user.save(update_fields=["username"])
+    record_security_event(
+        user, kind=SecurityEvent.Kind.USERNAME_CHANGED, detail=f"{previous} → {username}"
+    )
+    return user
+
+
+@transaction.atomic
+def set_developers_active(users, *, active: bool) -> int:
+    """Deactivate (or reactivate) developers.
+
+    A deactivated developer cannot sign in, their sessions stop authenticating, and the
+    gateway refuses their keys on the next call (it checks `user.is_active` every time).
+    """
+    kind = SecurityEvent.Kind.REACTIVATED if active else SecurityEvent.Kind.DEACTIVATED
+    changed = 0
+    for user in users.select_for_update().filter(is_active=not active):
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        record_security_event(user, kind=kind)
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def create_activated_developer(
+    *, username: str, email: str, phone_number: str, password: str
+) -> tuple[User, str]:
+    """An account that has been through every step: verified email, confirmed phone,
+    an active sandbox key. Returns the user and the key's plaintext."""
+    user = User(username=username, email=email, phone_number=phone_number)
+    user.phone_confirmed_at = timezone.now()
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    _, plaintext = keys.issue_api_key(user)
+    return user, plaintext

@@ -1,0 +1,29 @@
+"""Security events from allauth's signals (password and email changes)."""
+
+from __future__ import annotations
+
+from allauth.account import signals as allauth_signals
+from django.dispatch import receiver
+
+from accounts.models import SecurityEvent
+from accounts.services import record_security_event
+
+
+@receiver(allauth_signals.password_changed, dispatch_uid="accounts-password-changed")
+def on_password_changed(sender, request, user, **kwargs) -> None:
+    record_security_event(user, kind=SecurityEvent.Kind.PASSWORD_CHANGED)
+
+
+@receiver(allauth_signals.password_reset, dispatch_uid="accounts-password-reset")
+def on_password_reset(sender, request, user, **kwargs) -> None:
+    record_security_event(user, kind=SecurityEvent.Kind.PASSWORD_RESET)
+
+
+@receiver(allauth_signals.email_changed, dispatch_uid="accounts-email-changed")
+def on_email_changed(sender, request, user, from_email_address, to_email_address, **kwargs):
+    before = from_email_address.email if from_email_address else ""
+    record_security_event(
+        user,
+        kind=SecurityEvent.Kind.EMAIL_CHANGED,
+        detail=f"{before} → {to_email_address.email}" if before else to_email_address.email,
+    )
