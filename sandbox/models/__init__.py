@@ -2,5 +2,9 @@
 (sessions, transactions, mandates) in gateway.py; the callback outbox in callbacks.py."""
 
 from sandbox.models.calllog import ApiCall
+from sandbox.models.gateway import Mandate, Session, Transaction
+from sandbox.models.callbacks import CallbackDelivery, CallbackSigningSecret, DeliveryAttempt
 
 __all__ = ["ApiCall"]
+__all__ += ["Mandate", "Session", "Transaction"]
+__all__ += ["CallbackDelivery", "CallbackSigningSecret", "DeliveryAttempt"]

@@ -1,0 +1,36 @@
+"""Generate SessionKey (reference §3.3, §5.1)."""
+
+from apis.catalog.common import RESPONSE_CODE, RESPONSE_DESC, codes
+from apis.catalog.markets import ALL_MARKETS
+from apis.catalog.types import Api, ResponseField
+
+GET_SESSION = Api(
+    slug="getSession",
+    name="Generate SessionKey",
+    summary="Exchange the encrypted API key for a session id.",
+    description=(
+        "Send the API key encrypted with the gateway's public key as the bearer; the "
+        "answer carries a session id. Later calls may use the session id, encrypted the "
+        "same way, as their bearer. The session lives for the configured lifetime and "
+        "becomes valid after the configured activation delay (0 seconds in this sandbox "
+        "unless the operator set one)."
+    ),
+    method="GET",
+    path="getSession/",
+    markets=ALL_MARKETS,
+    params=(),
+    response_fields=(
+        RESPONSE_CODE,
+        RESPONSE_DESC,
+        ResponseField(
+            "output_SessionID",
+            "The session id (32 hex characters) to encrypt as the bearer of later calls.",
+            "e14b7829a4ee44b4826a9ca12b773e92",
+            on_success_only=True,
+        ),
+    ),
+    result_codes=codes(200, (400, "INS-989")),
+    success_status=200,
+    supports_async=False,
+    notes=("Unknown query parameters are ignored (some client libraries send stray ones).",),
+)

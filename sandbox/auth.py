@@ -1,0 +1,172 @@
+"""Gateway authentication: the bearer (DESIGN.md, "Credentials"; reference §3).
+
+    credential = authenticate(request.headers.get("Authorization"))
+
+Bearer = Base64(RSA-PKCS#1-v1.5(API key or session id, gateway public key)). Every
+failure raises the same `BearerError` (bad Base64, wrong length, bad padding, unknown
+or retired key, inactive developer, expired or not yet active session, live key on the
+sandbox): the gateway answers all of them identically, so it is no padding oracle.
+
+Cost: RSA-4096 decryption takes about 1.5 ms, and clients reuse one bearer for many
+calls (it is randomised, but they build it once). The cache maps the bearer's digest
+to what it decrypted to (a credential reference), so a reused bearer costs no RSA
+operation. The credential's state (key not retired, developer active, session within
+its lifetime, keypair still accepted) is NOT cached: one query checks it on every call,
+so a renewed key is refused on the very next call, whichever process serves it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Exists, Q
+from django.utils import timezone
+
+from accounts import crypto, keys
+from accounts.models import ApiKey, GatewayKeypair, User
+from sandbox.models import Session
+
+RSA_CIPHERTEXT_BYTES = keys.RSA_KEY_BITS // 8  # 512: a 684-character bearer
+_CACHE_PREFIX = "sandbox:bearer:"
+
+
+class BearerError(Exception):
+    """The bearer is not accepted. One message for every reason (no oracle)."""
+
+    MESSAGE = "Invalid API Key"
+
+    def __init__(self) -> None:
+        super().__init__(self.MESSAGE)
+
+
+@dataclass(frozen=True)
+class Credential:
+    """Who is calling: the API key (always), and the session when the bearer is one."""
+
+    api_key: ApiKey
+    user: User
+    session: Session | None
+    kind: str  # "api_key" or "session"
+
+
+def authenticate(authorization_header: str | None, *, environment: str = "sandbox") -> Credential:
+    """The credential behind an `Authorization: Bearer ...` header, or BearerError."""
+    token = _token(authorization_header)
+    cache_key = f"{_CACHE_PREFIX}{environment}:{hashlib.sha256(token.encode()).hexdigest()}"
+    reference = cache.get(cache_key)
+    if reference is None:
+        reference = _decrypt_and_resolve(token, environment)
+        cache.set(cache_key, reference, timeout=settings.SANDBOX_BEARER_CACHE_SECONDS)
+    kind, pk, keypair_pk = reference
+    return _load_active(kind, pk, keypair_pk, environment)
+
+
+def forget_bearer(authorization_header: str, *, environment: str = "sandbox") -> None:
+    """Drop a bearer from the cache (tests; an operator clearing a leaked bearer)."""
+    token = _token(authorization_header)
+    cache.delete(f"{_CACHE_PREFIX}{environment}:{hashlib.sha256(token.encode()).hexdigest()}")
+
+
+def rsa_decrypt(private_key: rsa.RSAPrivateKey, ciphertext: bytes) -> bytes:
+    """The one RSA operation of the gateway (a seam for tests counting its calls)."""
+    return private_key.decrypt(ciphertext, padding.PKCS1v15())
+
+
+def _token(header: str | None) -> str:
+    if not header:
+        raise BearerError
+    scheme, _, rest = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        raise BearerError
+    # The portal's own documentation sample carries a stray space inside the Base64
+    # (reference §3.2): whitespace is never part of Base64, so drop it.
+    token = "".join(rest.split())
+    if not token or len(token) > 2 * RSA_CIPHERTEXT_BYTES:
+        raise BearerError
+    return token
+
+
+def _decrypt_and_resolve(token: str, environment: str) -> tuple[str, int, int]:
+    try:
+        ciphertext = base64.b64decode(token, validate=True)
+    except (binascii.Error, ValueError):
+        raise BearerError from None
+    if len(ciphertext) != RSA_CIPHERTEXT_BYTES:
+        raise BearerError
+    # Current keypair first, then superseded ones inside their overlap window.
+    for keypair in keys.accepted_keypairs(environment):
+        try:
+            plaintext = rsa_decrypt(keys.private_key_of(keypair), ciphertext).decode("ascii")
+        except (ValueError, UnicodeDecodeError):
+            continue
+        reference = _resolve(plaintext, environment)
+        if reference is not None:
+            return (*reference, keypair.pk)
+    raise BearerError
+
+
+def _resolve(plaintext: str, environment: str) -> tuple[str, int] | None:
+    """Which credential a decrypted bearer names (its state is checked later)."""
+    if len(plaintext) != keys.API_KEY_LENGTH:
+        return None
+    digest = crypto.digest(plaintext)
+    key_pk = (
+        ApiKey.objects.filter(digest=digest, environment=environment)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if key_pk is not None:
+        return ("api_key", key_pk)
+    session_pk = Session.objects.filter(digest=digest).values_list("pk", flat=True).first()
+    if session_pk is not None:
+        return ("session", session_pk)
+    return None
+
+
+def _keypair_accepted(keypair_pk: int, now) -> Exists:
+    return Exists(
+        GatewayKeypair.objects.filter(pk=keypair_pk).filter(
+            Q(accepted_until__isnull=True) | Q(accepted_until__gt=now)
+        )
+    )
+
+
+def _load_active(kind: str, pk: int, keypair_pk: int, environment: str) -> Credential:
+    """One query: the credential, only if it is still usable right now."""
+    now = timezone.now()
+    active_key = {
+        "retired_at__isnull": True,
+        "environment": environment,
+        "user__is_active": True,
+    }
+    if kind == "api_key":
+        api_key = (
+            ApiKey.objects.select_related("user")
+            .filter(pk=pk, **active_key)
+            .filter(_keypair_accepted(keypair_pk, now))
+            .first()
+        )
+        if api_key is None:
+            raise BearerError
+        return Credential(api_key=api_key, user=api_key.user, session=None, kind="api_key")
+    session = (
+        Session.objects.usable(now)
+        .select_related("api_key", "api_key__user")
+        .filter(pk=pk, **{f"api_key__{k}": v for k, v in active_key.items()})
+        .filter(_keypair_accepted(keypair_pk, now))
+        .first()
+    )
+    if session is None:
+        raise BearerError
+    return Credential(
+        api_key=session.api_key, user=session.api_key.user, session=session, kind="session"
+    )
+
+
+__all__ = ["BearerError", "Credential", "authenticate", "rsa_decrypt"]
