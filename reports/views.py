@@ -1,10 +1,119 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from reports import csvexport, queries, services
+from reports.forms import ReportForm, initial_for
+from reports.models import Report
+
+PAGE_SIZE = 50
+
+
+def get_report_for_user(user, public_id) -> Report:
+    """The user's own report, or 404 (another developer's report does not exist for them)."""
+    return get_object_or_404(
+        Report.objects.select_related("api_key"), user=user, public_id=public_id
+    )
 
 
 @login_required
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/index.html")
+    form = ReportForm(user=request.user)
+    return render(request, "reports/report_index.html", _page_context(request, form))
+
+
+@login_required
+@require_GET
+def generate(request: HttpRequest) -> HttpResponse:
+    """ "Generate": a GET form (works without JS) that saves the report and shows it."""
+    form = ReportForm(request.GET, user=request.user)
+    if not form.is_valid():
+        context = _page_context(request, form)
+        return render(request, "reports/report_index.html", context, status=400)
+    report = services.generate_report(request.user, selection=form.selection())
+    return redirect("reports:report-detail", public_id=report.public_id)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, public_id) -> HttpResponse:
+    report = get_report_for_user(request.user, public_id)
+    selection = services.selection_of(report)
+    sort = queries.parse_sort(request.GET.get("sort"))
+    paginator = Paginator(queries.table_rows(selection, sort=sort), PAGE_SIZE)
+    if selection.end <= report.created_at:
+        # The range had closed when the report was generated, so no call can join it
+        # later: the saved count is the table's count (no COUNT(*) over the range).
+        paginator.count = report.summary.get("calls", 0)
+    form = ReportForm(user=request.user, initial=initial_for(report))
+    context = _page_context(request, form) | {
+        "report": report,
+        "selection": selection,
+        "page": paginator.get_page(request.GET.get("page")),
+        "sort": sort,
+        "columns": _columns(sort),
+        "chart_data": _chart_data(report),
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest, public_id) -> StreamingHttpResponse:
+    report = get_report_for_user(request.user, public_id)
+    return csvexport.csv_response(services.selection_of(report))
+
+
+# The table's columns: (heading, sort key or None when not sortable).
+COLUMNS = (
+    ("Time", "time"),
+    ("API", "api"),
+    ("Market", "market"),
+    ("Amount", "amount"),
+    ("MSISDN", None),
+    ("TransactionID", None),
+    ("ConversationID", None),
+    ("Result", "result"),
+    ("HTTP status", "status"),
+    ("Latency (ms)", "latency"),
+    ("Mode", None),
+)
+
+
+def _columns(sort: str) -> list[dict]:
+    """Headings with their sort link: a click sorts ascending, a second click descending."""
+    current, descending = sort.lstrip("-"), sort.startswith("-")
+    columns = []
+    for label, key in COLUMNS:
+        is_current = key == current
+        columns.append(
+            {
+                "label": label,
+                "key": key,
+                "next": f"-{key}" if is_current and not descending else key,
+                "aria_sort": (
+                    ("descending" if descending else "ascending") if is_current else None
+                ),
+            }
+        )
+    return columns
+
+
+def _chart_data(report: Report) -> dict:
+    summary = report.summary
+    return {
+        "per_day": summary.get("per_day", []),
+        "p50": summary.get("latency_p50_ms"),
+        "p95": summary.get("latency_p95_ms"),
+        "date_from": report.date_from.isoformat(),
+        "date_to": report.date_to.isoformat(),
+    }
+
+
+def _page_context(request: HttpRequest, form: ReportForm) -> dict:
+    return {"form": form, "recent_reports": services.recent_reports(request.user)[:10]}

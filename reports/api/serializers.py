@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from reports.forms import MAX_DAYS
+from reports.queries import Outcome
+
+
+class SelectionQuerySerializer(serializers.Serializer):
+    """Query parameters shared by calls and summary: the same filters as the Reports page.
+
+    Dates are whole days in the developer's timezone (My Profile), both included; the
+    default is the last 30 days.
+    """
+
+    key = serializers.UUIDField(
+        required=False,
+        help_text="public_id of one of your API keys (GET /keys/); default: the bearer's key.",
+    )
+    date_from = serializers.DateField(required=False, help_text="First day, YYYY-MM-DD.")
+    date_to = serializers.DateField(required=False, help_text="Last day (included), YYYY-MM-DD.")
+    api = serializers.CharField(
+        required=False, allow_blank=True, max_length=50, help_text="API slug, e.g. c2bPayment."
+    )
+    outcome = serializers.ChoiceField(
+        required=False, allow_blank=True, choices=[c for c, _ in Outcome.CHOICES if c]
+    )
+    result_code = serializers.RegexField(
+        r"^[A-Za-z0-9-]+$", required=False, allow_blank=True, max_length=20
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        today = timezone.now().astimezone(self.context["tz"]).date()
+        date_to = attrs.get("date_to") or today
+        date_from = attrs.get("date_from") or date_to - timedelta(days=29)
+        if date_from > date_to:
+            raise serializers.ValidationError({"date_to": "Must not be before date_from."})
+        if (date_to - date_from).days + 1 > MAX_DAYS:
+            raise serializers.ValidationError({"date_to": f"At most {MAX_DAYS} days."})
+        attrs["date_from"], attrs["date_to"] = date_from, date_to
+        attrs["result_code"] = attrs.get("result_code", "").upper()
+        return attrs
+
+
+class ApiKeySerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    environment = serializers.CharField()
+    last4 = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    retired_at = serializers.DateTimeField(allow_null=True)
+    is_active = serializers.BooleanField()
+
+
+class CallSerializer(serializers.Serializer):
+    """One call of the call log (from a values() row)."""
+
+    id = serializers.UUIDField(source="public_id")
+    time = serializers.DateTimeField(source="created_at")
+    api = serializers.CharField(source="operation")
+    api_name = serializers.SerializerMethodField()
+    market = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    msisdn = serializers.CharField()
+    transaction_id = serializers.CharField()
+    conversation_id = serializers.CharField()
+    result_code = serializers.CharField()
+    result_desc = serializers.CharField()
+    http_status = serializers.IntegerField()
+    latency_ms = serializers.FloatField()
+    mode = serializers.SerializerMethodField()
+    success = serializers.BooleanField(source="is_success")
+
+    def get_api_name(self, row: dict) -> str:
+        from reports.apinames import api_name
+
+        return api_name(row["operation"])
+
+    def get_mode(self, row: dict) -> str:
+        return "async" if row["is_async"] else "sync"
+
+
+class PerApiSerializer(serializers.Serializer):
+    operation = serializers.CharField()
+    name = serializers.CharField()
+    calls = serializers.IntegerField()
+    successes = serializers.IntegerField()
+    success_rate = serializers.FloatField(allow_null=True)
+
+
+class PerResultSerializer(serializers.Serializer):
+    result_code = serializers.CharField()
+    result_desc = serializers.CharField()
+    calls = serializers.IntegerField()
+
+
+class PerDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    calls = serializers.IntegerField()
+    successes = serializers.IntegerField()
+    failures = serializers.IntegerField()
+    success_rate = serializers.FloatField(allow_null=True)
+    latency_avg_ms = serializers.FloatField(allow_null=True)
+    latency_max_ms = serializers.FloatField(allow_null=True)
+
+
+class SummarySerializer(serializers.Serializer):
+    """Documentation of the summary (the same dict a saved Report holds)."""
+
+    key = serializers.UUIDField()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    timezone = serializers.CharField()
+    filters = serializers.DictField()
+    calls = serializers.IntegerField()
+    successes = serializers.IntegerField()
+    failures = serializers.IntegerField()
+    success_rate = serializers.FloatField(allow_null=True)
+    latency_p50_ms = serializers.FloatField(allow_null=True)
+    latency_p95_ms = serializers.FloatField(allow_null=True)
+    per_api = PerApiSerializer(many=True)
+    per_result = PerResultSerializer(many=True)
+    per_day = PerDaySerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The partner API's one error shape."""
+
+    class _Error(serializers.Serializer):
+        status = serializers.IntegerField()
+        code = serializers.CharField()
+        message = serializers.CharField()
+        fields = serializers.DictField(required=False)
+
+    error = _Error()

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+
+from accounts.models import ApiKey, User
+from reports import services
+from reports.apinames import api_choices
+from reports.queries import Outcome, Selection, zone
+
+# Longest range one report may cover: keeps every report query bounded.
+MAX_DAYS = 366
+
+
+class DateRange:
+    TODAY = "today"
+    LAST_7 = "7d"
+    LAST_30 = "30d"
+    CUSTOM = "custom"
+    CHOICES = (
+        (TODAY, "Today"),
+        (LAST_7, "Last 7 days"),
+        (LAST_30, "Last 30 days"),
+        (CUSTOM, "Custom range"),
+    )
+    DAYS = {TODAY: 1, LAST_7: 7, LAST_30: 30}
+
+
+def key_label(key: ApiKey) -> str:
+    """ "Sandbox key …a1b2, active since 2026-11-01" or "… retired, in use 2026-10-01 to
+    2026-11-01": retired keys are listed with the period they were in use."""
+    since = f"{key.created_at:%Y-%m-%d}"
+    name = f"{key.get_environment_display()} key …{key.last4}"
+    if key.retired_at is None:
+        return f"{name}, active since {since}"
+    return f"{name}, retired, in use {since} to {key.retired_at:%Y-%m-%d}"
+
+
+class KeyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ApiKey) -> str:
+        return key_label(obj)
+
+
+class ReportForm(forms.Form):
+    """The report's parameters. Used with GET data so that Generate works without JS."""
+
+    range = forms.ChoiceField(label="Date range", choices=DateRange.CHOICES, initial="7d")
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    key = KeyChoiceField(
+        label="API key", queryset=ApiKey.objects.none(), to_field_name="public_id", empty_label=None
+    )
+    api = forms.ChoiceField(label="API", required=False)
+    outcome = forms.ChoiceField(label="Result", choices=Outcome.CHOICES, required=False)
+    result_code = forms.CharField(
+        label="Result code",
+        required=False,
+        max_length=20,
+        help_text="Optional, e.g. INS-0 or INS-10.",
+        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", "Letters, digits and dashes only.")],
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.tz = zone(user.timezone)
+        keys = services.keys_of(user)
+        self.fields["key"].queryset = keys
+        # The active key is selected by default (seed: "The last Active API Key will be
+        # selected by default"); keys_of lists it first.
+        self.fields["key"].initial = next((k.public_id for k in keys if k.is_active), None)
+        self.fields["api"].choices = [("", "All APIs"), *api_choices()]
+
+    def clean_result_code(self) -> str:
+        return self.cleaned_data["result_code"].strip().upper()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        chosen = data.get("range")
+        if chosen in DateRange.DAYS:
+            today = timezone.now().astimezone(self.tz).date()
+            data["date_to"] = today
+            data["date_from"] = today - timedelta(days=DateRange.DAYS[chosen] - 1)
+        elif chosen == DateRange.CUSTOM:
+            self._check_custom(data.get("date_from"), data.get("date_to"))
+        return data
+
+    def _check_custom(self, start: date | None, end: date | None) -> None:
+        if start is None and "date_from" not in self.errors:
+            self.add_error("date_from", "Choose the first day of the range.")
+        if end is None and "date_to" not in self.errors:
+            self.add_error("date_to", "Choose the last day of the range.")
+        if start and end and start > end:
+            self.add_error("date_to", "The last day must not be before the first day.")
+        elif start and end and (end - start).days + 1 > MAX_DAYS:
+            self.add_error("date_to", f"A report covers at most {MAX_DAYS} days.")
+
+    def selection(self) -> Selection:
+        data = self.cleaned_data
+        return Selection(
+            api_key=data["key"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            tz=self.tz,
+            operation=data.get("api") or "",
+            outcome=data.get("outcome") or "",
+            result_code=data.get("result_code") or "",
+        )
+
+
+def initial_for(report) -> dict:
+    """Form values that regenerate a saved report (shown above it, ready to tweak)."""
+    filters = report.filters or {}
+    return {
+        "range": DateRange.CUSTOM,
+        "date_from": report.date_from,
+        "date_to": report.date_to,
+        "key": report.api_key.public_id,
+        "api": filters.get("operation", ""),
+        "outcome": filters.get("outcome", ""),
+        "result_code": filters.get("result_code", ""),
+    }

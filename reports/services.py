@@ -1,0 +1,67 @@
+"""Writing and reading saved reports. Go Live uses `latest_report` and `report_rows`."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+
+from accounts.models import ApiKey, User
+from reports import queries
+from reports.models import Report
+from reports.queries import Selection
+
+
+@transaction.atomic
+def generate_report(user: User, *, selection: Selection) -> Report:
+    """Summarise the selected calls and save the report ("every Generate is saved")."""
+    if selection.api_key.user_id != user.pk:
+        # Views only offer the user's own keys; this guards every other caller.
+        raise PermissionError("a report may only cover the user's own API key")
+    return Report.objects.create(
+        user=user,
+        api_key=selection.api_key,
+        date_from=selection.date_from,
+        date_to=selection.date_to,
+        filters=selection.filters(),
+        summary=queries.summarize(selection),
+    )
+
+
+def selection_of(report: Report) -> Selection:
+    """The selection a saved report was generated from (same key, days, filters, zone)."""
+    filters = report.filters or {}
+    return Selection(
+        api_key=report.api_key,
+        date_from=report.date_from,
+        date_to=report.date_to,
+        tz=queries.zone(filters.get("timezone")),
+        operation=filters.get("operation", ""),
+        outcome=filters.get("outcome", ""),
+        result_code=filters.get("result_code", ""),
+    )
+
+
+def latest_report(user: User) -> Report | None:
+    """The developer's most recently generated report (what Go Live sends), or None."""
+    return recent_reports(user).first()
+
+
+def recent_reports(user: User) -> QuerySet[Report]:
+    # Served by the reports_report_user_created index.
+    return Report.objects.filter(user=user).select_related("api_key").order_by("-created_at")
+
+
+def report_rows(report: Report, *, limit: int = 100, sort: str = queries.DEFAULT_SORT) -> list:
+    """The first `limit` calls of a saved report as dicts (newest first by default), with
+    the API's display name under "api_name". For Go Live's copy of the table."""
+    rows = list(queries.table_rows(selection_of(report), sort=sort)[:limit])
+    for row in rows:
+        row["api_name"] = queries.api_name(row["operation"])
+    return rows
+
+
+def keys_of(user: User) -> QuerySet[ApiKey]:
+    """The user's keys, the active ones first, then retired keys newest first."""
+    return ApiKey.objects.filter(user=user).order_by(
+        F("retired_at").desc(nulls_first=True), "-created_at"
+    )

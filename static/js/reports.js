@@ -1,0 +1,156 @@
+// Reports page: show "From"/"To" only for a custom range, turn the Table and Chart
+// sections into tabs, and draw the Plotly charts from the report's per-day data
+// (passed with json_script). Without JavaScript both sections show and the table works.
+(function () {
+  "use strict";
+
+  function setUpCustomDates() {
+    var range = document.getElementById("id_range");
+    var dates = document.querySelector("[data-custom-dates]");
+    if (!range || !dates) return;
+    var hasErrors = dates.querySelector(".errorlist") !== null;
+    function update() {
+      dates.hidden = range.value !== "custom" && !hasErrors;
+    }
+    range.addEventListener("change", function () {
+      hasErrors = false;
+      update();
+    });
+    update();
+  }
+
+  function readChartData() {
+    var node = document.getElementById("report-chart-data");
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  var COLORS = { success: "#00843d", failure: "#c62828", avg: "#1e40af", max: "#b26a00" };
+
+  function layout(title, yTitle, data, extra) {
+    var base = {
+      title: { text: title },
+      height: 320,
+      margin: { l: 60, r: 20, t: 50, b: 50 },
+      barmode: "stack",
+      legend: { orientation: "h", y: -0.2 },
+      xaxis: {
+        type: "date",
+        range: [data.date_from + " 00:00", data.date_to + " 23:59"],
+        tickformat: "%Y-%m-%d",
+      },
+      yaxis: { title: { text: yTitle }, rangemode: "tozero" },
+    };
+    return Object.assign(base, extra || {});
+  }
+
+  function column(days, name) {
+    return days.map(function (d) {
+      return d[name];
+    });
+  }
+
+  function drawCharts(data) {
+    if (!window.Plotly || !data || !data.per_day.length) return;
+    var days = data.per_day;
+    var x = column(days, "date");
+    var config = { responsive: true, displaylogo: false };
+    window.Plotly.newPlot(
+      "chart-calls",
+      [
+        { type: "bar", name: "Successful", x: x, y: column(days, "successes"), marker: { color: COLORS.success } },
+        { type: "bar", name: "Failed", x: x, y: column(days, "failures"), marker: { color: COLORS.failure } },
+      ],
+      layout("Calls per day by outcome", "Calls", data),
+      config
+    );
+    window.Plotly.newPlot(
+      "chart-success",
+      [
+        {
+          type: "scatter",
+          mode: "lines+markers",
+          name: "Success rate",
+          x: x,
+          y: column(days, "success_rate"),
+          line: { color: COLORS.success },
+        },
+      ],
+      layout("Success rate per day", "Success rate (%)", data, {
+        yaxis: { title: { text: "Success rate (%)" }, range: [0, 105] },
+      }),
+      config
+    );
+    var latency = [
+      { type: "scatter", mode: "lines+markers", name: "Average", x: x, y: column(days, "latency_avg_ms"), line: { color: COLORS.avg } },
+      { type: "scatter", mode: "lines+markers", name: "Slowest", x: x, y: column(days, "latency_max_ms"), line: { color: COLORS.max, dash: "dot" } },
+    ];
+    var shapes = [];
+    [["p50", data.p50], ["p95", data.p95]].forEach(function (p) {
+      if (p[1] === null) return;
+      latency.push({
+        type: "scatter",
+        mode: "lines",
+        name: p[0] + " over the range (" + p[1] + " ms)",
+        x: [data.date_from + " 00:00", data.date_to + " 23:59"],
+        y: [p[1], p[1]],
+        line: { color: "#5b6670", dash: p[0] === "p50" ? "dash" : "dashdot", width: 1 },
+      });
+    });
+    window.Plotly.newPlot("chart-latency", latency, layout("Latency per day", "Milliseconds", data, { shapes: shapes }), config);
+  }
+
+  function setUpTabs() {
+    var root = document.querySelector("[data-report-views]");
+    if (!root) return;
+    var tablist = root.querySelector("[data-tablist]");
+    var tabs = Array.prototype.slice.call(tablist.querySelectorAll("[data-tab]"));
+    var data = readChartData();
+    var drawn = false;
+    tablist.setAttribute("role", "tablist");
+    tablist.setAttribute("aria-label", "Report views");
+    tablist.hidden = false;
+    tabs.forEach(function (tab) {
+      var panel = document.getElementById(tab.dataset.tab);
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", panel.id);
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", tab.id);
+    });
+
+    function select(chosen) {
+      tabs.forEach(function (tab) {
+        var on = tab === chosen;
+        tab.setAttribute("aria-selected", on ? "true" : "false");
+        tab.tabIndex = on ? 0 : -1;
+        document.getElementById(tab.dataset.tab).hidden = !on;
+      });
+      if (chosen.dataset.tab === "panel-chart" && !drawn) {
+        // Plotly sizes a chart from its container, so draw once the panel is visible.
+        drawCharts(data);
+        drawn = true;
+      }
+      if (window.history && window.history.replaceState) {
+        window.history.replaceState(null, "", "#" + chosen.id.replace("tab-", ""));
+      }
+    }
+
+    tabs.forEach(function (tab, index) {
+      tab.addEventListener("click", function () {
+        select(tab);
+      });
+      tab.addEventListener("keydown", function (event) {
+        var step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+        if (!step) return;
+        var next = tabs[(index + step + tabs.length) % tabs.length];
+        next.focus();
+        select(next);
+      });
+    });
+    select(window.location.hash === "#chart" ? tabs[1] : tabs[0]);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setUpCustomDates();
+    setUpTabs();
+  });
+})();
