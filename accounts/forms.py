@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator, URLValidator
+from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.phone import normalise_phone_number
@@ -69,3 +71,11 @@ class AsyncResponseUrlForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["async_response_url"]
+
+    def clean_async_response_url(self) -> str:
+        url = self.cleaned_data["async_response_url"].strip()
+        # Further checks other apps register (the gateway refuses private networks);
+        # accounts may not import them, so they come as dotted paths from settings.
+        for path in getattr(settings, "ASYNC_URL_VALIDATORS", []):
+            import_string(path)(url)
+        return url

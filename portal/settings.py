@@ -20,8 +20,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # pytest is imported before settings when the suite runs: tests then get their own var/
 # folder (test database file, broker folder) so a running `make run` is left alone.
 TESTING = "pytest" in sys.modules
-VAR_DIR = Path(
-    environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var" / ("test" if TESTING else "")))
+# Under pytest-xdist each worker process gets its own folder, queue and cache prefix, so
+# parallel workers never consume each other's tasks.
+TEST_WORKER = environ.Env().str("PYTEST_XDIST_WORKER", default="") if TESTING else ""
+VAR_DIR = (
+    Path(
+        environ.Env().str(
+            "PORTAL_VAR_DIR", default=str(BASE_DIR / "var" / ("test" if TESTING else ""))
+        )
+    )
+    / TEST_WORKER
 )
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -176,6 +184,9 @@ else:
         "store_processed": False,
     }
 
+if TEST_WORKER:
+    CACHES["default"]["KEY_PREFIX"] = f"test-{TEST_WORKER}"
+    CELERY_TASK_DEFAULT_QUEUE = f"celery-{TEST_WORKER}"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another
@@ -230,6 +241,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[M-Pesa Developer Portal] "
 # One email address per account; a change stays pending until the new address is
 # verified by its link (allauth's "change email" mode).
 ACCOUNT_CHANGE_EMAIL = True
+# Sign-up names the field in error, a taken email address included (issue 3 asks for a
+# message next to the field); usernames are public anyway, so enumeration gains little.
+ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 
 # --- Email and SMS ------------------------------------------------------------------
@@ -345,6 +359,7 @@ ASYNC_URL_VALIDATORS = ["sandbox.ssrf.validate_callback_url"]
 # dotted path of a callable `panel(request) -> str` returning rendered HTML ("" hides it).
 PROFILE_PANELS: list[str] = [
     "sandbox.callback_views.profile_panel",
+    "golive.views.profile_panel",
 ]
 
 # --- Go Live ------------------------------------------------------------------------
