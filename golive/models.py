@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class GoLiveRequestQuerySet(models.QuerySet):
+    def open(self) -> GoLiveRequestQuerySet:
+        return self.filter(status__in=GoLiveRequest.OPEN_STATUSES)
+
+    def for_user(self, user) -> GoLiveRequestQuerySet:
+        return self.filter(user=user)
+
+
+class GoLiveRequest(models.Model):
+    """A developer's request to go live: an immutable snapshot of what staff review.
+
+    The snapshot (account details, the latest report's summary and rows) is written once,
+    at submission; the developer may change their profile or generate new reports
+    afterwards, and the reviewer still sees exactly what was sent.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # "Open": waiting for a decision. One open request per developer (constraint below).
+    OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="golive_requests"
+    )
+    # The report that was sent; the snapshot is the record, this is only a pointer (a
+    # report deleted later leaves the request intact).
+    report = models.ForeignKey(
+        "reports.Report",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="golive_requests",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    snapshot = models.JSONField(default=dict)
+    reason = models.TextField("reason for rejection", blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    review_started_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="golive_decisions",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The live key issued on approval (its plaintext is shown on My Profile).
+    live_api_key = models.ForeignKey(
+        "accounts.ApiKey",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="golive_requests",
+    )
+
+    objects = GoLiveRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Go Live request"
+        permissions = [("review_golive", "Can review and decide Go Live requests")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status__in=["submitted", "in_review"]),
+                name="golive_goliverequest_one_open_per_user",
+            ),
+        ]
+        indexes = [
+            # The admin's list: filtered by status, newest first.
+            models.Index(fields=["status", "-submitted_at"], name="golive_request_status_sub"),
+            # The developer's tracker and history: their requests, newest first.
+            models.Index(fields=["user", "-submitted_at"], name="golive_request_user_sub"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Go Live request of {self.user} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        # The snapshot is the record of what was sent: once stored, only the review
+        # fields change, always through save(update_fields=[...]) in golive.services.
+        update_fields = kwargs.get("update_fields")
+        if self.pk is not None and (update_fields is None or "snapshot" in update_fields):
+            raise ValueError("a Go Live request's snapshot is immutable: save(update_fields=...)")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in (self.Status.APPROVED, self.Status.REJECTED)

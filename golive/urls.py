@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from golive import views
 
 app_name = "golive"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.status, name="status"),
+    path("request/", views.request_create, name="request-create"),
+    path("requests/<uuid:public_id>/", views.request_detail, name="request-detail"),
+    path("requests/<uuid:public_id>/withdraw/", views.request_withdraw, name="request-withdraw"),
+]

@@ -1,0 +1,153 @@
+"""Staff review of Go Live requests in the Django admin.
+
+Requests are read-only records here: nobody edits a snapshot. Reviewers (the
+"review_golive" permission) open one, which marks it "in review", read the snapshot
+(account details, summary, chart, table) and approve it or reject it with a reason on an
+intermediate page. Decisions go through golive.services, which checks the permission
+again and records who decided and when.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from golive import services
+from golive.forms import RejectForm
+from golive.models import GoLiveRequest
+
+
+@admin.register(GoLiveRequest)
+class GoLiveRequestAdmin(admin.ModelAdmin):
+    list_display = ("user", "company", "status", "submitted_at", "decided_by", "decided_at")
+    list_filter = ("status", "submitted_at", "decided_at")
+    date_hierarchy = "submitted_at"
+    search_fields = ("user__username", "user__email", "user__company")
+    list_select_related = ("user", "decided_by")
+    ordering = ("-submitted_at",)
+    fields = (
+        "user",
+        "status",
+        "submitted_at",
+        "review_started_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+        "withdrawn_at",
+        "live_key",
+    )
+    readonly_fields = fields
+
+    class Media:
+        css = {"all": ("golive/admin.css",)}
+
+    @admin.display(description="company", ordering="user__company")
+    def company(self, obj: GoLiveRequest) -> str:
+        return obj.user.company
+
+    @admin.display(description="live API key")
+    def live_key(self, obj: GoLiveRequest) -> str:
+        # Staff see which key was issued, never its plaintext.
+        return f"…{obj.live_api_key.last4}" if obj.live_api_key else "—"
+
+    # --- Permissions: reviewers read; nobody adds, edits or deletes a request here ----
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return services.can_review(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return services.can_review(request.user) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    # --- Review pages -----------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/approve/", wrap(self.approve_view), name="golive_request_approve"
+            ),
+            path("<path:object_id>/reject/", wrap(self.reject_view), name="golive_request_reject"),
+            *super().get_urls(),
+        ]
+
+    def _base_url(self, request: HttpRequest) -> str:
+        return request.build_absolute_uri("/")
+
+    def _change_url(self, obj: GoLiveRequest) -> str:
+        return reverse("admin:golive_goliverequest_change", args=[obj.pk])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and request.method == "GET" and self.has_view_permission(request, obj):
+            obj = services.start_review(obj, by=request.user, base_url=self._base_url(request))
+        extra_context = {
+            **(extra_context or {}),
+            "snapshot": obj.snapshot if obj else {},
+            "can_decide": obj is not None and obj.is_open and services.can_review(request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _for_decision(self, request: HttpRequest, object_id: str) -> GoLiveRequest:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such Go Live request.")
+        if not services.can_review(request.user):
+            raise PermissionDenied("Only Go Live reviewers can decide requests.")
+        return obj
+
+    def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._for_decision(request, object_id)
+        try:
+            services.approve_request(obj, by=request.user, base_url=self._base_url(request))
+        except services.GoLiveError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Approved: {obj.user} is live and has a live API key.")
+        return redirect(self._change_url(obj))
+
+    def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        obj = self._for_decision(request, object_id)
+        if not obj.is_open:
+            messages.error(request, f"This request is already {obj.get_status_display().lower()}.")
+            return redirect(self._change_url(obj))
+        form = RejectForm(request.POST or None)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    services.reject_request(
+                        obj,
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                        base_url=self._base_url(request),
+                    )
+                except services.GoLiveError as error:
+                    messages.error(request, str(error))
+                else:
+                    messages.success(request, f"Rejected: {obj.user} was told why.")
+                return redirect(self._change_url(obj))
+            messages.error(request, "The request was not rejected: give a reason.")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "form": form,
+            "title": f"Reject the Go Live request of {obj.user}",
+            "change_url": self._change_url(obj),
+        }
+        return TemplateResponse(request, "admin/golive/goliverequest/reject.html", context)

@@ -1,0 +1,67 @@
+"""Go Live notifications: staff hear of new and withdrawn requests, developers of every
+step. Sent after the database commit, so nobody is told about a change that rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from golive.models import GoLiveRequest
+
+logger = logging.getLogger(__name__)
+
+
+def _send(template: str, context: dict, recipients: list[str]) -> None:
+    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+    body = render_to_string(f"emails/{template}_body.txt", context)
+    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+
+    def deliver() -> None:
+        try:
+            send_mail(prefix + subject, body, None, recipients)
+        except Exception:  # an SMTP outage must not turn a committed change into a 500
+            logger.exception("could not send Go Live email %s", template)
+
+    transaction.on_commit(deliver)
+
+
+def _context(request: GoLiveRequest, base_url: str) -> dict:
+    base = (settings.PUBLIC_BASE_URL or base_url).rstrip("/")
+    return {
+        "request": request,
+        "developer": request.user,
+        "status_url": base + reverse("golive:status"),
+        "admin_url": base + reverse("admin:golive_goliverequest_change", args=[request.pk]),
+        "live_base_url": settings.LIVE_BASE_URL,
+    }
+
+
+def notify_submitted(request: GoLiveRequest, *, base_url: str = "") -> None:
+    context = _context(request, base_url)
+    _send("golive_submitted_staff", context, list(settings.GOLIVE_REVIEWER_EMAILS))
+    _send("golive_submitted_developer", context, [request.user.email])
+
+
+def notify_withdrawn(request: GoLiveRequest, *, base_url: str = "") -> None:
+    _send(
+        "golive_withdrawn_staff", _context(request, base_url), list(settings.GOLIVE_REVIEWER_EMAILS)
+    )
+
+
+def notify_in_review(request: GoLiveRequest, *, base_url: str = "") -> None:
+    _send("golive_in_review_developer", _context(request, base_url), [request.user.email])
+
+
+def notify_decided(request: GoLiveRequest, *, base_url: str = "") -> None:
+    template = (
+        "golive_approved_developer"
+        if request.status == GoLiveRequest.Status.APPROVED
+        else "golive_rejected_developer"
+    )
+    _send(template, _context(request, base_url), [request.user.email])

@@ -1,0 +1,139 @@
+"""What a developer's latest report proves, and the snapshot that Go Live sends.
+
+Go Live reads reports and the sandbox call log (DESIGN.md, dependency direction); it
+never writes them. A report's rows come from reports.services (same key, local days and
+filters as the Reports page), so what staff review is what the developer saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from reports import services as reports_services
+from reports.models import Report
+from sandbox.models import ApiCall
+
+# The seed's three APIs: a developer goes live once each has worked at least once.
+# Keys are catalogue slugs as stored in ApiCall.operation.
+REQUIRED_OPERATIONS: dict[str, str] = {
+    "c2bPayment": "C2B",
+    "reversal": "Reversal",
+    "queryTransactionStatus": "Query Transaction Status",
+}
+# The snapshot keeps at most this many rows (newest first) so a request stays small
+# enough to render in the admin; the summary still covers every call of the report.
+SNAPSHOT_ROW_LIMIT = 500
+
+
+def latest_report(user) -> Report | None:
+    """The developer's most recently generated report (what "Go Live!" sends)."""
+    return reports_services.latest_report(user)
+
+
+def report_calls(report: Report) -> QuerySet[ApiCall]:
+    """The report's rows, selected exactly as the Reports page selects them."""
+    return reports_services.selection_of(report).calls()
+
+
+def per_operation(calls: QuerySet[ApiCall]) -> dict[str, dict[str, int]]:
+    """{operation: {"calls": n, "successes": n}}, counted by the database."""
+    rows = (
+        calls.order_by()
+        .values("operation")
+        .annotate(calls=Count("id"), successes=Count("id", filter=Q(is_success=True)))
+    )
+    return {r["operation"]: {"calls": r["calls"], "successes": r["successes"]} for r in rows}
+
+
+@dataclass
+class Readiness:
+    """Whether the developer may press "Go Live!", and if not, exactly why."""
+
+    report: Report | None
+    operations: dict[str, dict[str, int]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.report is not None and not self.missing
+
+
+def check_readiness(user) -> Readiness:
+    report = latest_report(user)
+    if report is None:
+        return Readiness(
+            report=None,
+            missing=["You have not generated a report yet: generate one on the Reports page."],
+        )
+    operations = per_operation(report_calls(report))
+    if not any(o["successes"] for o in operations.values()):
+        needed = ", ".join(REQUIRED_OPERATIONS.values())
+        missing = [
+            f"Your latest report holds no successful call: make successful {needed} calls "
+            "in the sandbox, then generate a new report."
+        ]
+    else:
+        missing = [
+            f"Your latest report has no successful {label} call ({slug})."
+            for slug, label in REQUIRED_OPERATIONS.items()
+            if not operations.get(slug, {}).get("successes")
+        ]
+    return Readiness(report=report, operations=operations, missing=missing)
+
+
+def _row(row: dict, tz) -> dict:
+    """A table row of the report as plain JSON, its time in the report's timezone."""
+    return {
+        "created_at": row["created_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
+        "operation": row["operation"],
+        "api_name": row.get("api_name") or row["operation"],
+        "market": row["market"],
+        "result_code": row["result_code"],
+        "result_desc": row["result_desc"],
+        "http_status": row["http_status"],
+        "is_success": row["is_success"],
+        "amount": None if row["amount"] is None else str(row["amount"]),
+        "transaction_id": row["transaction_id"],
+        "latency_ms": round(row["latency_ms"], 1),
+    }
+
+
+def account_details(user) -> dict:
+    return {
+        "username": user.username,
+        "full_name": user.get_full_name(),
+        "email": user.email,
+        "phone_number": user.phone_number or "",
+        "company": user.company,
+        "country": user.country,
+        "timezone": user.timezone,
+        "async_response_url": user.async_response_url,
+        "date_joined": user.date_joined.strftime("%Y-%m-%d"),
+    }
+
+
+def build_snapshot(user, report: Report) -> dict:
+    """Everything staff review, as plain JSON: it never changes after submission."""
+    tz = reports_services.selection_of(report).tz
+    calls = report_calls(report)
+    total = calls.count()
+    rows = [_row(r, tz) for r in reports_services.report_rows(report, limit=SNAPSHOT_ROW_LIMIT)]
+    return {
+        "account": account_details(user),
+        "report": {
+            "public_id": str(report.public_id),
+            "date_from": report.date_from.isoformat(),
+            "date_to": report.date_to.isoformat(),
+            "timezone": str(tz),
+            "api_key_last4": report.api_key.last4,
+            "filters": report.filters or {},
+            "generated_at": report.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
+            "summary": report.summary or {},
+            "operations": per_operation(calls),
+            "rows_total": total,
+            "rows_included": len(rows),
+        },
+        "rows": rows,
+    }

@@ -1,0 +1,131 @@
+"""Go Live state changes: submit, withdraw, start review, approve, reject.
+
+Every change locks the rows it reads (the developer on submission, the request on a
+decision), so two clicks or two reviewers cannot both win: the second sees the new state
+and gets a GoLiveError with a message fit to show.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.keys import active_api_key, issue_api_key
+from accounts.models import ApiKey, Environment, User
+from golive import emails, evidence
+from golive.models import GoLiveRequest
+from reports.models import Report
+
+REVIEW_PERMISSION = "golive.review_golive"
+
+
+class GoLiveError(Exception):
+    """A refused change; str(error) is the message for the person who asked."""
+
+
+def can_review(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm(REVIEW_PERMISSION)
+
+
+@transaction.atomic
+def submit_request(user: User, *, report_public_id: str, base_url: str = "") -> GoLiveRequest:
+    """Send the latest report with the account details to staff.
+
+    `report_public_id` is the report the developer saw on the confirmation page: if a
+    newer one was generated since, they must confirm again rather than send unseen data.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if GoLiveRequest.objects.for_user(user).open().exists():
+        raise GoLiveError("You already have a Go Live request waiting for review.")
+    if GoLiveRequest.objects.for_user(user).filter(status=GoLiveRequest.Status.APPROVED).exists():
+        raise GoLiveError("Your integration is already live.")
+    readiness = evidence.check_readiness(user)
+    if not readiness.is_ready:
+        raise GoLiveError(" ".join(readiness.missing))
+    report: Report = readiness.report
+    if str(report.public_id) != str(report_public_id):
+        raise GoLiveError(
+            "A newer report was generated since you opened this page: review it and confirm again."
+        )
+    try:
+        with transaction.atomic():
+            request = GoLiveRequest.objects.create(
+                user=user, report=report, snapshot=evidence.build_snapshot(user, report)
+            )
+    except IntegrityError as exc:  # the one-open-request constraint, should the lock be bypassed
+        raise GoLiveError("You already have a Go Live request waiting for review.") from exc
+    emails.notify_submitted(request, base_url=base_url)
+    return request
+
+
+def _locked(request: GoLiveRequest) -> GoLiveRequest:
+    return GoLiveRequest.objects.select_for_update().select_related("user").get(pk=request.pk)
+
+
+@transaction.atomic
+def withdraw_request(request: GoLiveRequest, *, by: User, base_url: str = "") -> GoLiveRequest:
+    request = _locked(request)
+    if request.user_id != by.pk:
+        raise GoLiveError("Only the developer who sent a request can withdraw it.")
+    if not request.is_open:
+        raise GoLiveError("This request was already decided or withdrawn.")
+    request.status = GoLiveRequest.Status.WITHDRAWN
+    request.withdrawn_at = timezone.now()
+    request.save(update_fields=["status", "withdrawn_at"])
+    emails.notify_withdrawn(request, base_url=base_url)
+    return request
+
+
+@transaction.atomic
+def start_review(request: GoLiveRequest, *, by: User, base_url: str = "") -> GoLiveRequest:
+    """A reviewer opened a submitted request: the developer sees "In review"."""
+    if not can_review(by):
+        return request
+    request = _locked(request)
+    if request.status != GoLiveRequest.Status.SUBMITTED:
+        return request
+    request.status = GoLiveRequest.Status.IN_REVIEW
+    request.review_started_at = timezone.now()
+    request.save(update_fields=["status", "review_started_at"])
+    emails.notify_in_review(request, base_url=base_url)
+    return request
+
+
+def _decide(request: GoLiveRequest, *, by: User) -> GoLiveRequest:
+    if not can_review(by):
+        raise GoLiveError("You do not have permission to review Go Live requests.")
+    request = _locked(request)
+    if not request.is_open:
+        raise GoLiveError(f"This request is already {request.get_status_display().lower()}.")
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    return request
+
+
+@transaction.atomic
+def approve_request(request: GoLiveRequest, *, by: User, base_url: str = "") -> GoLiveRequest:
+    """Approve and issue the developer's live API key (kept if one is already active)."""
+    request = _decide(request, by=by)
+    live_key: ApiKey | None = active_api_key(request.user, environment=Environment.LIVE)
+    if live_key is None:
+        live_key, _plaintext = issue_api_key(request.user, environment=Environment.LIVE)
+    request.status = GoLiveRequest.Status.APPROVED
+    request.live_api_key = live_key
+    request.save(update_fields=["status", "decided_by", "decided_at", "live_api_key"])
+    emails.notify_decided(request, base_url=base_url)
+    return request
+
+
+@transaction.atomic
+def reject_request(
+    request: GoLiveRequest, *, by: User, reason: str, base_url: str = ""
+) -> GoLiveRequest:
+    reason = (reason or "").strip()
+    if not reason:
+        raise GoLiveError("A rejection needs a reason: the developer reads it to fix their work.")
+    request = _decide(request, by=by)
+    request.status = GoLiveRequest.Status.REJECTED
+    request.reason = reason
+    request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    emails.notify_decided(request, base_url=base_url)
+    return request

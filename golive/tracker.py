@@ -1,0 +1,73 @@
+"""What the developer sees of Go Live: readiness, the status tracker, the live key.
+
+Shared by the My Profile panel and the Go Live status page, so both always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from accounts.keys import active_api_key
+from accounts.models import ApiKey, Environment
+from golive import evidence
+from golive.models import GoLiveRequest
+
+Status = GoLiveRequest.Status
+
+
+@dataclass
+class Step:
+    label: str
+    at: object  # datetime | None
+    state: str  # "done", "current", "todo", "failed"
+
+
+def tracker_steps(request: GoLiveRequest) -> list[Step]:
+    """Submitted -> In review -> Approved / Rejected (or Withdrawn), with dates."""
+    in_review_state = {
+        Status.SUBMITTED: "todo",
+        Status.IN_REVIEW: "current",
+    }.get(request.status, "done" if request.review_started_at else "todo")
+    steps = [
+        Step(
+            "Submitted",
+            request.submitted_at,
+            "current" if request.status == Status.SUBMITTED else "done",
+        ),
+        Step("In review", request.review_started_at, in_review_state),
+    ]
+    if request.status == Status.APPROVED:
+        steps.append(Step("Approved", request.decided_at, "done"))
+    elif request.status == Status.REJECTED:
+        steps.append(Step("Rejected", request.decided_at, "failed"))
+    elif request.status == Status.WITHDRAWN:
+        steps.append(Step("Withdrawn", request.withdrawn_at, "failed"))
+    else:
+        steps.append(Step("Decision", None, "todo"))
+    return steps
+
+
+def golive_context(user) -> dict:
+    latest: GoLiveRequest | None = (
+        GoLiveRequest.objects.for_user(user)
+        .select_related("report")
+        .order_by("-submitted_at")
+        .first()
+    )
+    is_live = GoLiveRequest.objects.for_user(user).filter(status=Status.APPROVED).exists()
+    live_key: ApiKey | None = (
+        active_api_key(user, environment=Environment.LIVE) if is_live else None
+    )
+    waiting = latest is not None and latest.is_open
+    readiness = None if (is_live or waiting) else evidence.check_readiness(user)
+    return {
+        "golive_latest": latest,
+        "golive_steps": tracker_steps(latest) if latest else [],
+        "golive_is_live": is_live,
+        "golive_live_key": live_key,
+        "golive_live_base_url": settings.LIVE_BASE_URL,
+        "golive_waiting": waiting,
+        "golive_readiness": readiness,
+    }
