@@ -62,10 +62,12 @@ DESCRIPTIONS: dict[str, str] = {
 # Gateway-level answers that do not depend on the API (docs/gateway.md, reference §13.1).
 UNAUTHORIZED = ResultCode("INS-2", DESCRIPTIONS["INS-2"], 401)
 RATE_LIMITED = ResultCode("INS-16", DESCRIPTIONS["INS-16"], 429)
-NOT_FOUND = ResultCode("INS-997", DESCRIPTIONS["INS-997"], 404)
+NOT_FOUND = ResultCode("INS-997", "API Not Enabled: no such API", 404)
+API_NOT_IN_MARKET = ResultCode("INS-997", DESCRIPTIONS["INS-997"], 400)
+INTERNAL_ERROR = ResultCode("INS-1", DESCRIPTIONS["INS-1"], 500)
 METHOD_NOT_ALLOWED = ResultCode("INS-21", "Method not allowed for this API.", 405)
 MALFORMED_JSON = ResultCode("INS-21", "Malformed JSON body. Please try again.", 400)
-INVALID_MARKET = ResultCode("INS-998", DESCRIPTIONS["INS-998"], 404)
+INVALID_MARKET = ResultCode("INS-998", DESCRIPTIONS["INS-998"], 400)
 
 
 def rc(code: str, http_status: int, description: str | None = None) -> ResultCode:

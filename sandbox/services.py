@@ -1,0 +1,122 @@
+"""The gateway's writes: one database transaction per authenticated call.
+
+`complete_call` is the last step of every authenticated call (sandbox.views): it runs
+the simulation (whose effects are written in the transaction), writes the call log
+that reports read, and builds the answer. Effects and log commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from sandbox.models import ApiCall
+from sandbox.simulation import GatewayCall, Outcome, simulate
+
+
+def response_body(call: GatewayCall, outcome: Outcome) -> dict[str, str]:
+    """The answer: code, description, the API's output fields, then the request's input
+    values echoed ("all the request parameters originally sent as input", the seed)."""
+    result = call.api.result(outcome.code)
+    return {
+        "output_ResponseCode": result.code,
+        "output_ResponseDesc": outcome.description or result.description,
+        **outcome.outputs,
+        **call.echo,
+    }
+
+
+def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple[dict, int]:
+    """Simulate `call`, write its effects and its ApiCall row, return (body, status).
+
+    `refused` is the outcome of a call refused before simulation (validation, malformed
+    JSON): it is logged and answered the same way, with no effects.
+
+    Everything happens in ONE transaction: a call is in the log if and only if its
+    effects (transaction, mandate, session rows) are in the database.
+
+    Asynchronous mode (DESIGN.md): when the developer has an Asynchronous Response URL
+    (`call.user.async_response_url`) and the API supports it, this is where the result
+    goes to the callback outbox (written in this same transaction) and the answer
+    becomes the acknowledgement instead of the result; see the marked spot below.
+    """
+    with transaction.atomic():
+        outcome = refused or simulate(call)
+        body = response_body(call, outcome)
+        status = call.api.result(outcome.code).http_status
+        api_call = log_call(call, outcome=outcome, body=body, status=status)
+        # --- Asynchronous mode seam: if call.user.async_response_url and
+        # call.api.supports_async, write the outbox row for `body` here and replace
+        # (body, status) by the acknowledgement; set api_call.is_async. ---
+        del api_call
+    return body, status
+
+
+def log_call(
+    call: GatewayCall,
+    *,
+    outcome: Outcome | None,
+    body: dict[str, str],
+    status: int,
+    is_async: bool = False,
+) -> ApiCall:
+    """Write the call-log row of `call` (reports read these rows)."""
+    code = body["output_ResponseCode"]
+    transaction_id = body.get("output_TransactionID", "")
+    amount = outcome.amount if outcome and outcome.amount is not None else None
+    if amount is None:
+        amount = _amount_in(call.params)
+    return ApiCall.objects.create(
+        api_key=call.api_key,
+        user=call.user,
+        operation=call.api.slug,
+        market=call.market.slug,
+        method=call.method,
+        path=call.path[:200],
+        request_body=call.echo,
+        response_body=body,
+        result_code=code,
+        result_desc=body.get("output_ResponseDesc", "")[:200],
+        http_status=status,
+        latency_ms=round((time.perf_counter() - call.started) * 1000, 3),
+        is_async=is_async,
+        is_success=code == "INS-0",
+        amount=amount,
+        msisdn=(outcome.msisdn if outcome and outcome.msisdn else "")
+        or call.get("input_CustomerMSISDN")[:32],
+        transaction_id="" if transaction_id == "N/A" else transaction_id[:40],
+        conversation_id=body.get("output_ConversationID", "")[:40],
+        third_party_conversation_id=call.get("input_ThirdPartyConversationID")[:64],
+        created_at=timezone.now(),
+    )
+
+
+def _amount_in(params: dict[str, str]) -> Decimal | None:
+    from sandbox.validation import amount_of
+
+    value = params.get("input_Amount") or params.get("input_ReversalAmount")
+    amount = amount_of(value)
+    if amount is None or abs(amount) >= Decimal("1e12"):
+        return None
+    return amount
+
+
+def within_rate_limit(api_key_pk: int) -> bool:
+    """Per-key fixed one-minute window in the shared cache (every web process counts
+    into the same counter when the cache is Redis)."""
+    window = int(time.time() // 60)
+    key = f"sandbox:rate:{api_key_pk}:{window}"
+    if cache.add(key, 1, timeout=120):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=120)
+            count = 1
+    return count <= settings.SANDBOX_RATE_LIMIT_PER_MINUTE

@@ -1,0 +1,158 @@
+"""Payments (C2B, B2C, B2B), Reversal and Query Transaction Status (reference §5.2-§5.6)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from sandbox.models import Transaction
+from sandbox.simulation.base import GatewayCall, Outcome, conversation_outputs, failure
+from sandbox.validation import amount_of
+
+# The reference field that, with the ThirdPartyConversationID, makes a repeat a
+# duplicate (§9, §13.4: the observed duplicate repeated both).
+_REFERENCE_FIELD = {
+    "c2bPayment": "input_TransactionReference",
+    "b2cPayment": "input_TransactionReference",
+    "b2bPayment": "input_TransactionReference",
+    "directDebitPayment": "input_ThirdPartyReference",
+    "reversal": "input_TransactionID",
+}
+
+
+def dedupe_key(call: GatewayCall) -> str:
+    reference = call.get(_REFERENCE_FIELD[call.api.slug])
+    return f"{call.get('input_ThirdPartyConversationID')}|{reference}"
+
+
+def duplicate(call: GatewayCall) -> Outcome:
+    """409 INS-10 with TransactionID N/A and a fresh ConversationID (observed, §4)."""
+    return failure(call, "INS-10", output_TransactionID="N/A")
+
+
+def is_duplicate(call: GatewayCall) -> bool:
+    return Transaction.objects.filter(
+        api_key=call.api_key, operation=call.api.slug, dedupe_key=dedupe_key(call)
+    ).exists()
+
+
+def record_transaction(call: GatewayCall, *, amount: Decimal, msisdn: str = "", **fields):
+    """Create the transaction row; None when a concurrent identical request won."""
+    try:
+        with transaction.atomic():
+            return Transaction.objects.create(
+                api_key=call.api_key,
+                user=call.user,
+                operation=call.api.slug,
+                market=call.market.slug,
+                conversation_id=call.conversation_id,
+                third_party_conversation_id=call.get("input_ThirdPartyConversationID"),
+                dedupe_key=dedupe_key(call),
+                amount=amount,
+                currency=call.get("input_Currency").upper(),
+                msisdn=msisdn,
+                **fields,
+            )
+    except IntegrityError:
+        return None
+
+
+def succeeded(call: GatewayCall, tx: Transaction, **outputs: str) -> Outcome:
+    return Outcome(
+        "INS-0",
+        {"output_TransactionID": tx.transaction_id, **conversation_outputs(call), **outputs},
+        transaction=tx,
+        amount=tx.amount,
+        msisdn=tx.msisdn,
+    )
+
+
+def payment(call: GatewayCall) -> Outcome:
+    """C2B, B2C and B2B: the money moves and a transaction is recorded."""
+    if is_duplicate(call):
+        return duplicate(call)
+    tx = record_transaction(
+        call,
+        amount=amount_of(call.get("input_Amount")),
+        msisdn=call.get("input_CustomerMSISDN"),
+    )
+    return duplicate(call) if tx is None else succeeded(call, tx)
+
+
+def reversal(call: GatewayCall) -> Outcome:
+    """Full (no input_ReversalAmount) or partial reversal of the caller's transaction.
+
+    Refused: unknown TransactionID or a reversal itself (INS-18), another developer's
+    transaction (INS-35), another market's (INS-998), an amount above what is left
+    (INS-15, also when nothing is left).
+    """
+    requested = amount_of(call.get("input_ReversalAmount"))
+    if "input_TransactionID" in call.triggered:
+        return _synthetic_reversal(call, requested)
+    if is_duplicate(call):
+        return duplicate(call)
+    original = (
+        Transaction.objects.select_for_update()
+        .filter(transaction_id=call.get("input_TransactionID"))
+        .first()
+    )
+    if original is None or original.is_reversal:
+        return failure(call, "INS-18")
+    if original.user_id != call.user.pk:
+        return failure(call, "INS-35")
+    if original.market != call.market.slug:
+        return failure(call, "INS-998")
+    amount = requested if requested is not None else original.remaining_amount
+    if amount <= 0 or amount > original.remaining_amount:
+        return failure(call, "INS-15")
+    tx = record_transaction(call, amount=amount, msisdn=original.msisdn, original=original)
+    if tx is None:
+        return duplicate(call)
+    original.reversed_amount += amount
+    original.save(update_fields=["reversed_amount"])
+    return succeeded(call, tx)
+
+
+def _synthetic_reversal(call: GatewayCall, requested: Decimal | None) -> Outcome:
+    """The success trigger 0000000000001 names no real transaction (§9)."""
+    if is_duplicate(call):
+        return duplicate(call)
+    tx = record_transaction(call, amount=requested or Decimal("0.00"))
+    return duplicate(call) if tx is None else succeeded(call, tx)
+
+
+def query_transaction_status(call: GatewayCall) -> Outcome:
+    """Finds the caller's transaction by TransactionID, ConversationID or TPCID."""
+    reference = call.get("input_QueryReference")
+    outputs = conversation_outputs(call)
+    if "input_QueryReference" in call.triggered:
+        return Outcome(
+            "INS-0",
+            {
+                "output_ResponseTransactionStatus": "Completed",
+                **outputs,
+                "output_OriginalTransactionID": reference,
+                "output_Reversed": "False",
+                **call.trigger_outputs,
+            },
+        )
+    # A developer sees their own transactions, whichever of their keys made them.
+    tx = (
+        Transaction.objects.for_user(call.user)
+        .find_reference(reference)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if tx is None:
+        return failure(call, "INS-23")
+    return Outcome(
+        "INS-0",
+        {
+            "output_ResponseTransactionStatus": tx.get_status_display(),
+            **outputs,
+            "output_OriginalTransactionID": tx.transaction_id,
+            "output_Reversed": "True" if tx.reversed_amount > 0 else "False",
+        },
+        transaction=tx,
+    )

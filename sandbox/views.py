@@ -1,0 +1,86 @@
+"""The sandbox gateway's HTTP surface: /sandbox/ipg/v2/<market>/<operation>/.
+
+Every answer is the M-Pesa JSON envelope (sandbox.envelope), errors and 404/405
+included. The pipeline: route (market, API, method) -> bearer -> rate limit -> parse and
+validate from the catalogue -> sandbox.services.complete_call (simulation, effects and
+call log in one transaction).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from apis.catalog import common, find_operation, get_market
+from apis.catalog.openapi import openapi_document
+from sandbox import auth, services
+from sandbox.envelope import envelope, json_response
+from sandbox.simulation import GatewayCall, Outcome
+from sandbox.simulation.base import failure
+from sandbox.validation import MalformedRequest, canonical, read_params, validate
+
+logger = logging.getLogger("sandbox.gateway")
+
+
+@csrf_exempt
+def gateway(request: HttpRequest, market: str, operation: str) -> HttpResponse:
+    started = time.perf_counter()
+    try:
+        return _serve(request, market, operation, started)
+    except Exception:
+        # portalsdk json-parses every body: even a bug answers in the envelope.
+        logger.exception("gateway error on %s %s", request.method, request.path)
+        return envelope(common.INTERNAL_ERROR)
+
+
+@csrf_exempt
+def not_found(request: HttpRequest) -> HttpResponse:
+    return envelope(common.NOT_FOUND)
+
+
+def openapi_json(request: HttpRequest) -> HttpResponse:
+    base = settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
+    return json_response(openapi_document(f"{base.rstrip('/')}/sandbox"), 200)
+
+
+def _serve(request: HttpRequest, market_slug: str, operation: str, started: float):
+    market = get_market(market_slug)
+    if market is None:
+        return envelope(common.INVALID_MARKET)
+    api = find_operation(operation)
+    if api is None:
+        return envelope(common.NOT_FOUND)
+    if request.method not in api.accepted_methods:
+        response = envelope(common.METHOD_NOT_ALLOWED)
+        response["Allow"] = ", ".join(api.accepted_methods)
+        return response
+    if market.slug not in api.markets:
+        return envelope(common.API_NOT_IN_MARKET)
+    try:
+        credential = auth.authenticate(request.headers.get("Authorization"))
+    except auth.BearerError:
+        return envelope(common.UNAUTHORIZED)
+    if not services.within_rate_limit(credential.api_key.pk):
+        return envelope(common.RATE_LIMITED)
+    call = GatewayCall(credential, api, market, request.method, request.path, {}, {}, started)
+    body, status = services.complete_call(call, refused=_prepare(call, request))
+    return json_response(body, status)
+
+
+def _prepare(call: GatewayCall, request: HttpRequest) -> Outcome | None:
+    """Fill call.params and call.echo; the refusal outcome when the request is invalid."""
+    if call.api.slug == "getSession":
+        return None  # stray parameters and bodies are ignored (portalsdk leaks them, §7)
+    try:
+        raw = read_params(request)
+    except (MalformedRequest, RequestDataTooBig):
+        return Outcome("INS-21", description=common.MALFORMED_JSON.description)
+    call.echo = {k: v for k, v in raw.items() if k.startswith("input_")}
+    call.params = canonical(call.api, raw)
+    invalid = validate(call.api, call.market, call.params)
+    return failure(call, invalid.code) if invalid else None
