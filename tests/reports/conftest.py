@@ -31,3 +31,19 @@ FAILED = {
     "http_status": 409,
     "is_success": False,
 }
+
+
+def bearer_for(plaintext: str) -> str:
+    """The gateway bearer a partner builds: Base64(RSA-PKCS#1-v1.5(key, public key))."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    from accounts.keys import current_keypair
+
+    public_key = serialization.load_der_public_key(
+        base64.b64decode(current_keypair().public_key_b64)
+    )
+    ciphertext = public_key.encrypt(plaintext.encode(), padding.PKCS1v15())
+    return "Bearer " + base64.b64encode(ciphertext).decode()
