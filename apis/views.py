@@ -1,8 +1,169 @@
+"""API documentation: index, one page per API with its console, guides, reference,
+the console's bearer endpoint and the library file downloads."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import json
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import keys
+from apis import docs, library
+from apis.bearer import make_bearer
+from apis.catalog import MARKETS, Api, all_apis, get_api
+from apis.catalog.openapi import openapi_document
+from apis.samples import samples_for
+
+# Getting-started guides: slug -> (title, template). Order is the reading order.
+GUIDES: dict[str, tuple[str, str]] = {
+    "register": ("Registering and activating your account", "apis/guide_register.html"),
+    "keys": ("Your API key and public key", "apis/guide_keys.html"),
+    "structure": ("The three sections of a call", "apis/guide_structure.html"),
+    "without-library": ("Develop without Library File", "apis/guide_without_library.html"),
+    "sync-async": ("Synchronous and asynchronous calls", "apis/guide_sync_async.html"),
+    "going-live": ("Going live", "apis/guide_going_live.html"),
+}
 
 
+def get_api_or_404(slug: str) -> Api:
+    api = get_api(slug)
+    if api is None:
+        raise Http404("No such API.")
+    return api
+
+
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "apis/index.html")
+    return _render(
+        request,
+        "apis/index.html",
+        {"apis": all_apis(), "guides": GUIDES, "markets": MARKETS.values()},
+    )
+
+
+@require_GET
+def guide(request: HttpRequest, topic: str) -> HttpResponse:
+    if topic not in GUIDES:
+        raise Http404("No such guide.")
+    title, template = GUIDES[topic]
+    context = {"title": title, "guides": GUIDES, "topic": topic}
+    context.update(_guide_context(request))
+    return _render(request, template, context)
+
+
+def _guide_context(request: HttpRequest) -> dict:
+    """What the guides show: the reader's credentials and a sample endpoint."""
+    api = get_api_or_404("c2bPayment")
+    market = docs.markets_of(api)[0]
+    return {
+        "credentials": docs.credentials_for(request.user),
+        "example_endpoint": docs.sandbox_endpoint(request, api, market),
+        "session_endpoint": docs.sandbox_endpoint(request, get_api_or_404("getSession"), market),
+    }
+
+
+@require_GET
+def api_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    api = get_api_or_404(slug)
+    markets = docs.markets_of(api)
+    market = MARKETS.get(request.GET.get("market", ""), markets[0])
+    if market not in markets:
+        market = markets[0]
+    credentials = docs.credentials_for(request.user)
+    endpoint = docs.sandbox_endpoint(request, api, market)
+    context = {
+        "api": api,
+        "market": market,
+        "markets": markets,
+        "sandbox": endpoint,
+        "live": docs.live_endpoint(api, market),
+        "credentials": credentials,
+        "samples": samples_for(api, market, endpoint, credentials),
+        "params": [(p, docs.param_format(p)) for p in api.params],
+        "recent_calls": [
+            (call, _pretty(call.request_body), _pretty(call.response_body))
+            for call in docs.recent_calls(request.user, api)
+        ],
+        "console": _console_data(request, api, markets),
+        "console_request_box": _pretty(api.sample_request(market)),
+    }
+    return _render(request, "apis/api_detail.html", context)
+
+
+def _pretty(value) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """render() plus what every docs page's navigation needs."""
+    return render(request, template, {"docs_nav_apis": all_apis(), **context})
+
+
+def _console_data(request: HttpRequest, api: Api, markets) -> dict:
+    """What static/js/console.js needs, passed with json_script."""
+    return {
+        "method": api.method,
+        "slug": api.slug,
+        "markets": {
+            m.slug: {
+                "path": docs.gateway_path(api, m),
+                "url": docs.sandbox_endpoint(request, api, m).url,
+                "body": api.sample_request(m),
+                "country": m.country,
+                "currency": m.currency,
+            }
+            for m in markets
+        },
+        "fresh": docs.fresh_params(api),
+        "codes": [r.code for r in api.result_codes],
+        "bearer_url": reverse("apis:console-bearer"),
+    }
+
+
+@never_cache
+@require_POST
+def console_bearer(request: HttpRequest) -> JsonResponse:
+    """A fresh bearer for the signed-in developer: RSA(API key) with the current key."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Sign in to send requests from the console."}, status=403)
+    api_key = keys.active_api_key(request.user)
+    if api_key is None:
+        return JsonResponse({"error": "Your account has no active API key."}, status=409)
+    keypair = keys.current_keypair()
+    return JsonResponse({"bearer": make_bearer(api_key.plaintext, keypair.public_key_b64)})
+
+
+@require_GET
+def reference(request: HttpRequest) -> HttpResponse:
+    return _render(request, "apis/reference.html", {})
+
+
+@require_GET
+def openapi_json(request: HttpRequest) -> JsonResponse:
+    base = docs.sandbox_base_url(request).rstrip("/") + "/sandbox"
+    return JsonResponse(openapi_document(base), json_dumps_params={"indent": 2})
+
+
+@require_GET
+def download_python(request: HttpRequest) -> FileResponse:
+    wheel = library.get_python_wheel()
+    if wheel is None:
+        raise Http404("The Python library file is not built (run make sdk).")
+    return FileResponse(wheel.open("rb"), as_attachment=True, filename=wheel.name)
+
+
+@require_GET
+def download_java(request: HttpRequest) -> FileResponse:
+    jar = library.get_java_jar()
+    if jar is None:
+        raise Http404("portal-sdk.jar is not built: this server has no JDK (run make sdk).")
+    return FileResponse(
+        jar.open("rb"),
+        as_attachment=True,
+        filename="portal-sdk.jar",
+        content_type="application/java-archive",
+    )

@@ -1,0 +1,125 @@
+"""What the documentation pages need, derived from the catalogue (never written twice).
+
+The catalogue (`apis.catalog`) says what each API is; this module adds where it is for
+the reader of a page: the sandbox and live Resource URLs, the credentials to fill the
+samples and the console with, and the developer's recent calls.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from accounts import keys
+from apis.catalog import MARKETS, Api, Market, Param
+
+API_KEY_PLACEHOLDER = "YOUR_API_KEY"
+PUBLIC_KEY_PLACEHOLDER = "YOUR_PUBLIC_KEY"
+SANDBOX_PREFIX = "/sandbox/ipg/v2"
+RECENT_CALLS = 10
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A Resource URL split the way the seed's context declares it."""
+
+    ssl: bool
+    address: str
+    port: int
+    path: str
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.ssl else "http"
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://{self.address}:{self.port}{self.path}"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The API key and public key a page shows in its samples (placeholders if anonymous)."""
+
+    api_key: str
+    public_key: str
+    is_placeholder: bool
+
+
+def _split_base(base_url: str) -> tuple[bool, str, int, str]:
+    parts = urlsplit(base_url)
+    ssl = parts.scheme == "https"
+    port = parts.port or (443 if ssl else 80)
+    return ssl, parts.hostname or "localhost", port, parts.path.rstrip("/")
+
+
+def sandbox_base_url(request: HttpRequest) -> str:
+    """This portal's own address: PUBLIC_BASE_URL, else the host the page was asked on."""
+    return settings.PUBLIC_BASE_URL or f"{request.scheme}://{request.get_host()}"
+
+
+def sandbox_endpoint(request: HttpRequest, api: Api, market: Market) -> Endpoint:
+    ssl, address, port, prefix = _split_base(sandbox_base_url(request))
+    return Endpoint(ssl, address, port, f"{prefix}{SANDBOX_PREFIX}/{market.slug}/{api.path}")
+
+
+def live_endpoint(api: Api, market: Market) -> Endpoint:
+    # LIVE_BASE_URL ends before the market: https://openapi.m-pesa.com:443/openapi/ipg/v2
+    ssl, address, port, prefix = _split_base(settings.LIVE_BASE_URL)
+    return Endpoint(ssl, address, port, f"{prefix}/{market.slug}/{api.path}")
+
+
+def gateway_path(api: Api, market: Market) -> str:
+    """The path the console fetches: relative, so the call stays same-origin (CSP)."""
+    return f"{SANDBOX_PREFIX}/{market.slug}/{api.path}"
+
+
+def markets_of(api: Api) -> list[Market]:
+    return [MARKETS[slug] for slug in api.markets if slug in MARKETS]
+
+
+def credentials_for(user) -> Credentials:
+    """The signed-in developer's active sandbox key and the current public key."""
+    if not user.is_authenticated:
+        return Credentials(API_KEY_PLACEHOLDER, PUBLIC_KEY_PLACEHOLDER, True)
+    api_key = keys.active_api_key(user)
+    public_key = keys.current_keypair().public_key_b64
+    if api_key is None:
+        return Credentials(API_KEY_PLACEHOLDER, public_key, True)
+    return Credentials(api_key.plaintext, public_key, False)
+
+
+def fresh_length(param: Param) -> int:
+    """How many random hex characters a `fresh` value gets (within the regex's limit)."""
+    match = re.search(r"\{1,(\d+)\}", param.regex or "")
+    return min(int(match.group(1)), 32) if match else 20
+
+
+def fresh_params(api: Api) -> dict[str, int]:
+    """Parameters whose values must be new on every request, with their length."""
+    return {p.name: fresh_length(p) for p in api.params if p.fresh}
+
+
+def param_format(param: Param) -> str:
+    """The "format" column of the parameters table."""
+    if param.check == "country":
+        return "the market's country code"
+    if param.check == "currency" and not param.regex:
+        return "the market's currency"
+    return param.regex or "N/A"
+
+
+def recent_calls(user, api: Api):
+    """The developer's latest calls of this API, newest first (served by the index
+    sandbox_apicall_user_created)."""
+    from sandbox.models import ApiCall
+
+    if not user.is_authenticated:
+        return ApiCall.objects.none()
+    return ApiCall.objects.filter(user=user, operation=api.slug).order_by("-created_at")[
+        :RECENT_CALLS
+    ]
