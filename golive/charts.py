@@ -31,6 +31,7 @@ def operation_bars(operations: dict[str, dict[str, int]]) -> dict:
         bars.append(
             {
                 "label": slug,
+                "name": counts.get("name") or REQUIRED_OPERATIONS.get(slug, slug),
                 "calls": calls,
                 "successes": successes,
                 "failures": calls - successes,

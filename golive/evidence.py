@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from reports import services as reports_services
+from reports.apinames import api_name
 from reports.models import Report
 from sandbox.models import ApiCall
 
@@ -131,7 +132,10 @@ def build_snapshot(user, report: Report) -> dict:
             "filters": report.filters or {},
             "generated_at": report.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
             "summary": report.summary or {},
-            "operations": per_operation(calls),
+            "operations": {
+                slug: {**counts, "name": api_name(slug)}
+                for slug, counts in per_operation(calls).items()
+            },
             "rows_total": total,
             "rows_included": len(rows),
         },
