@@ -1,0 +1,132 @@
+"""The developer's side of asynchronous mode: the Callbacks page, redelivery, the
+signing secret, and the Callbacks section of My Profile (settings.PROFILE_PANELS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from sandbox import callbacks
+from sandbox.models import CallbackDelivery
+
+PAGE_SIZE = 25
+
+
+class DeliveryFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "All statuses"), *CallbackDelivery.Status.choices],
+    )
+    date_from = forms.DateField(
+        label="From (date)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To (date, inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date must not be before the start date.")
+        return data
+
+    def filter(self, queryset, tz: dt.tzinfo):
+        """Apply the valid filters; dates are whole days in the developer's time zone."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("date_from"):
+            start = dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=tz)
+            queryset = queryset.filter(created_at__gte=start)
+        if data.get("date_to"):
+            end = dt.datetime.combine(
+                data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz
+            )
+            queryset = queryset.filter(created_at__lt=end)
+        return queryset
+
+
+def _user_tz(user) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(user.timezone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+@login_required
+@require_GET
+def callbacks_list(request: HttpRequest) -> HttpResponse:
+    form = DeliveryFilterForm(request.GET or None)
+    deliveries = form.filter(
+        CallbackDelivery.objects.for_user(request.user).order_by("-created_at", "-pk"),
+        _user_tz(request.user),
+    )
+    page = Paginator(deliveries.prefetch_related("attempts"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "sandbox/callbacks_list.html", context)
+
+
+@login_required
+@require_GET
+def callback_detail(request: HttpRequest, public_id) -> HttpResponse:
+    delivery = callbacks.get_delivery_for_user(request.user, public_id)
+    context = {
+        "delivery": delivery,
+        "attempts": delivery.attempts.order_by("number"),
+        "payload_json": json.dumps(delivery.payload, indent=2),
+    }
+    return render(request, "sandbox/callbacks_detail.html", context)
+
+
+@login_required
+@require_POST
+def callback_redeliver(request: HttpRequest, public_id) -> HttpResponse:
+    delivery = callbacks.get_delivery_for_user(request.user, public_id)
+    try:
+        callbacks.redeliver(delivery)
+    except callbacks.RedeliveryRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Redelivery queued: the callback will be sent again shortly.")
+    return redirect("sandbox:callback-detail", public_id=delivery.public_id)
+
+
+@login_required
+@require_POST
+def signing_secret_rotate(request: HttpRequest) -> HttpResponse:
+    callbacks.rotate_signing_secret(request.user)
+    messages.success(
+        request, "New callback signing secret created: callbacks are signed with it from now on."
+    )
+    return redirect(reverse("accounts:profile") + "#callbacks")
+
+
+def profile_panel(request: HttpRequest) -> str:
+    """The Callbacks section of My Profile: mode, signing secret, recent outcomes."""
+    user = request.user
+    counts = dict.fromkeys(CallbackDelivery.Status.values, 0)
+    rows = CallbackDelivery.objects.for_user(user).values("status").annotate(n=Count("pk"))
+    counts.update({row["status"]: row["n"] for row in rows.order_by()})
+    context = {
+        "signing_secret": callbacks.get_signing_secret(user),
+        "counts": counts,
+        "async_url": user.async_response_url,
+    }
+    return render_to_string("sandbox/_profile_callbacks.html", context, request=request)

@@ -1,0 +1,144 @@
+"""The callback outbox (DESIGN.md, "Async callbacks"): one row per asynchronous result,
+written in the same transaction as the call, and one row per delivery attempt."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts import crypto
+
+
+class CallbackSigningSecret(models.Model):
+    """A developer's HMAC-SHA256 key for callback signatures, encrypted at rest.
+
+    Created the first time it is needed (first callback or first view of My Profile);
+    rotation replaces it at once (docs/callbacks.md).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="callback_signing_secret"
+    )
+    secret_encrypted = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "callback signing secret"
+
+    def __str__(self) -> str:
+        return f"callback signing secret of {self.user}"
+
+    @property
+    def secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted)
+
+
+class CallbackDeliveryQuerySet(models.QuerySet):
+    def for_user(self, user) -> CallbackDeliveryQuerySet:
+        return self.filter(user=user)
+
+    def due(self, before) -> CallbackDeliveryQuerySet:
+        """Pending deliveries whose next attempt was due at `before` and that no worker
+        holds right now (what the sweep re-enqueues)."""
+        return self.filter(
+            status=CallbackDelivery.Status.PENDING, next_attempt_at__lte=before
+        ).filter(models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=timezone.now()))
+
+
+class CallbackDelivery(models.Model):
+    """One asynchronous result to POST to the developer's Asynchronous Response URL.
+
+    `public_id` is also the delivery id sent in `X-Mpesa-Delivery-Id`: it stays the same
+    across retries and redeliveries, so a listener can drop duplicates.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="callback_deliveries"
+    )
+    # Nullable: a delivery outlives a purged call log row, and services may defer a
+    # result before (or without) logging the call.
+    api_call = models.ForeignKey(
+        "sandbox.ApiCall",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="callback_deliveries",
+    )
+    operation = models.CharField(max_length=50, help_text="catalogue slug of the API")
+    conversation_id = models.CharField(max_length=40, blank=True)
+    url = models.URLField(max_length=500)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempt_count = models.PositiveSmallIntegerField(default=0)
+    # A redelivery grants one more attempt beyond the ones already made.
+    max_attempts = models.PositiveSmallIntegerField()
+    next_attempt_at = models.DateTimeField()
+    # Set while a worker is posting: a second copy of the task (sweep, broker
+    # redelivery) sees the claim and leaves the row alone. Expires on its own if the
+    # worker dies mid-request, and the sweep then picks the row up again.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    acknowledged_code = models.CharField(
+        max_length=40, blank=True, help_text="output_ResponseCode of the listener's answer"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CallbackDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "callback deliveries"
+        indexes = [
+            # The sweep: pending rows whose next attempt is due.
+            models.Index(fields=["status", "next_attempt_at"], name="sandbox_cbdelivery_sweep"),
+            # The Callbacks page: a developer's deliveries, newest first.
+            models.Index(fields=["user", "-created_at"], name="sandbox_cbdelivery_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} callback {self.public_id} ({self.status})"
+
+    @property
+    def delivery_id(self) -> str:
+        return str(self.public_id)
+
+    @property
+    def is_in_flight(self) -> bool:
+        return self.claimed_until is not None and self.claimed_until > timezone.now()
+
+
+class DeliveryAttempt(models.Model):
+    """One POST of a delivery to the listener, successful or not."""
+
+    delivery = models.ForeignKey(
+        CallbackDelivery, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    url = models.URLField(max_length=500)
+    started_at = models.DateTimeField()
+    duration_ms = models.FloatField(default=0)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_success = models.BooleanField(default=False)
+    error = models.CharField(max_length=500, blank=True)
+    response_excerpt = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delivery", "number"], name="sandbox_deliveryattempt_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of {self.delivery_id}: {self.http_status or self.error}"

@@ -1,0 +1,96 @@
+"""A developer's callback listener for tests and the benchmark: a real HTTP server on
+127.0.0.1 (threads), answering from a script and recording what it received."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ACK = {
+    "output_OriginalConversationID": "",
+    "output_ResponseCode": "0",
+    "output_ResponseDesc": "Successfully Accepted Result",
+    "output_ThirdPartyConversationID": "",
+}
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: dict | str = field(default_factory=lambda: dict(ACK))
+    delay: float = 0.0  # seconds to wait before answering (longer than the timeout: "never")
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    at: float  # time.time() when the request arrived
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+
+class Receiver:
+    """Answers request n with script[n] (the last entry repeats)."""
+
+    def __init__(self, script: list[Reply] | None = None, port: int = 0):
+        self.script = script or [Reply()]
+        self.received: list[Received] = []
+        self._lock = threading.Condition()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's naming)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                with receiver._lock:
+                    n = len(receiver.received)
+                    receiver.received.append(
+                        Received(self.path, dict(self.headers.items()), body, time.time())
+                    )
+                    receiver._lock.notify_all()
+                reply = receiver.script[min(n, len(receiver.script) - 1)]
+                if reply.delay:
+                    time.sleep(reply.delay)
+                payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
+                data = payload.encode()
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    pass  # the sender gave up waiting (timeout tests)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/mpesa/callback"
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def wait_for(self, count: int, timeout: float = 30.0) -> list[Received]:
+        """Block until `count` requests arrived; AssertionError after `timeout`."""
+        with self._lock:
+            ok = self._lock.wait_for(lambda: len(self.received) >= count, timeout=timeout)
+            assert ok, f"expected {count} callback(s), got {len(self.received)} in {timeout}s"
+            return list(self.received)
