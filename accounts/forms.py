@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator, URLValidator
@@ -79,3 +80,12 @@ class AsyncResponseUrlForm(forms.ModelForm):
         for path in getattr(settings, "ASYNC_URL_VALIDATORS", []):
             import_string(path)(url)
         return url
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form, with a label that says what the field accepts."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or email"
+        self.fields["remember"].label = "Keep me signed in"

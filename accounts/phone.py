@@ -21,7 +21,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from accounts import keys, sms
 from accounts.models import PhoneVerification, SecurityEvent, User
 
-INTERNATIONAL_HINT = "Write it in international format: + and the country code, e.g. +254712345678."
+EXAMPLE = "e.g. +254712345678"
 
 
 class PhoneStepError(Exception):
@@ -47,13 +47,13 @@ def normalise_phone_number(raw: str) -> str:
     """E.164 form of `raw`, or ValidationError with a message a person can act on."""
     text = raw.strip()
     if not text.startswith("+"):
-        raise ValidationError("Start the number with + and the country code. " + INTERNATIONAL_HINT)
+        raise ValidationError(f"Start the number with + and the country code ({EXAMPLE}).")
     try:
         number = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:
-        raise ValidationError("This is not a phone number. " + INTERNATIONAL_HINT) from None
+        raise ValidationError(f"This is not a phone number. Write it like {EXAMPLE}.") from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError("This phone number is not valid. " + INTERNATIONAL_HINT)
+        raise ValidationError(f"This phone number is not valid. Write it like {EXAMPLE}.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -21,9 +21,12 @@ def on_password_reset(sender, request, user, **kwargs) -> None:
 
 @receiver(allauth_signals.email_changed, dispatch_uid="accounts-email-changed")
 def on_email_changed(sender, request, user, from_email_address, to_email_address, **kwargs):
-    before = from_email_address.email if from_email_address else ""
+    # allauth also sends this when the sign-up address is first verified (no "from"):
+    # that is the activation, not a change.
+    if from_email_address is None:
+        return
     record_security_event(
         user,
         kind=SecurityEvent.Kind.EMAIL_CHANGED,
-        detail=f"{before} → {to_email_address.email}" if before else to_email_address.email,
+        detail=f"{from_email_address.email} → {to_email_address.email}",
     )

@@ -247,6 +247,7 @@ ACCOUNT_CHANGE_EMAIL = True
 # message next to the field); usernames are public anyway, so enumeration gains little.
 ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 
 # --- Email and SMS ------------------------------------------------------------------
 

@@ -101,8 +101,8 @@ def test_a_valid_number_is_normalised_and_gets_a_code_by_sms(newcomer_client, ne
 @pytest.mark.parametrize(
     ("number", "message"),
     [
-        ("0712345678", "Start the number with + and the country code."),
-        ("712 345 678", "Start the number with + and the country code."),
+        ("0712345678", "Start the number with + and the country code"),
+        ("712 345 678", "Start the number with + and the country code"),
         ("+254 12", "This phone number is not valid."),
         ("+999123456789", "not"),
         ("hello", "Start the number with +"),
