@@ -9,6 +9,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from accounts.models import ApiKey, Environment
+from golive import services
 from golive.models import GoLiveRequest
 from tests import factories
 from tests.golive.helpers import grant_review_permission, ready_report
@@ -78,3 +79,44 @@ def test_developer_goes_live_after_reviewer_approves(page, live_server, screensh
     expect(panel.get_by_test_id("live-api-key")).to_have_text(live_key.plaintext)
     expect(panel).to_contain_text(settings.LIVE_BASE_URL)
     screenshot(page, "7-profile-live")
+
+
+def test_reviewer_must_give_a_reason_to_reject(page, live_server, screenshot):
+    developer = factories.DeveloperFactory(username="dev")
+    developer.report = ready_report(developer)
+    request = services.submit_request(developer, report_public_id=str(developer.report.public_id))
+    grant_review_permission(factories.UserFactory(username="reviewer", is_staff=True))
+
+    _sign_in_as(page, live_server, factories.UserFactory(username="reviewer"))
+    page.goto(f"/admin/golive/goliverequest/{request.pk}/change/")
+    page.get_by_role("link", name="Reject with a reason").click()
+    page.get_by_role("button", name="Reject this request").click()
+    expect(page.get_by_text("The request was not rejected: give a reason.")).to_be_visible()
+    expect(page.get_by_text("Give a reason: the developer needs it")).to_be_visible()
+    screenshot(page, "1-reason-missing")
+    page.get_by_label("Reason for rejection").fill("Please test a partial reversal too.")
+    page.get_by_role("button", name="Reject this request").click()
+    expect(page.get_by_text("Rejected: dev was told why.")).to_be_visible()
+
+    # The developer reads the reason on My Profile and may send a new request.
+    _sign_in_as(page, live_server, developer)
+    page.goto("/profile/")
+    panel = page.get_by_role("region", name="Go Live")
+    expect(panel).to_contain_text("Please test a partial reversal too.")
+    expect(panel.get_by_role("link", name="Go Live!")).to_be_visible()
+    screenshot(page, "2-profile-rejected")
+    request.refresh_from_db()
+    assert request.status == GoLiveRequest.Status.REJECTED
+
+
+def test_confirmation_page_fits_a_phone_screen(page, live_server, screenshot):
+    developer = factories.DeveloperFactory(username="dev")
+    ready_report(developer)
+    _sign_in_as(page, live_server, developer)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto("/golive/request/")
+
+    expect(page.get_by_role("button", name="Send my Go Live request")).to_be_visible()
+    screenshot(page, "confirm-mobile")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -244,3 +244,23 @@ def test_superuser_may_decide(client, waiting):
 
     waiting.refresh_from_db()
     assert waiting.status == GoLiveRequest.Status.APPROVED
+
+
+# --- The service refuses non-reviewers too (not only the admin's views) -------------------
+
+
+def test_service_refuses_decisions_by_non_reviewers(waiting, staff_reviewer, ready_developer):
+    for user in (staff_reviewer, ready_developer):
+        with pytest.raises(services.GoLiveError, match="permission"):
+            services.approve_request(waiting, by=user)
+        with pytest.raises(services.GoLiveError, match="permission"):
+            services.reject_request(waiting, by=user, reason="No")
+    waiting.refresh_from_db()
+    assert waiting.status == GoLiveRequest.Status.SUBMITTED
+
+
+def test_service_refuses_rejection_without_reason(waiting, reviewer):
+    with pytest.raises(services.GoLiveError, match="needs a reason"):
+        services.reject_request(waiting, by=reviewer, reason="  \n ")
+    waiting.refresh_from_db()
+    assert waiting.status == GoLiveRequest.Status.SUBMITTED
