@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from sandbox.callbacks import defer_result
 from sandbox.models import ApiCall
 from sandbox.simulation import GatewayCall, Outcome, simulate
 
@@ -49,11 +50,18 @@ def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple
         outcome = refused or simulate(call)
         body = response_body(call, outcome)
         status = call.api.result(outcome.code).http_status
-        api_call = log_call(call, outcome=outcome, body=body, status=status)
-        # --- Asynchronous mode seam: if call.user.async_response_url and
-        # call.api.supports_async, write the outbox row for `body` here and replace
-        # (body, status) by the acknowledgement; set api_call.is_async. ---
-        del api_call
+        # Asynchronous mode (docs/callbacks.md): an accepted call (not refused by
+        # validation) is answered with the acknowledgement; its result goes to the
+        # callback outbox in this same transaction. The log keeps the result (reports
+        # count outcomes) and is_async records that the answer was the acknowledgement.
+        deferred = refused is None and call.api.supports_async and call.user.async_response_url
+        api_call = log_call(
+            call, outcome=outcome, body=body, status=status, is_async=bool(deferred)
+        )
+        if deferred:
+            body, status = defer_result(
+                user=call.user, api=call.api, result=body, api_call=api_call
+            )
     return body, status
 
 
