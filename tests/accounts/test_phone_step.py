@@ -302,3 +302,17 @@ def test_the_same_confirmed_number_is_refused(developer_client, developer, sms_o
 
     assert "already your confirmed phone number" in field_errors(response, "phone_number")
     assert sms_outbox == []
+
+
+def test_staff_are_not_sent_to_the_phone_step(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="staffer", is_staff=True))
+
+    assert client.get("/profile/").status_code == 200
+
+
+def test_a_pending_email_change_link_stays_reachable(newcomer_client):
+    response = newcomer_client.get("/accounts/confirm-email/not-a-real-key/")
+
+    assert response.status_code == 200
