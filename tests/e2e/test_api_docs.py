@@ -1,0 +1,44 @@
+"""API docs in Chromium: the interactive reference under CSP, tabs, phone layout."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_interactive_reference_renders_every_api_without_csp_errors(page, screenshot):
+    errors: list = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    page.goto("/docs/reference/")
+
+    page.get_by_text("/ipg/v2/{market}/c2bPayment/singleStage/").wait_for()
+    assert page.get_by_role("button", name="Authorize").is_visible()
+    assert page.locator(".opblock").count() == 11
+    screenshot(page, "reference")
+    assert errors == []
+
+
+def test_sample_tabs_switch_with_keyboard(page):
+    page.goto("/docs/apis/reversal/")
+    java = page.get_by_role("tab", name="Java")
+    assert java.get_attribute("aria-selected") == "true"
+
+    java.focus()
+    page.keyboard.press("ArrowRight")
+
+    python = page.get_by_role("tab", name="Python")
+    assert python.get_attribute("aria-selected") == "true"
+    assert page.locator("#panel-python").is_visible() and page.locator("#panel-java").is_hidden()
+    page.keyboard.press("End")
+    assert page.get_by_role("tab", name="C#").get_attribute("aria-selected") == "true"
+
+
+def test_api_page_fits_a_phone_screen(page, screenshot):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/docs/apis/c2bPayment/")
+
+    width = page.evaluate("document.documentElement.scrollWidth")
+    screenshot(page, "c2b-mobile")
+    assert width <= 390
