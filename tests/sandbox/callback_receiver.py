@@ -94,3 +94,21 @@ class Receiver:
             ok = self._lock.wait_for(lambda: len(self.received) >= count, timeout=timeout)
             assert ok, f"expected {count} callback(s), got {len(self.received)} in {timeout}s"
             return list(self.received)
+
+
+if __name__ == "__main__":
+    # A listener for trying asynchronous mode by hand (docs/callbacks.md):
+    #   .venv/bin/python -m tests.sandbox.callback_receiver 8120
+    import sys
+
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 8120
+    with Receiver(port=port) as receiver:
+        print(f"listening on {receiver.url} (any path); Ctrl-C stops", flush=True)
+        seen = 0
+        try:
+            while True:
+                for got in receiver.wait_for(seen + 1, timeout=3600)[seen:]:
+                    seen += 1
+                    print(got.headers.get("X-Mpesa-Delivery-Id"), got.body.decode(), flush=True)
+        except KeyboardInterrupt:
+            pass

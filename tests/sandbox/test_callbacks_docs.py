@@ -1,0 +1,92 @@
+"""The signature-verification samples of docs/callbacks.md, run against a real callback:
+the Python one in this process, the Node one with `node`."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+
+from apis.catalog import get_api
+from sandbox import callbacks
+from tests.conftest import missing
+from tests.sandbox.callback_receiver import Receiver
+
+DOC = Path(settings.BASE_DIR) / "docs" / "callbacks.md"
+
+
+def sample(language: str, marker: str) -> str:
+    blocks = re.findall(rf"```{language}\n(.*?)```", DOC.read_text(), flags=re.S)
+    [code] = [b for b in blocks if marker in b]
+    return code
+
+
+@pytest.fixture
+def received(developer, settings):
+    """A real callback as a listener gets it, and the developer's secret."""
+    settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
+    result = {
+        "output_ResponseCode": "INS-0",
+        "output_ResponseDesc": "Request processed successfully",
+        "output_TransactionID": "G27DEn1DLoQ3",
+        "output_ConversationID": "08536a5d65ea4f50866db06f577cc5c1",
+        "output_ThirdPartyConversationID": "asv02e5958774f7ba228d83d0d689761",
+    }
+    with Receiver() as receiver:
+        developer.async_response_url = receiver.url
+        developer.save(update_fields=["async_response_url"])
+        with transaction.atomic():
+            callbacks.defer_result(user=developer, api=get_api("c2bPayment"), result=result)
+        callbacks.attempt_delivery(developer.callback_deliveries.get().pk)
+        [got] = receiver.wait_for(1)
+    return got, callbacks.get_signing_secret(developer).secret
+
+
+def test_python_sample_verifies_a_real_callback(received):
+    got, secret = received
+    namespace: dict = {}
+    exec(sample("python", "def verify_callback"), namespace)  # noqa: S102 (our own docs)
+    verify = namespace["verify_callback"]
+    assert verify(secret, got.headers, got.body)
+    assert not verify(secret, got.headers, got.body.replace(b"INS-0", b"INS-1"))
+    assert not verify("whsec_wrong", got.headers, got.body)
+    stale = {**got.headers, "X-Mpesa-Timestamp": str(int(got.headers["X-Mpesa-Timestamp"]) - 3600)}
+    assert not verify(secret, stale, got.body)
+
+
+def test_node_sample_verifies_a_real_callback(received, tmp_path):
+    node = shutil.which("node")
+    if not node:
+        missing("node is not installed")
+    got, secret = received
+    (tmp_path / "verify.js").write_text(sample("javascript", "function verifyCallback"))
+    script = """
+const { verifyCallback } = require("./verify.js");
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const headers = Object.fromEntries(
+  Object.entries(input.headers).map(([k, v]) => [k.toLowerCase(), v]));
+const body = Buffer.from(input.body, "base64");
+const tampered = Buffer.from(input.body.replace(/=*$/, ""), "base64");
+tampered[0] ^= 1;
+console.log(JSON.stringify([verifyCallback(input.secret, headers, body),
+                            verifyCallback(input.secret, headers, tampered)]));
+"""
+    (tmp_path / "main.js").write_text(script)
+    data = {"headers": got.headers, "body": base64.b64encode(got.body).decode(), "secret": secret}
+    out = subprocess.run(
+        [node, "main.js"],
+        input=json.dumps(data),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=30,
+        check=True,
+    )
+    assert json.loads(out.stdout) == [True, False]
