@@ -121,3 +121,37 @@ def test_profile_fits_a_phone_screen(page, screenshot, developer):
     width = page.evaluate("document.documentElement.scrollWidth")
     screenshot(page, "profile-mobile")
     assert width <= 390
+
+
+def test_developer_changes_password_and_asks_for_an_email_change(page, screenshot, developer):
+    cache.clear()
+    mail.outbox.clear()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username or email").fill("dev@example.com")
+    page.get_by_label("Password").fill("correct-horse-battery-staple-42")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(PROFILE_URL)
+
+    page.get_by_role("link", name="Change password").click()
+    page.get_by_label("Current Password").fill("correct-horse-battery-staple-42")
+    page.get_by_label("New Password", exact=True).fill("123")
+    page.get_by_label("New Password (again)").fill("123")
+    page.get_by_role("button", name="Change my password").click()
+    assert page.get_by_text("This password is too short.").is_visible()
+    screenshot(page, "password-too-short")
+    # Password fields come back empty after an error, the current one included.
+    page.get_by_label("Current Password").fill("correct-horse-battery-staple-42")
+    page.get_by_label("New Password", exact=True).fill(PASSWORD)
+    page.get_by_label("New Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Change my password").click()
+    page.get_by_text("Password successfully changed.").wait_for()
+
+    page.goto("/profile/")
+    page.get_by_role("link", name="Change email address").click()
+    page.get_by_label("Email").fill("dev-moved@example.com")
+    page.get_by_role("button", name="Send a verification link to the new address").click()
+    assert page.get_by_text("Changing to dev-moved@example.com").is_visible()
+    screenshot(page, "email-change-pending")
+    page.goto("/profile/")
+    assert "Password changed" in page.locator("#security").inner_text()
+    assert mail.outbox[-1].to == ["dev-moved@example.com"]
