@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -20,7 +21,11 @@ WHEEL_DIR = SDK_DIR / "python" / "dist"
 JAR_PATH = SDK_DIR / "java" / "build" / "portal-sdk.jar"
 BUILD_TIMEOUT_SECONDS = 180
 
+# A failed build (no JDK, say) is not retried on every download: at most once per
+# RETRY_SECONDS per process.
+RETRY_SECONDS = 600
 _build_lock = threading.Lock()
+_last_attempt = {"at": float("-inf")}
 
 
 def python_wheel() -> Path | None:
@@ -37,6 +42,9 @@ def build() -> None:
     with _build_lock:
         if python_wheel() and java_jar():
             return
+        if time.monotonic() - _last_attempt["at"] < RETRY_SECONDS:
+            return
+        _last_attempt["at"] = time.monotonic()
         try:
             subprocess.run(  # noqa: S603 - fixed script of this repository
                 [str(SDK_DIR / "build.sh")],

@@ -52,3 +52,15 @@ def test_missing_library_file_that_cannot_be_built_is_404(client, monkeypatch):
 def test_downloads_refuse_post(client):
     assert client.post(reverse("apis:library-python")).status_code == 405
     assert client.post(reverse("apis:library-java")).status_code == 405
+
+
+def test_a_failed_build_is_not_retried_on_every_download(monkeypatch):
+    monkeypatch.setattr(library, "python_wheel", lambda: None)
+    monkeypatch.setattr(library, "_last_attempt", {"at": float("-inf")})
+    runs = []
+    monkeypatch.setattr(library.subprocess, "run", lambda *a, **k: runs.append(a))
+
+    library.build()
+    library.build()
+
+    assert len(runs) == 1
