@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import zoneinfo
+from functools import lru_cache
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -59,6 +62,26 @@ class DeliveryFilterForm(forms.Form):
         return queryset
 
 
+@lru_cache(maxsize=1)
+def verification_samples() -> dict[str, str]:
+    """The signature-checking samples of docs/callbacks.md (one source, run by the tests),
+    shown on the Callbacks page."""
+    try:
+        text = (settings.BASE_DIR / "docs" / "callbacks.md").read_text()
+    except OSError:
+        return {}
+    samples = {}
+    for language, label, marker in (
+        ("python", "Python", "def verify_callback"),
+        ("javascript", "Node.js", "function verifyCallback"),
+    ):
+        blocks = re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+        found = [b for b in blocks if marker in b]
+        if found:
+            samples[label] = found[0]
+    return samples
+
+
 def _user_tz(user) -> dt.tzinfo:
     try:
         return zoneinfo.ZoneInfo(user.timezone or "UTC")
@@ -79,7 +102,12 @@ def callbacks_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "samples": verification_samples(),
+    }
     return render(request, "sandbox/callbacks_list.html", context)
 
 

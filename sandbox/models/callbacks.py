@@ -113,6 +113,12 @@ class CallbackDelivery(models.Model):
         return str(self.public_id)
 
     @property
+    def latest_attempt(self) -> DeliveryAttempt | None:
+        """The last attempt; uses prefetched attempts when the list page prefetched them."""
+        attempts = list(self.attempts.all())
+        return max(attempts, key=lambda a: a.number) if attempts else None
+
+    @property
     def is_in_flight(self) -> bool:
         return self.claimed_until is not None and self.claimed_until > timezone.now()
 

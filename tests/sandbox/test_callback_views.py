@@ -71,6 +71,9 @@ def test_list_shows_own_deliveries_only(developer_client, mine, theirs):
     assert "HTTP 500" in html
     assert 'for="id_status">Status</label>' in html
     assert "Redeliver" in html
+    # How to verify, with the samples of docs/callbacks.md (tested there).
+    assert 'id="verify"' in html
+    assert "def verify_callback" in html and "function verifyCallback" in html
 
 
 def test_list_filters_by_status(developer_client, developer, mine):

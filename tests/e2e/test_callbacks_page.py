@@ -1,0 +1,81 @@
+"""The Callbacks page in Chromium: a failed attempt explained, filtering, redelivery,
+and the signing secret on My Profile."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from apis.catalog import get_api
+from sandbox import callbacks
+from tests.sandbox.callback_receiver import Receiver, Reply
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def test_developer_sees_why_a_callback_failed_and_redelivers_it(
+    page, live_server, developer, settings, screenshot, monkeypatch
+):
+    settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
+    settings.CALLBACK_MAX_ATTEMPTS = 1
+    queued = []
+    # The broker is the outer boundary here; delivery itself is tested with a worker.
+    monkeypatch.setattr(callbacks, "enqueue_delivery", lambda pk, countdown=None: queued.append(pk))
+    with Receiver([Reply(500, '{"error": "listener exploded"}')]) as receiver:
+        developer.async_response_url = receiver.url
+        developer.save(update_fields=["async_response_url"])
+        result = {
+            "output_ResponseCode": "INS-0",
+            "output_ResponseDesc": "Request processed successfully",
+            "output_TransactionID": "G27DEn1DLoQ3",
+            "output_ConversationID": "08536a5d65ea4f50866db06f577cc5c1",
+            "output_ThirdPartyConversationID": "asv02e5958774f7ba228d83d0d689761",
+        }
+        with transaction.atomic():
+            callbacks.defer_result(user=developer, api=get_api("c2bPayment"), result=result)
+        delivery = developer.callback_deliveries.get()
+        assert callbacks.attempt_delivery(delivery.pk) == "failed"
+
+    sign_in(page, live_server, developer)
+    page.goto("/sandbox/callbacks/")
+    assert page.get_by_role("heading", name="Callbacks", level=1).is_visible()
+    row = page.get_by_role("row").filter(has_text="08536a5d65ea4f50866db06f577cc5c1")
+    assert row.get_by_text("Failed").is_visible()
+    assert row.get_by_text("HTTP 500").is_visible()
+    screenshot(page, "list")
+
+    page.get_by_label("Status").select_option("delivered")
+    page.get_by_role("button", name="Filter callbacks").click()
+    assert page.get_by_text("No callbacks match these filters.").is_visible()
+    page.get_by_label("Status").select_option("failed")
+    page.get_by_role("button", name="Filter callbacks").click()
+    page.get_by_role("link", name="Details").first.click()
+
+    assert page.get_by_role("heading", name="Attempts").is_visible()
+    assert page.get_by_text("listener exploded").is_visible()
+    screenshot(page, "detail")
+    queued.clear()  # the enqueue after the call's commit
+    page.get_by_role("button", name="Redeliver this callback").click()
+    assert page.get_by_text("Redelivery queued").is_visible()
+    assert queued == [delivery.pk]
+    delivery.refresh_from_db()
+    assert delivery.status == "pending"
+
+    page.goto("/profile/#callbacks")
+    panel = page.locator("#callbacks")
+    panel.get_by_text("Show signing secret").click()
+    secret = callbacks.get_signing_secret(developer).secret
+    assert page.get_by_label("Callback signing secret").input_value() == secret
+    panel.screenshot(path=str(screenshot(page, "profile").with_name("profile-panel.png")))
+    page.get_by_role("button", name="Rotate signing secret").click()
+    assert page.get_by_text("New callback signing secret created").is_visible()
+    assert callbacks.get_signing_secret(developer).secret != secret
