@@ -167,3 +167,24 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client, developer)
     developer.refresh_from_db()
     assert developer.check_password("a-brand-new-secret-77")
     assert developer.security_events.filter(kind="password_reset").exists()
+
+
+def test_failed_sign_ins_are_rate_limited(client, developer):
+    for _ in range(5):
+        client.post(LOGIN, {"login": "dev", "password": "wrong-password-1"})
+
+    response = client.post(LOGIN, {"login": "dev", "password": TEST_PASSWORD})
+
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_ups_are_rate_limited_per_address(client):
+    for n in range(20):
+        client.post(SIGNUP, {**GOOD, "username": f"bulk{n}", "email": f"bulk{n}@example.com"})
+
+    response = client.post(SIGNUP, {**GOOD, "username": "bulk99", "email": "bulk99@example.com"})
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert not User.objects.filter(username="bulk99").exists()
