@@ -82,3 +82,92 @@ def test_without_library_java_guide_code_gets_a_session(
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("200 ") and "INS-0" in result.stdout
+
+
+SESSION_FLOW = """
+import mpesa.portal.sdk.*;
+
+public class SessionFlow {
+    static APIContext context(String key, APIMethodType method, String path, int port) {
+        APIContext c = new APIContext();
+        c.setApiKey(key);
+        c.setPublicKey(System.getenv("PUBLIC_KEY"));
+        c.setMethodType(method);
+        c.setAddress("localhost");
+        c.setPort(port);
+        c.setPath("/sandbox/ipg/v2/vodafoneGHA/" + path);
+        c.addHeader("Origin", "*");
+        return c;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        APIResponse session = new APIRequest(
+            context(System.getenv("API_KEY"), APIMethodType.GET, "getSession/", port)).execute();
+        String sessionId = session.getBodyValue("output_SessionID");
+        APIContext pay = context(sessionId, APIMethodType.POST, "c2bPayment/singleStage/", port);
+        pay.addParameter("input_Amount", "7.25");
+        pay.addParameter("input_CustomerMSISDN", "000000000001");
+        pay.addParameter("input_Country", "GHA");
+        pay.addParameter("input_Currency", "GHS");
+        pay.addParameter("input_ServiceProviderCode", "000000");
+        pay.addParameter("input_TransactionReference", "javaflow1");
+        pay.addParameter("input_ThirdPartyConversationID", "javaflow1");
+        pay.addParameter("input_PurchasedItemsDesc", "Tea");
+        APIResponse paid = new APIRequest(pay).execute();
+        pay.addParameter("input_ThirdPartyConversationID", "javaflow2");
+        pay.addParameter("input_PurchasedItemsDesc", "Tea and \\"cake\\" \\\\ 100%");
+        APIResponse bad = new APIRequest(pay).execute();
+        APIContext query = context(sessionId, APIMethodType.GET, "queryTransactionStatus/", port);
+        query.addParameter("input_QueryReference", paid.getBodyValue("output_TransactionID"));
+        query.addParameter("input_Country", "GHA");
+        query.addParameter("input_ServiceProviderCode", "000000");
+        query.addParameter("input_ThirdPartyConversationID", "java flow+3");
+        APIResponse status = new APIRequest(query).execute();
+        System.out.println(
+            session.getStatusCode() + " " + session.getBodyValue("output_ResponseCode"));
+        System.out.println(paid.getStatusCode() + " " + paid.getBodyValue("output_ResponseCode"));
+        System.out.println(bad.getStatusCode() + " " + bad.getBodyValue("output_ResponseCode")
+            + " " + bad.getBodyValue("input_PurchasedItemsDesc"));
+        System.out.println(status.getStatusCode() + " " + status.getBodyValue("output_ResponseCode")
+            + " " + status.getBodyValue("input_ThirdPartyConversationID"));
+    }
+}
+"""
+
+
+def test_java_sdk_session_flow_with_escaping_and_query_encoding(
+    live_server, developer, tmp_path, javac, jar
+):
+    from urllib.parse import urlsplit
+
+    from accounts import keys
+
+    source = tmp_path / "SessionFlow.java"
+    source.write_text(SESSION_FLOW)
+    subprocess.run(
+        [javac, "-cp", str(jar), "-d", str(tmp_path), str(source)], check=True, timeout=120
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "API_KEY": developer.api_key_plaintext,
+        "PUBLIC_KEY": keys.current_keypair().public_key_b64,
+    }
+
+    result = subprocess.run(
+        ["java", "-cp", f"{jar}:{tmp_path}", "SessionFlow", str(urlsplit(live_server.url).port)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+
+    assert result.returncode == 0, result.stderr
+    session, paid, bad, status = result.stdout.splitlines()
+    assert session == "200 INS-0"
+    assert paid == "201 INS-0"
+    # The description fails its regex (quotes, %): the gateway answers INS-30 and echoes
+    # it, proof that the JSON writer escaped it and the reader unescaped it.
+    assert bad == '400 INS-30 Tea and "cake" \\ 100%'
+    # Space and plus survive the query string (URL-encoded by the SDK).
+    assert status == "200 INS-0 java flow+3"

@@ -3,6 +3,7 @@ package mpesa.portal.sdk;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Where and how to call: credentials, verb, address, port, path, headers and parameters.
@@ -29,9 +30,14 @@ public class APIContext {
         return (ssl ? "https" : "http") + "://" + address + ":" + port + p;
     }
 
-    public void addHeader(String name, String value) { headers.put(name, value); }
+    public void addHeader(String name, String value) {
+        headers.put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, name));
+    }
     public Map<String, String> getHeaders() { return new LinkedHashMap<>(headers); }
-    public void addParameter(String name, String value) { parameters.put(name, value); }
+    public void addParameter(String name, String value) {
+        parameters.put(
+            Objects.requireNonNull(name, "parameter name"), Objects.requireNonNull(value, name));
+    }
     public Map<String, String> getParameters() { return new LinkedHashMap<>(parameters); }
 
     public String getApiKey() { return apiKey; }
