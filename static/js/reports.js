@@ -26,7 +26,18 @@
 
   var COLORS = { success: "#00843d", failure: "#c62828", avg: "#1e40af", max: "#b26a00" };
 
+  var DAY_MS = 86400000;
+
+  function addDays(isoDate, days) {
+    var d = new Date(isoDate + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + days);
+    return d.toISOString().slice(0, 10);
+  }
+
   function layout(title, yTitle, data, extra) {
+    // One bar or point per local day, placed at noon so it sits in the middle of its
+    // day; ticks at noon too, at most about ten of them.
+    var days = Math.round((Date.parse(data.date_to) - Date.parse(data.date_from)) / DAY_MS) + 1;
     var base = {
       title: { text: title },
       height: 320,
@@ -35,7 +46,9 @@
       legend: { orientation: "h", y: -0.2 },
       xaxis: {
         type: "date",
-        range: [data.date_from + " 00:00", data.date_to + " 23:59"],
+        range: [data.date_from + " 00:00", addDays(data.date_to, 1) + " 00:00"],
+        tick0: data.date_from + " 12:00",
+        dtick: DAY_MS * Math.max(1, Math.ceil(days / 10)),
         tickformat: "%Y-%m-%d",
       },
       yaxis: { title: { text: yTitle }, rangemode: "tozero" },
@@ -52,13 +65,15 @@
   function drawCharts(data) {
     if (!window.Plotly || !data || !data.per_day.length) return;
     var days = data.per_day;
-    var x = column(days, "date");
+    var x = days.map(function (d) {
+      return d.date + " 12:00";
+    });
     var config = { responsive: true, displaylogo: false };
     window.Plotly.newPlot(
       "chart-calls",
       [
-        { type: "bar", name: "Successful", x: x, y: column(days, "successes"), marker: { color: COLORS.success } },
-        { type: "bar", name: "Failed", x: x, y: column(days, "failures"), marker: { color: COLORS.failure } },
+        { type: "bar", name: "Successful", width: DAY_MS * 0.7, x: x, y: column(days, "successes"), marker: { color: COLORS.success } },
+        { type: "bar", name: "Failed", width: DAY_MS * 0.7, x: x, y: column(days, "failures"), marker: { color: COLORS.failure } },
       ],
       layout("Calls per day by outcome", "Calls", data),
       config
@@ -84,19 +99,18 @@
       { type: "scatter", mode: "lines+markers", name: "Average", x: x, y: column(days, "latency_avg_ms"), line: { color: COLORS.avg } },
       { type: "scatter", mode: "lines+markers", name: "Slowest", x: x, y: column(days, "latency_max_ms"), line: { color: COLORS.max, dash: "dot" } },
     ];
-    var shapes = [];
     [["p50", data.p50], ["p95", data.p95]].forEach(function (p) {
       if (p[1] === null) return;
       latency.push({
         type: "scatter",
         mode: "lines",
         name: p[0] + " over the range (" + p[1] + " ms)",
-        x: [data.date_from + " 00:00", data.date_to + " 23:59"],
+        x: [data.date_from + " 00:00", addDays(data.date_to, 1) + " 00:00"],
         y: [p[1], p[1]],
         line: { color: "#5b6670", dash: p[0] === "p50" ? "dash" : "dashdot", width: 1 },
       });
     });
-    window.Plotly.newPlot("chart-latency", latency, layout("Latency per day", "Milliseconds", data, { shapes: shapes }), config);
+    window.Plotly.newPlot("chart-latency", latency, layout("Latency per day", "Milliseconds", data), config);
   }
 
   function setUpTabs() {
@@ -106,6 +120,8 @@
     var tabs = Array.prototype.slice.call(tablist.querySelectorAll("[data-tab]"));
     var data = readChartData();
     var drawn = false;
+    var note = root.querySelector("[data-needs-js-note]");
+    if (note) note.hidden = true;
     tablist.setAttribute("role", "tablist");
     tablist.setAttribute("aria-label", "Report views");
     tablist.hidden = false;

@@ -1,0 +1,53 @@
+"""manage.py seed_demo: a demo developer with a month of calls, idempotent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+from django.core.management import call_command
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from accounts.models import ApiKey, User
+from reports.management.commands import seed_demo
+from sandbox.models import ApiCall
+
+
+def _run() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_creates_a_developer_with_a_month_of_varied_calls(db):
+    output = _run()
+
+    user = User.objects.get(username=seed_demo.USERNAME)
+    assert f"username '{seed_demo.USERNAME}', password '{seed_demo.PASSWORD}'" in output
+    assert user.check_password(seed_demo.PASSWORD)
+    assert user.emailaddress_set.filter(verified=True).exists()
+    calls = ApiCall.objects.filter(user=user)
+    assert calls.count() > 1000
+    span = calls.aggregate(first=Min("created_at"), last=Max("created_at"))
+    assert span["last"] - span["first"] > timedelta(days=28)
+    assert span["last"] <= timezone.now()
+    assert calls.filter(is_success=False).count() > 50
+    assert calls.filter(is_async=True).exists()
+    assert calls.values("operation").distinct().count() >= 5
+    assert calls.values("result_code").distinct().count() >= 5
+    # A key renewed halfway: the retired key has the first half of the calls.
+    retired, active = ApiKey.objects.filter(user=user).order_by("created_at")
+    assert retired.retired_at is not None and active.retired_at is None
+    assert calls.filter(api_key=retired).exists() and calls.filter(api_key=active).exists()
+    assert not calls.filter(api_key=retired, created_at__gte=retired.retired_at).exists()
+
+
+def test_seed_demo_is_idempotent(db):
+    _run()
+    first = ApiCall.objects.count()
+    output = _run()
+    assert User.objects.filter(username=seed_demo.USERNAME).count() == 1
+    assert ApiKey.objects.filter(user__username=seed_demo.USERNAME).count() == 2
+    assert ApiCall.objects.count() == first
+    assert "Demo developer ready" in output
