@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -35,7 +36,12 @@ class PhoneStepMiddleware:
 
 
 def _is_open(path: str) -> bool:
-    open_prefixes = (
+    return path.startswith(_open_prefixes())
+
+
+@lru_cache(maxsize=1)
+def _open_prefixes() -> tuple[str, ...]:
+    return (
         *ALWAYS_OPEN_PREFIXES,
         settings.STATIC_URL,
         reverse("accounts:phone-add"),  # every phone page lives under it
@@ -43,4 +49,3 @@ def _is_open(path: str) -> bool:
         # A link for a pending email change may be followed at any time.
         reverse("account_confirm_email", args=["x"]).rsplit("x", 1)[0],
     )
-    return path.startswith(open_prefixes)

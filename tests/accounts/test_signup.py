@@ -188,3 +188,12 @@ def test_sign_ups_are_rate_limited_per_address(client):
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
     assert not User.objects.filter(username="bulk99").exists()
+
+
+def test_a_deactivated_developer_cannot_sign_in(client, developer):
+    User.objects.filter(pk=developer.pk).update(is_active=False)
+
+    response = client.post(LOGIN, {"login": "dev", "password": TEST_PASSWORD}, follow=True)
+
+    assert "This account is deactivated" in response.content.decode()
+    assert "_auth_user_id" not in client.session
