@@ -44,3 +44,29 @@ def test_api_page_fits_a_phone_screen(page, screenshot):
     width = page.evaluate("document.documentElement.scrollWidth")
     screenshot(page, "c2b-mobile")
     assert width <= 390
+
+
+def test_signed_in_developer_tries_get_session_from_the_reference(
+    page, live_server, developer, screenshot
+):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(developer)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto("/docs/reference/")
+    status = page.get_by_role("status").filter(has_text="Authorised")
+    status.wait_for()
+
+    page.get_by_text("/ipg/v2/{market}/getSession/").click()
+    page.get_by_role("button", name="Try it out").click()
+    page.locator("select").filter(has_text="vodafoneGHA").first.select_option("vodafoneGHA")
+    page.get_by_role("button", name="Execute").click()
+
+    live = page.locator(".live-responses-table tbody .response-col_status").first
+    live.wait_for()
+    assert live.text_content().strip() == "200"
+    assert "INS-0" in page.locator(".live-responses-table .microlight").first.text_content()
+    screenshot(page, "reference-try")
