@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 
 from accounts import services
 from accounts.models import ApiKey, GatewayKeypair, SecurityEvent, User
@@ -71,10 +72,15 @@ class DeveloperAdmin(UserAdmin):
         ),
     ]
     inlines = [ApiKeyInline, SecurityEventInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["deactivate_developers", "reactivate_developers"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("api_keys")
+
+    def get_inlines(self, request, obj):
+        # A user being added has no keys or events yet.
+        return self.inlines if obj is not None else []
 
     @admin.display(boolean=True, description="phone confirmed")
     def has_phone(self, user: User) -> bool:

@@ -90,3 +90,20 @@ def test_gateway_keypair_admin_shows_the_public_key_and_never_the_private_key(ad
 
 def test_gateway_keypair_admin_is_importable_for_the_gateways_rotate_action():
     assert isinstance(site._registry[GatewayKeypair], GatewayKeypairAdmin)
+
+
+def test_staff_can_add_a_user_in_the_admin(admin_client):
+    assert admin_client.get("/admin/accounts/user/add/").status_code == 200
+
+    response = admin_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "added",
+            "password1": "a-long-admin-password-11",
+            "password2": "a-long-admin-password-11",
+            "usable_password": "true",
+        },
+    )
+
+    assert response.status_code == 302
+    assert User.objects.filter(username="added").exists()
