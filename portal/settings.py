@@ -184,6 +184,9 @@ else:
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        # kombu polls the folder, and sleeps this long whenever a worker's prefetch slots
+        # are full (default 1 s): that capped callbacks at ~2/s per worker (docs/callbacks.md).
+        "polling_interval": 0.05,
     }
 
 if TEST_WORKER:

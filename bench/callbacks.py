@@ -1,0 +1,211 @@
+"""Callbacks benchmark (`make bench`): delivery throughput and request-to-callback latency.
+
+Runs on an isolated copy of the embedded defaults (a temporary SQLite database and
+filesystem broker under a temp folder), so nothing of a running portal is touched; set
+BENCH_BROKER_URL=redis://127.0.0.1:6379/<db> to measure with Redis as the broker (a
+private queue name is used, nothing is flushed). Loopback only, bounded in time.
+
+1. Throughput: N gateway calls in asynchronous mode are made with no worker running
+   (their callbacks wait in the outbox and the broker), then two Celery worker processes
+   start and drain them into a local receiver: callbacks per second between the first
+   and the last arrival. Baseline: one process POSTing the same bodies to the same
+   receiver directly, to read the ratio on a noisy shared machine.
+2. Latency: M calls paced at a steady rate with the workers running: time from the start
+   of the HTTP request to the gateway to the callback's arrival, p50 and p95.
+
+Environment: BENCH_CALLBACKS_N (300), BENCH_CALLBACKS_M (100), BENCH_CALLBACKS_RATE (20/s).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+N = int(os.environ.get("BENCH_CALLBACKS_N", "300"))
+M = int(os.environ.get("BENCH_CALLBACKS_M", "100"))
+RATE = float(os.environ.get("BENCH_CALLBACKS_RATE", "20"))
+DEADLINE_SECONDS = 240
+
+
+def configure_environment(var_dir: str) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
+        env.pop(name, None)
+    env.update(
+        PORTAL_VAR_DIR=var_dir,
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        CALLBACK_ALLOW_PRIVATE_NETWORKS="1",
+        LOG_LEVEL="WARNING",
+        # The bench process is the web side: it must not refuse the test client's host.
+        DEBUG="1",
+    )
+    if os.environ.get("BENCH_BROKER_URL"):
+        env["CELERY_BROKER_URL"] = os.environ["BENCH_BROKER_URL"]
+    os.environ.clear()
+    os.environ.update(env)
+    return env
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    var_dir = tempfile.mkdtemp(prefix="bench-callbacks-")
+    env = configure_environment(var_dir)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from django.core.management import call_command
+    from django.test import Client
+
+    from accounts import keys
+    from apis.catalog import get_api, get_market
+    from portal.celery import app
+    from sandbox import callbacks
+    from sandbox.models import CallbackDelivery
+    from tests.factories import DeveloperFactory
+    from tests.sandbox.callback_receiver import Receiver
+
+    queue = f"bench-callbacks-{os.getpid()}"
+    app.conf.task_default_queue = queue
+    call_command("migrate", verbosity=0)
+    developer = DeveloperFactory(username="bench")
+    public_key = serialization.load_der_public_key(
+        base64.b64decode(keys.current_keypair().public_key_b64)
+    )
+    bearer = base64.b64encode(
+        public_key.encrypt(developer.api_key_plaintext.encode(), padding.PKCS1v15())
+    ).decode()
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {bearer}")
+    api, market = get_api("c2bPayment"), get_market("vodafoneGHA")
+    url = f"/sandbox/ipg/v2/{market.slug}/c2bPayment/singleStage/"
+
+    def call() -> tuple[float, str]:
+        started = time.time()
+        response = client.post(url, api.sample_request(market), content_type="application/json")
+        assert response.status_code == 201, response.content
+        return started, response.json()["output_ConversationID"]
+
+    workers = None
+    worker_log = open(Path(var_dir) / "workers.log", "w")  # noqa: SIM115 (closed at exit)
+    with Receiver() as receiver:
+        developer.async_response_url = receiver.url
+        developer.save(update_fields=["async_response_url"])
+
+        # Baseline: direct POSTs from one process to the same receiver.
+        import requests
+
+        session = requests.Session()
+        body = {"input_ResultCode": "INS-0", "input_TransactionID": "x" * 12}
+        t0 = time.perf_counter()
+        for _ in range(200):
+            session.post(receiver.url, json=body, timeout=5)
+        baseline = 200 / (time.perf_counter() - t0)
+        receiver.received.clear()
+
+        # 1. Throughput: N calls with no worker, then two worker processes drain them.
+        t0 = time.perf_counter()
+        for _ in range(N):
+            call()
+        calls_per_second = N / (time.perf_counter() - t0)
+        workers = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "celery"),
+                "-A",
+                "portal",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=2",
+                "-Q",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + DEADLINE_SECONDS
+            received = receiver.wait_for(N, timeout=DEADLINE_SECONDS)
+            first, last = received[0].at, received[N - 1].at
+            throughput = (N - 1) / (last - first)
+            ids = {r.headers["X-Mpesa-Delivery-Id"] for r in received[:N]}
+            secret = callbacks.get_signing_secret(developer).secret
+            sample = received[0]
+            assert callbacks.verify_signature(
+                secret,
+                delivery_id=sample.headers["X-Mpesa-Delivery-Id"],
+                timestamp=sample.headers["X-Mpesa-Timestamp"],
+                body=sample.body,
+                header=sample.headers["X-Mpesa-Signature"],
+            )
+
+            # 2. Latency: paced calls with the workers running.
+            started_by_conversation = {}
+            for _ in range(M):
+                started, conversation_id = call()
+                started_by_conversation[conversation_id] = started
+                time.sleep(max(0.0, 1 / RATE - (time.time() - started)))
+            received = receiver.wait_for(N + M, timeout=max(1, deadline - time.monotonic()))
+            latencies = [
+                (r.at - started_by_conversation[r.json["input_OriginalConversationID"]]) * 1000
+                for r in received[N:]
+            ]
+            # The last callbacks arrived; give the workers a moment to record them.
+            for _ in range(100):
+                delivered = CallbackDelivery.objects.filter(status="delivered").count()
+                if delivered == N + M:
+                    break
+                time.sleep(0.1)
+        finally:
+            workers.send_signal(signal.SIGTERM)  # warm shutdown of the worker we started
+            try:
+                workers.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(workers.pid, signal.SIGKILL)
+            worker_log.close()
+            if not app.conf.broker_url.startswith("filesystem"):
+                with app.connection_for_write() as connection:  # our private queue only
+                    connection.default_channel.queue_delete(queue)
+
+    broker = app.conf.broker_url.split("://")[0]
+    print(f"broker: {broker}; database: SQLite (temporary); receiver: 127.0.0.1 loopback")
+    print(f"gateway calls in async mode (one client, in-process): {calls_per_second:,.0f}/s")
+    print(f"baseline, direct POSTs from one process to the receiver: {baseline:,.0f}/s")
+    print(
+        f"callbacks delivered by 2 worker processes: {throughput:,.1f}/s over {N} "
+        f"({len(ids)} distinct delivery ids, all signed), {throughput / baseline:.2f}x baseline"
+    )
+    print(
+        f"request-to-callback at {RATE:g} calls/s over {M}: "
+        f"p50 {percentile(latencies, 0.5):,.0f} ms, p95 {percentile(latencies, 0.95):,.0f} ms, "
+        f"mean {statistics.fmean(latencies):,.0f} ms"
+    )
+    print(f"outbox rows delivered: {delivered} of {N + M}")
+    if delivered != N + M:
+        print((Path(var_dir) / "workers.log").read_text()[-3000:])
+        return 1
+    shutil.rmtree(var_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
