@@ -8,7 +8,14 @@ from django.conf import settings
 
 
 def _run(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
-    unset = {"DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser fixture for this process only.
+    unset = {
+        "DEBUG",
+        "SECRET_KEY",
+        "FIELD_ENCRYPTION_KEYS",
+        "ALLOWED_HOSTS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(env_overrides)
     return subprocess.run(
