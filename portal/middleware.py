@@ -28,11 +28,28 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        # request.path only: query strings may carry gateway parameters.
         logger.info(
-            "%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms
+            "%s %s %s %.1fms",
+            request.method,
+            loggable_path(request),
+            response.status_code,
+            elapsed_ms,
         )
         return response
+
+
+# URL arguments with these words in their names are one-time secrets (email activation
+# and password-reset links): the log shows the URL pattern instead of their values.
+_SECRET_ARGUMENTS = ("key", "token", "uid")
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """The request path without query string (it may carry gateway parameters) and
+    with secret URL arguments replaced by their pattern names."""
+    match = getattr(request, "resolver_match", None)
+    if match and any(word in name for name in match.kwargs for word in _SECRET_ARGUMENTS):
+        return "/" + match.route
+    return request.path
 
 
 class SecurityHeadersMiddleware:

@@ -46,3 +46,14 @@ def test_request_log_line_has_method_path_status_duration(client, caplog):
     method, path, status, duration = lines[0].split()
     assert (method, path, status) == ("GET", "/", "200")
     assert duration.endswith("ms") and float(duration[:-2]) >= 0
+
+
+def test_request_log_hides_activation_and_reset_tokens(client, caplog):
+    caplog.set_level("INFO", logger="portal.requests")
+    client.get("/accounts/confirm-email/SECRETKEY123/")
+    client.get("/accounts/password/reset/key/1-SECRETTOKEN456/")
+
+    lines = " ".join(r.getMessage() for r in caplog.records if r.name == "portal.requests")
+    assert "SECRETKEY123" not in lines
+    assert "SECRETTOKEN456" not in lines
+    assert "confirm-email/" in lines and "<key>" in lines
