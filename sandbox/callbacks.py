@@ -45,6 +45,10 @@ ATTEMPT_HEADER = "X-Mpesa-Attempt"
 USER_AGENT = "MPesa-Sandbox-Callbacks/1.0"
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix, not a secret)
 RESPONSE_EXCERPT_CHARS = 1000
+# Retries due sooner than this are enqueued with a countdown; later ones are left to the
+# sweep. A message held for hours by a worker is fragile (Redis hands an unacknowledged
+# message to another worker after the visibility timeout, 1 h), the outbox row is not.
+MAX_COUNTDOWN_SECONDS = 900
 # Enough of the listener's answer for its acknowledgement (§6.2) and an excerpt; the
 # rest is not read, so a listener streaming megabytes cannot hold a worker.
 RESPONSE_READ_LIMIT = 16 * 1024
@@ -377,8 +381,9 @@ def _record(delivery: CallbackDelivery, outcome: AttemptOutcome) -> str:
                 delay = backoff_seconds(row.attempt_count)
                 row.next_attempt_at = timezone.now() + timedelta(seconds=delay)
                 fields.append("next_attempt_at")
-                pk = row.pk
-                transaction.on_commit(lambda: enqueue_delivery(pk, countdown=delay))
+                if delay <= MAX_COUNTDOWN_SECONDS:
+                    pk = row.pk
+                    transaction.on_commit(lambda: enqueue_delivery(pk, countdown=delay))
         row.save(update_fields=fields)
     return row.status
 

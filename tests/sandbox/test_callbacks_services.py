@@ -162,7 +162,9 @@ def test_attempt_delivers_signed_json_and_records_ack(developer, settings):
     assert "Successfully Accepted Result" in attempt.response_excerpt
 
 
-def test_failed_attempt_schedules_a_retry_with_backoff(developer, settings, monkeypatch):
+def test_failed_attempt_schedules_a_retry_with_backoff(
+    developer, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
     enqueued = []
     monkeypatch.setattr(
@@ -171,7 +173,7 @@ def test_failed_attempt_schedules_a_retry_with_backoff(developer, settings, monk
     with Receiver([Reply(500, "oops")]) as receiver:
         delivery = _pending(developer, receiver.url)
         before = timezone.now()
-        with transaction.atomic():  # on_commit runs at once outside a test transaction
+        with django_capture_on_commit_callbacks(execute=True):
             status = callbacks.attempt_delivery(delivery.pk)
     assert status == "pending"
     delivery.refresh_from_db()
@@ -185,6 +187,28 @@ def test_failed_attempt_schedules_a_retry_with_backoff(developer, settings, monk
         False,
         "oops",
     )
+    [countdown] = enqueued
+    assert countdown == pytest.approx((delivery.next_attempt_at - before).total_seconds(), abs=1)
+
+
+def test_long_waits_are_left_to_the_sweep(
+    developer, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
+    enqueued = []
+    monkeypatch.setattr(
+        callbacks, "enqueue_delivery", lambda pk, countdown=None: enqueued.append(countdown)
+    )
+    with Receiver([Reply(500)]) as receiver:
+        delivery = _pending(developer, receiver.url)
+        CallbackDelivery.objects.filter(pk=delivery.pk).update(attempt_count=4)
+        with django_capture_on_commit_callbacks(execute=True) as hooks:
+            assert callbacks.attempt_delivery(delivery.pk) == "pending"
+    assert hooks == []  # nothing registered for after the commit
+    delivery.refresh_from_db()
+    # The fifth failure waits about 2 h: no message sits in the broker that long.
+    assert (delivery.next_attempt_at - timezone.now()).total_seconds() > 3600
+    assert enqueued == []
 
 
 def test_last_failed_attempt_marks_the_delivery_failed(developer, settings):
