@@ -354,6 +354,8 @@ CALLBACK_BACKOFF_BASE_SECONDS = env.float("CALLBACK_BACKOFF_BASE_SECONDS", defau
 CALLBACK_BACKOFF_MAX_SECONDS = env.float("CALLBACK_BACKOFF_MAX_SECONDS", default=43200.0)
 # The sweep leaves a due delivery this long to the normal path before enqueueing it.
 CALLBACK_SWEEP_GRACE_SECONDS = env.float("CALLBACK_SWEEP_GRACE_SECONDS", default=60.0)
+# CA bundle that https callback URLs are verified against (empty: certifi's public CAs).
+CALLBACK_CA_BUNDLE = env.str("CALLBACK_CA_BUNDLE", default="")
 # Validators the profile form runs on the Asynchronous Response URL (dotted paths; accounts
 # may not import sandbox): refuse URLs into private networks (SSRF, sandbox/ssrf.py).
 ASYNC_URL_VALIDATORS = ["sandbox.ssrf.validate_callback_url"]

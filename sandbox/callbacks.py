@@ -243,7 +243,12 @@ def _claim(pk: int) -> CallbackDelivery | None:
     failed, gone, another worker holds it, or not due yet (an early duplicate)."""
     timeout = settings.CALLBACK_TIMEOUT_SECONDS
     with transaction.atomic():
-        delivery = CallbackDelivery.objects.select_for_update().filter(pk=pk).first()
+        delivery = (
+            CallbackDelivery.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=pk)
+            .first()
+        )
         now = timezone.now()
         if (
             delivery is None
@@ -255,7 +260,10 @@ def _claim(pk: int) -> CallbackDelivery | None:
         delivery.attempt_count += 1
         # Connect + read timeouts plus room for the bookkeeping on either side.
         delivery.claimed_until = now + timedelta(seconds=3 * timeout + 30)
-        delivery.save(update_fields=["attempt_count", "claimed_until"])
+        # A developer who fixes a broken URL gets the pending retries at the new one; a
+        # cleared URL (back to synchronous) still receives the results already accepted.
+        delivery.url = delivery.user.async_response_url or delivery.url
+        delivery.save(update_fields=["attempt_count", "claimed_until", "url"])
     return delivery
 
 
@@ -328,7 +336,7 @@ def _connection_pool(resolved: ssrf.ResolvedUrl, timeout: urllib3.Timeout):
             server_hostname=resolved.hostname,
             assert_hostname=resolved.hostname,
             cert_reqs="CERT_REQUIRED",
-            ca_certs=certifi.where(),
+            ca_certs=settings.CALLBACK_CA_BUNDLE or certifi.where(),
             **common,
         )
     return urllib3.HTTPConnectionPool(str(resolved.ip), resolved.port, **common)

@@ -39,7 +39,7 @@ class Received:
 class Receiver:
     """Answers request n with script[n] (the last entry repeats)."""
 
-    def __init__(self, script: list[Reply] | None = None, port: int = 0):
+    def __init__(self, script: list[Reply] | None = None, port: int = 0, ssl_context=None):
         self.script = script or [Reply()]
         self.received: list[Received] = []
         self._lock = threading.Condition()
@@ -74,11 +74,19 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
+        self.scheme = "http"
+        if ssl_context is not None:  # https: the handshake happens per connection
+            self.server.socket = ssl_context.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/mpesa/callback"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}/mpesa/callback"
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
 
     def __enter__(self) -> Receiver:
         self.thread.start()

@@ -401,3 +401,18 @@ def test_verify_signature_rejects_tampering():
     assert not callbacks.verify_signature(
         "whsec_k", delivery_id="id1", timestamp="1700000000", body=body + b" ", header=header
     )
+
+
+def test_retry_goes_to_the_developers_current_url(developer, settings):
+    settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
+    with Receiver([Reply(404)]) as broken, Receiver() as fixed:
+        developer.async_response_url = broken.url
+        developer.save(update_fields=["async_response_url"])
+        _, _, delivery = defer(developer)
+        assert callbacks.attempt_delivery(delivery.pk) == "pending"
+        developer.async_response_url = fixed.url
+        developer.save(update_fields=["async_response_url"])
+        CallbackDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+        assert callbacks.attempt_delivery(delivery.pk) == "delivered"
+        assert len(broken.received) == 1 and len(fixed.received) == 1
+    assert [a.url for a in delivery.attempts.all()] == [broken.url, fixed.url]
