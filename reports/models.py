@@ -17,8 +17,12 @@ class Report(models.Model):
     date_from = models.DateField()
     date_to = models.DateField()
     filters = models.JSONField(default=dict, blank=True)
-    # {"calls": n, "successes": n, "success_rate": x, "per_api": {...},
-    #  "per_result": {...}, "latency_p50_ms": x, "latency_p95_ms": x}
+    # A report is a snapshot: it covers the calls logged before this instant (the moment
+    # of Generate), so its table, CSV and Go Live copy always match its summary.
+    calls_until = models.DateTimeField(null=True, blank=True)
+    # {"calls", "successes", "failures", "success_rate", "latency_p50_ms",
+    #  "latency_p95_ms", "per_api": [...], "per_result": [...], "per_day": [...],
+    #  "timezone"}: see reports.queries.summarize.
     summary = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -72,6 +72,8 @@ class Selection:
     operation: str = ""
     outcome: str = Outcome.ANY
     result_code: str = ""
+    # Calls logged from this instant on are left out (a saved report is a snapshot).
+    until: datetime | None = None
 
     @property
     def start(self) -> datetime:
@@ -92,7 +94,8 @@ class Selection:
         return {name: value for name, value in values.items() if value}
 
     def calls(self) -> QuerySet[ApiCall]:
-        qs = ApiCall.objects.for_key(self.api_key).between(self.start, self.end)
+        end = self.end if self.until is None else min(self.end, self.until)
+        qs = ApiCall.objects.for_key(self.api_key).between(self.start, end)
         if self.operation:
             qs = qs.filter(operation=self.operation)
         if self.outcome == Outcome.SUCCESS:
@@ -152,34 +155,25 @@ def _rounded(value: float | None, digits: int = 1) -> float | None:
 
 def summarize(selection: Selection) -> dict:
     """The report's summary and its per-day series, as stored in Report.summary."""
-    qs = selection.calls().order_by()
-    success = Q(is_success=True)
-    totals = qs.aggregate(calls=Count("id"), successes=Count("id", filter=success))
+    if connection.vendor == "postgresql":
+        totals, per_api, per_result, days = _grouped_postgresql(selection)
+    else:
+        totals, per_api, per_result, days = _grouped_orm(selection)
     calls, successes = totals["calls"], totals["successes"]
-    p50, p95 = percentiles(qs, (0.5, 0.95), count=calls)
-    per_api = (
-        qs.values("operation")
-        .annotate(calls=Count("id"), successes=Count("id", filter=success))
-        .order_by("-calls", "operation")
-    )
-    per_result = (
-        qs.values("result_code")
-        .annotate(calls=Count("id"), result_desc=Max("result_desc"))
-        .order_by("-calls", "result_code")
-    )
+    p50, p95 = percentiles(selection.calls(), (0.5, 0.95), count=calls)
     return {
         "calls": calls,
         "successes": successes,
         "failures": calls - successes,
-        "success_rate": _rounded(100 * successes / calls) if calls else None,
+        "success_rate": _rate(totals),
         "latency_p50_ms": _rounded(p50),
         "latency_p95_ms": _rounded(p95),
         "per_api": [
             {**row, "name": api_name(row["operation"]), "success_rate": _rate(row)}
-            for row in per_api
+            for row in sorted(per_api, key=lambda r: (-r["calls"], r["operation"]))
         ],
-        "per_result": list(per_result),
-        "per_day": per_day(selection),
+        "per_result": sorted(per_result, key=lambda r: (-r["calls"], r["result_code"])),
+        "per_day": [_day(row) for row in sorted(days, key=lambda r: r["day"])],
         "timezone": selection.tz.key,
     }
 
@@ -188,33 +182,97 @@ def _rate(row: dict) -> float | None:
     return _rounded(100 * row["successes"] / row["calls"]) if row["calls"] else None
 
 
-def per_day(selection: Selection) -> list[dict]:
-    """Calls, successes, failures and latency per local day (the charts' data)."""
-    rows = (
-        selection.calls()
-        .order_by()
-        .annotate(day=TruncDate("created_at", tzinfo=selection.tz))
+def _day(row: dict) -> dict:
+    return {
+        "date": row["day"].isoformat(),
+        "calls": row["calls"],
+        "successes": row["successes"],
+        "failures": row["calls"] - row["successes"],
+        "success_rate": _rate(row),
+        "latency_avg_ms": _rounded(row["latency_avg_ms"]),
+        "latency_max_ms": _rounded(row["latency_max_ms"]),
+    }
+
+
+def _with_day(selection: Selection) -> QuerySet:
+    return selection.calls().order_by().annotate(day=TruncDate("created_at", tzinfo=selection.tz))
+
+
+_SUCCESS = Q(is_success=True)
+
+
+def _grouped_orm(selection: Selection) -> tuple[dict, list, list, list]:
+    """Totals, per API, per result code and per local day: one GROUP BY query each."""
+    qs = selection.calls().order_by()
+    totals = qs.aggregate(calls=Count("id"), successes=Count("id", filter=_SUCCESS))
+    per_api = qs.values("operation").annotate(
+        calls=Count("id"), successes=Count("id", filter=_SUCCESS)
+    )
+    per_result = qs.values("result_code").annotate(
+        calls=Count("id"), result_desc=Max("result_desc")
+    )
+    days = (
+        _with_day(selection)
         .values("day")
         .annotate(
             calls=Count("id"),
-            successes=Count("id", filter=Q(is_success=True)),
+            successes=Count("id", filter=_SUCCESS),
             latency_avg_ms=Avg("latency_ms"),
             latency_max_ms=Max("latency_ms"),
         )
-        .order_by("day")
     )
-    return [
-        {
-            "date": row["day"].isoformat(),
-            "calls": row["calls"],
-            "successes": row["successes"],
-            "failures": row["calls"] - row["successes"],
-            "success_rate": _rate(row),
-            "latency_avg_ms": _rounded(row["latency_avg_ms"]),
-            "latency_max_ms": _rounded(row["latency_max_ms"]),
-        }
-        for row in rows
-    ]
+    return totals, list(per_api), list(per_result), list(days)
+
+
+_GROUPED_SELECT = (
+    "SELECT GROUPING(day), GROUPING(operation), GROUPING(result_code), "
+    "day, operation, result_code, COUNT(*), COUNT(*) FILTER (WHERE is_success), "
+    "AVG(latency_ms), MAX(latency_ms), MAX(result_desc) FROM "
+)
+_GROUPED_BY = "GROUP BY GROUPING SETS ((day), (operation), (result_code), ())"
+
+
+def _grouped_postgresql(selection: Selection) -> tuple[dict, list, list, list]:
+    """The same four breakdowns from ONE pass over the rows (GROUPING SETS).
+
+    At a million calls each pass costs hundreds of milliseconds, so reading the rows
+    once instead of four times is most of Generate's budget. The WHERE clause is the
+    ORM's own (parameters stay parameters).
+    """
+    inner, params = (
+        _with_day(selection)
+        .values("day", "operation", "result_code", "result_desc", "is_success", "latency_ms")
+        .query.sql_with_params()
+    )
+    sql = "".join((_GROUPED_SELECT, "(", inner, ") AS calls ", _GROUPED_BY))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    totals = {"calls": 0, "successes": 0}
+    per_api, per_result, days = [], [], []
+    for no_day, no_op, no_code, day, op, code, calls, ok, avg, top, desc in rows:
+        if not no_day:
+            days.append(
+                {
+                    "day": day,
+                    "calls": calls,
+                    "successes": ok,
+                    "latency_avg_ms": avg,
+                    "latency_max_ms": top,
+                }
+            )
+        elif not no_op:
+            per_api.append({"operation": op, "calls": calls, "successes": ok})
+        elif not no_code:
+            per_result.append({"result_code": code, "result_desc": desc, "calls": calls})
+        else:
+            totals = {"calls": calls, "successes": ok}
+    return totals, per_api, per_result, days
+
+
+def per_day(selection: Selection) -> list[dict]:
+    """Calls, successes, failures and latency per local day (the charts' data)."""
+    return summarize(selection)["per_day"]
 
 
 # --- Table ----------------------------------------------------------------------------

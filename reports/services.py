@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from accounts.models import ApiKey, User
 from reports import queries
@@ -17,12 +20,14 @@ def generate_report(user: User, *, selection: Selection) -> Report:
     if selection.api_key.user_id != user.pk:
         # Views only offer the user's own keys; this guards every other caller.
         raise PermissionError("a report may only cover the user's own API key")
+    selection = replace(selection, until=timezone.now())
     return Report.objects.create(
         user=user,
         api_key=selection.api_key,
         date_from=selection.date_from,
         date_to=selection.date_to,
         filters=selection.filters(),
+        calls_until=selection.until,
         summary=queries.summarize(selection),
     )
 
@@ -38,6 +43,7 @@ def selection_of(report: Report) -> Selection:
         operation=filters.get("operation", ""),
         outcome=filters.get("outcome", ""),
         result_code=filters.get("result_code", ""),
+        until=report.calls_until,
     )
 
 

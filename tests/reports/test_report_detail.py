@@ -97,22 +97,31 @@ def test_table_is_paginated_and_sortable(developer_client, developer, make_call)
     assert junk.context["page"].number == 1
 
 
-def test_closed_range_uses_the_saved_count(developer_client, developer, make_call):
-    make_call(developer.api_key, at=utc(2026, 10, 10, 9))
-    report = _report(developer, developer.api_key, date(2026, 10, 1), date(2026, 10, 31))
-    # A closed range cannot gain calls (the gateway stamps calls with "now"); this row,
-    # back-dated by hand, shows that the table trusts the saved count (no COUNT query).
-    make_call(developer.api_key, at=utc(2026, 10, 10, 10))
-    response = developer_client.get(url(report))
-    assert response.context["page"].paginator.count == 1
-
-
-def test_an_open_range_counts_new_calls(developer_client, developer, make_call):
+def test_a_report_is_a_snapshot_of_the_calls_before_generate(
+    developer_client, developer, make_call
+):
     today = timezone.now().date()
+    make_call(
+        developer.api_key, at=timezone.now() - timedelta(seconds=5), transaction_id="TXBEFORE01"
+    )
     report = _report(developer, developer.api_key, today, today)
-    make_call(developer.api_key, at=timezone.now())
+    make_call(
+        developer.api_key, at=timezone.now() + timedelta(seconds=1), transaction_id="TXAFTER001"
+    )
+
     response = developer_client.get(url(report))
-    assert response.context["page"].paginator.count == 1  # the saved summary said 0
+
+    # The table matches the saved summary (and needs no COUNT over the range).
+    assert response.context["page"].paginator.count == report.summary["calls"] == 1
+    html = response.content.decode()
+    assert "TXBEFORE01" in html and "TXAFTER001" not in html
+    csv_text = b"".join(
+        developer_client.get(
+            reverse("reports:report-csv", args=[report.public_id])
+        ).streaming_content
+    ).decode()
+    assert "TXBEFORE01" in csv_text and "TXAFTER001" not in csv_text
+    assert report.calls_until is not None
 
 
 def test_empty_report_says_so(developer_client, developer):
