@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path, re_path
 
 from sandbox import views
@@ -11,6 +12,11 @@ urlpatterns: list = [
     re_path(r"^ipg/v2/(?P<market>[^/]+)/(?P<operation>.*)$", views.gateway, name="gateway"),
     re_path(r"^ipg/", views.not_found, name="gateway-not-found"),
 ]
+
+if settings.SANDBOX_BENCH_FLOOR:  # bench/gateway.py's baseline, never in production
+    from sandbox import bench_views
+
+    urlpatterns.append(path("bench/floor/", bench_views.floor, name="bench-floor"))
 
 # Asynchronous mode, the developer's side (issue 6): sandbox/callback_views.py.
 from sandbox import callback_views  # noqa: E402

@@ -69,9 +69,11 @@ def succeeded(call: GatewayCall, tx: Transaction, **outputs: str) -> Outcome:
 
 
 def payment(call: GatewayCall) -> Outcome:
-    """C2B, B2C and B2B: the money moves and a transaction is recorded."""
-    if is_duplicate(call):
-        return duplicate(call)
+    """C2B, B2C and B2B: the money moves and a transaction is recorded.
+
+    No duplicate lookup first: the unique constraint on the dedupe key refuses the
+    repeat inside its savepoint, which keeps the write transaction short (the hot path).
+    """
     tx = record_transaction(
         call,
         amount=amount_of(call.get("input_Amount")),
