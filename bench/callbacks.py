@@ -3,7 +3,8 @@
 Runs on an isolated copy of the embedded defaults (a temporary SQLite database and
 filesystem broker under a temp folder), so nothing of a running portal is touched; set
 BENCH_BROKER_URL=redis://127.0.0.1:6379/<db> to measure with Redis as the broker (a
-private queue name is used, nothing is flushed). Loopback only, bounded in time.
+private queue, deleted afterwards; nothing is flushed) and BENCH_DATABASE_URL to a
+scratch PostgreSQL database. Loopback only, bounded in time.
 
 1. Throughput: N gateway calls in asynchronous mode are made with no worker running
    (their callbacks wait in the outbox and the broker), then two Celery worker processes
@@ -50,6 +51,8 @@ def configure_environment(var_dir: str) -> dict[str, str]:
     )
     if os.environ.get("BENCH_BROKER_URL"):
         env["CELERY_BROKER_URL"] = os.environ["BENCH_BROKER_URL"]
+    if os.environ.get("BENCH_DATABASE_URL"):  # a scratch database: it is migrated and filled
+        env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     os.environ.clear()
     os.environ.update(env)
     return env
@@ -70,6 +73,7 @@ def main() -> int:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import padding
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
 
     from accounts import keys
@@ -182,12 +186,15 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(workers.pid, signal.SIGKILL)
             worker_log.close()
-            if not app.conf.broker_url.startswith("filesystem"):
-                with app.connection_for_write() as connection:  # our private queue only
-                    connection.default_channel.queue_delete(queue)
+            if app.conf.broker_url.startswith("redis"):  # our private queue's keys only
+                import redis
+
+                client = redis.Redis.from_url(app.conf.broker_url)
+                client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
     broker = app.conf.broker_url.split("://")[0]
-    print(f"broker: {broker}; database: SQLite (temporary); receiver: 127.0.0.1 loopback")
+    database = connection.vendor + ("" if os.environ.get("BENCH_DATABASE_URL") else " (temporary)")
+    print(f"broker: {broker}; database: {database}; receiver: 127.0.0.1 loopback")
     print(f"gateway calls in async mode (one client, in-process): {calls_per_second:,.0f}/s")
     print(f"baseline, direct POSTs from one process to the receiver: {baseline:,.0f}/s")
     print(
