@@ -53,6 +53,13 @@ def test_acknowledgement_has_the_four_fields_and_no_transaction_id(async_develop
     }
 
 
+def test_acknowledgement_echoes_the_request_inputs(async_developer):
+    result = {**C2B_RESULT, "input_Amount": "10", "input_Country": "GHA"}
+    ack, _, delivery = defer(async_developer, result)
+    assert (ack["input_Amount"], ack["input_Country"]) == ("10", "GHA")
+    assert "input_Amount" not in delivery.payload  # the callback has the §6.1 fields only
+
+
 def test_c2b_payload_has_the_documented_callback_fields(async_developer):
     _, _, delivery = defer(async_developer)
     assert delivery.payload == {
