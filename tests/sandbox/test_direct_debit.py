@@ -168,7 +168,7 @@ def test_query_errors_and_balance(gw):
     assert covered.json()["output_SufficientBalance"] == "True"
     short = query(gw, reference, input_QueryBalanceAmount="true", input_BalanceAmount="600")
     assert short.json()["output_SufficientBalance"] == "False"
-    missing = query(gw, reference, input_QueryBalanceAmount="True")
+    missing = query(gw, reference, input_QueryBalanceAmount="True", input_BalanceAmount="")
     assert (missing.status_code, missing.json()["output_ResponseCode"]) == (401, "INS-55")
     neither = query(gw, reference, input_CustomerMSISDN="")
     assert (neither.status_code, neither.json()["output_ResponseCode"]) == (500, "INS-57")

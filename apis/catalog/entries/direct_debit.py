@@ -13,6 +13,7 @@ from apis.catalog.common import (
     CURRENCY,
     LIMIT_CODES,
     MANDATE_ID,
+    MSISDN_RE,
     MSISDN_TOKEN,
     ORIGINAL_CONVERSATION_ID_CB,
     PAYMENT_CALLBACK,
@@ -193,7 +194,16 @@ DIRECT_DEBIT_PAYMENT = Api(
     markets=ALL_MARKETS,
     params=(
         MSISDN_TOKEN,
-        customer_msisdn("The customer's phone number (or give input_MsisdnToken).", required=False),
+        Param(
+            "input_CustomerMSISDN",
+            "The customer's phone number, 12 to 14 digits with the country code (or give "
+            "input_MsisdnToken). The example is the sandbox's success trigger, which needs "
+            "no mandate.",
+            "00000000000000000001",
+            required=False,
+            regex=MSISDN_RE,
+            error_code="INS-2051",
+        ),
         COUNTRY,
         SERVICE_PROVIDER_CODE,
         _TP_REFERENCE_CREATE,
@@ -261,7 +271,7 @@ QUERY_DIRECT_DEBIT = Api(
         Param(
             "input_QueryBalanceAmount",
             "True to check the customer's balance against input_BalanceAmount.",
-            "False",
+            "True",
             type="boolean string",
             possible_values=("True", "False"),
             error_code="INS-21",
@@ -269,7 +279,7 @@ QUERY_DIRECT_DEBIT = Api(
         Param(
             "input_BalanceAmount",
             "The amount to check the balance against.",
-            "",
+            "100",
             required=False,
             type="decimal string",
             regex=r"^\d*.?\d+$",
