@@ -112,6 +112,7 @@ def amount_of(value: str | None) -> Decimal | None:
     if not value:
         return None
     try:
-        return Decimal(value).quantize(Decimal("0.01"))
+        amount = Decimal(value)
+        return amount.quantize(Decimal("0.01")) if amount.is_finite() else None
     except InvalidOperation:
         return None

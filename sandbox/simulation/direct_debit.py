@@ -178,8 +178,11 @@ def query(call: GatewayCall) -> Outcome:
             return failure(call, code)
         outputs = _mandate_outputs(mandate)
     if wants_balance:
-        covered = amount_of(call.get("input_BalanceAmount")) <= SANDBOX_BALANCE
-        outputs["output_SufficientBalance"] = "True" if covered else "False"
+        # The documented regex `^\d*.?\d+$` has an unescaped dot: "1x5" passes it.
+        balance = amount_of(call.get("input_BalanceAmount"))
+        if balance is None:
+            return failure(call, "INS-54")
+        outputs["output_SufficientBalance"] = "True" if balance <= SANDBOX_BALANCE else "False"
     outputs.update(call.trigger_outputs)
     return Outcome("INS-0", {**conversation_outputs(call), **outputs})
 

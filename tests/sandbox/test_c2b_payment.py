@@ -72,6 +72,8 @@ def test_missing_parameter_is_ins_20(gw, param):
         ("input_Amount", "ten", "INS-15"),
         ("input_Amount", "0", "INS-15"),
         ("input_Amount", "1.005", "INS-15"),
+        ("input_Amount", "NaN", "INS-15"),
+        ("input_Amount", "99999999999999999999", "INS-15"),
         ("input_CustomerMSISDN", "12345", "INS-2051"),
         ("input_Country", "TZN", "INS-998"),
         ("input_Currency", "TZS", "INS-26"),

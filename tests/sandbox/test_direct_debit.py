@@ -180,6 +180,8 @@ def test_query_errors_and_balance(gw):
     assert bad_flag.json()["output_ResponseCode"] == "INS-21"
     bad_amount = query(gw, reference, input_QueryBalanceAmount="True", input_BalanceAmount="x")
     assert bad_amount.json()["output_ResponseCode"] == "INS-54"
+    odd_amount = query(gw, reference, input_QueryBalanceAmount="True", input_BalanceAmount="1x5")
+    assert (odd_amount.status_code, odd_amount.json()["output_ResponseCode"]) == (400, "INS-54")
 
 
 def _trigger_cases():
