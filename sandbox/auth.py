@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 from dataclasses import dataclass
 
@@ -56,15 +57,28 @@ class Credential:
 
 
 def authenticate(authorization_header: str | None, *, environment: str = "sandbox") -> Credential:
-    """The credential behind an `Authorization: Bearer ...` header, or BearerError."""
-    token = _token(authorization_header)
-    cache_key = f"{_CACHE_PREFIX}{environment}:{hashlib.sha256(token.encode()).hexdigest()}"
-    reference = cache.get(cache_key)
-    if reference is None:
-        reference = _decrypt_and_resolve(token, environment)
-        cache.set(cache_key, reference, timeout=settings.SANDBOX_BEARER_CACHE_SECONDS)
-    kind, pk, keypair_pk = reference
-    return _load_active(kind, pk, keypair_pk, environment)
+    """The credential behind an `Authorization: Bearer ...` header, or BearerError.
+
+    Every failure costs the RSA decryptions an unknown bearer costs, even when none was
+    needed (malformed token; cached bearer of a since-retired key or expired session):
+    otherwise the answer's time would tell a once-valid bearer from garbage.
+    """
+    decrypted = False
+    try:
+        token = _token(authorization_header)
+        cache_key = f"{_CACHE_PREFIX}{environment}:{hashlib.sha256(token.encode()).hexdigest()}"
+        reference = cache.get(cache_key)
+        if reference is None:
+            reference, decrypted = _decrypt_and_resolve(token, environment), True
+            cache.set(cache_key, reference, timeout=settings.SANDBOX_BEARER_CACHE_SECONDS)
+        kind, pk, keypair_pk = reference
+        return _load_active(kind, pk, keypair_pk, environment)
+    except _Refused:
+        raise BearerError from None  # _decrypt_and_resolve already decrypted
+    except BearerError:
+        if not decrypted:
+            _spend_decryptions(environment)
+        raise
 
 
 def forget_bearer(authorization_header: str, *, environment: str = "sandbox") -> None:
@@ -92,6 +106,21 @@ def _token(header: str | None) -> str:
     return token
 
 
+class _Refused(BearerError):
+    """A bearer refused after its RSA decryptions (nothing left to spend)."""
+
+
+# An all-zero ciphertext: decrypting it costs what any ciphertext costs, and fails.
+_DUMMY_CIPHERTEXT = bytes(RSA_CIPHERTEXT_BYTES)
+
+
+def _spend_decryptions(environment: str) -> None:
+    """The RSA work of refusing a well-formed unknown bearer (one per accepted keypair)."""
+    for keypair in keys.accepted_keypairs(environment):
+        with contextlib.suppress(ValueError):
+            keys.private_key_of(keypair).decrypt(_DUMMY_CIPHERTEXT, padding.PKCS1v15())
+
+
 def _decrypt_and_resolve(token: str, environment: str) -> tuple[str, int, int]:
     try:
         ciphertext = base64.b64decode(token, validate=True)
@@ -99,16 +128,21 @@ def _decrypt_and_resolve(token: str, environment: str) -> tuple[str, int, int]:
         raise BearerError from None
     if len(ciphertext) != RSA_CIPHERTEXT_BYTES:
         raise BearerError
-    # Current keypair first, then superseded ones inside their overlap window.
+    # Current keypair first, then superseded ones inside their overlap window. Every
+    # accepted keypair decrypts, found or not, so a refusal costs the same whatever the
+    # bearer held (the result is cached: a reused bearer costs no RSA at all).
+    found = None
     for keypair in keys.accepted_keypairs(environment):
         try:
             plaintext = rsa_decrypt(keys.private_key_of(keypair), ciphertext).decode("ascii")
         except (ValueError, UnicodeDecodeError):
             continue
-        reference = _resolve(plaintext, environment)
+        reference = None if found else _resolve(plaintext, environment)
         if reference is not None:
-            return (*reference, keypair.pk)
-    raise BearerError
+            found = (*reference, keypair.pk)
+    if found is None:
+        raise _Refused
+    return found
 
 
 def _resolve(plaintext: str, environment: str) -> tuple[str, int] | None:

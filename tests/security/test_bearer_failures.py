@@ -1,0 +1,178 @@
+"""The gateway's bearer check is no oracle: every kind of failure answers the same status,
+body and headers, and takes the same time within noise (DESIGN.md, "Credentials").
+
+The timing test is the one place where a duration is asserted. To stay robust on a
+shared 2-core machine it interleaves the kinds (a burst of load slows every kind alike),
+takes many samples, compares medians, and allows a generous bound: each kind's median
+within 3x of the fastest one's, or within 3 ms of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import statistics
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from accounts import keys
+from accounts.models import User
+from sandbox.models import Session
+from sandbox.sessions import issue_session
+from tests.factories import DeveloperFactory
+from tests.sandbox.helpers import bearer_for
+
+pytestmark = pytest.mark.django_db
+
+C2B = "/sandbox/ipg/v2/vodafoneGHA/c2bPayment/singleStage/"
+KINDS = (
+    "bad base64",
+    "wrong length",
+    "bad padding",
+    "unknown key",
+    "retired key",
+    "expired session",
+    "inactive developer",
+)
+
+
+def _random_ciphertext_bearer() -> str:
+    # Below the modulus (leading zero byte) so RSA runs and fails on the padding check.
+    return base64.b64encode(b"\x00" + os.urandom(511)).decode()
+
+
+@pytest.fixture
+def failing_bearers(developer):
+    """kind -> a function returning a bearer of that kind (fresh=True: a new encryption
+    each time, so the gateway's bearer cache never helps)."""
+    cache.clear()
+    retired_plaintext = developer.api_key_plaintext
+    session_id = issue_session(developer.api_key)
+    Session.objects.filter(digest=keys.crypto.digest(session_id)).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    keys.renew_api_key(developer)
+    inactive = DeveloperFactory(username="gone")
+    User.objects.filter(pk=inactive.pk).update(is_active=False)
+    secrets_of = {
+        "unknown key": keys.generate_api_key(),
+        "retired key": retired_plaintext,
+        "expired session": session_id,
+        "inactive developer": inactive.api_key_plaintext,
+    }
+
+    def make(kind: str, *, fresh: bool) -> str:
+        if kind == "bad base64":
+            return "Zm9v!!" + secrets.token_urlsafe(600)[:678]
+        if kind == "wrong length":
+            return base64.b64encode(os.urandom(256)).decode()
+        if kind == "bad padding":
+            return _random_ciphertext_bearer()
+        return bearer_for(secrets_of[kind])
+
+    cached = {kind: make(kind, fresh=False) for kind in KINDS}
+    return lambda kind, fresh=False: make(kind, fresh=True) if fresh else cached[kind]
+
+
+def _call(client: Client, bearer: str):
+    return client.post(
+        C2B, b"{}", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {bearer}"
+    )
+
+
+def _comparable(response) -> tuple:
+    return response.status_code, response.content, sorted(response.headers.items())
+
+
+def test_every_failure_answers_the_same(failing_bearers):
+    client = Client()
+    answers = {kind: _comparable(_call(client, failing_bearers(kind))) for kind in KINDS}
+    # Missing header and another scheme answer the same too.
+    answers["no header"] = _comparable(client.post(C2B, b"{}", content_type="application/json"))
+    answers["basic scheme"] = _comparable(
+        client.post(C2B, b"{}", content_type="application/json", HTTP_AUTHORIZATION="Basic eA==")
+    )
+
+    first = answers["bad base64"]
+    assert first[0] == 401
+    assert b'"output_ResponseCode":"INS-2"' in first[1]
+    for kind, answer in answers.items():
+        assert answer == first, f"{kind} answers differently from a bad base64 bearer"
+
+
+def test_a_repeated_failing_bearer_answers_the_same_each_time(failing_bearers):
+    client = Client()
+    for kind in KINDS:
+        bearer = failing_bearers(kind)
+        first, second = _call(client, bearer), _call(client, bearer)
+        assert _comparable(first) == _comparable(second), kind
+
+
+def _medians(client: Client, bearer_of, *, rounds: int) -> dict[str, float]:
+    samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    for round_number in range(rounds):
+        # Interleaved, in a different order each round: load bursts hit every kind.
+        order = KINDS[round_number % len(KINDS) :] + KINDS[: round_number % len(KINDS)]
+        for kind in order:
+            bearer = bearer_of(kind)
+            started = time.perf_counter()
+            response = _call(client, bearer)
+            samples[kind].append(time.perf_counter() - started)
+            assert response.status_code == 401
+    return {kind: statistics.median(values) * 1000 for kind, values in samples.items()}
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["reused bearers", "fresh bearers"])
+def test_every_failure_takes_the_same_time_within_noise(failing_bearers, fresh):
+    client = Client()
+    _medians(client, lambda kind: failing_bearers(kind, fresh=fresh), rounds=5)  # warm up
+    medians = _medians(client, lambda kind: failing_bearers(kind, fresh=fresh), rounds=60)
+
+    fastest = min(medians.values())
+    report = ", ".join(f"{kind}: {ms:.2f} ms" for kind, ms in medians.items())
+    print(f"bearer failure medians ({'fresh' if fresh else 'reused'}): {report}")
+    for kind, median in medians.items():
+        assert median <= 3 * fastest or median - fastest <= 3.0, (
+            f"{kind} is distinguishable by time: {report}"
+        )
+
+
+class _CountingKey:
+    """A private key that counts its decryptions (the RSA work of a refusal)."""
+
+    count = 0
+
+    def __init__(self, key):
+        self._key = key
+
+    def decrypt(self, ciphertext, pad):
+        _CountingKey.count += 1
+        return self._key.decrypt(ciphertext, pad)
+
+
+@pytest.mark.parametrize("keypairs", [1, 2], ids=["one keypair", "rotation overlap"])
+def test_every_failure_costs_one_decryption_per_accepted_keypair(
+    failing_bearers, monkeypatch, keypairs
+):
+    """The deterministic side of the timing test: the same RSA work for every kind,
+    reused bearers (cache hits) and malformed ones included."""
+    if keypairs == 2:
+        keys.rotate_gateway_keypair(overlap=timedelta(hours=1))
+    real = keys.private_key_of
+    monkeypatch.setattr(keys, "private_key_of", lambda keypair: _CountingKey(real(keypair)))
+    client = Client()
+    costs = {}
+    for kind in KINDS:
+        bearer = failing_bearers(kind)
+        for attempt in ("first", "repeat"):
+            _CountingKey.count = 0
+            assert _call(client, bearer).status_code == 401
+            costs[f"{kind} ({attempt})"] = _CountingKey.count
+
+    assert costs == dict.fromkeys(costs, keypairs)
