@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import zoneinfo
 from functools import lru_cache
 
 from django import forms
@@ -34,10 +33,12 @@ class DeliveryFilterForm(forms.Form):
         choices=[("", "All statuses"), *CallbackDelivery.Status.choices],
     )
     date_from = forms.DateField(
-        label="From (date)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From (date, UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="To (date, inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="To (date, UTC, inclusive)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def clean(self):
@@ -46,8 +47,9 @@ class DeliveryFilterForm(forms.Form):
             self.add_error("date_to", "The end date must not be before the start date.")
         return data
 
-    def filter(self, queryset, tz: dt.tzinfo):
-        """Apply the valid filters; dates are whole days in the developer's time zone."""
+    def filter(self, queryset):
+        """Apply the valid filters; dates are whole UTC days, as the page shows times."""
+        tz = dt.UTC
         data = self.cleaned_data if self.is_valid() else {}
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
@@ -82,20 +84,12 @@ def verification_samples() -> dict[str, str]:
     return samples
 
 
-def _user_tz(user) -> dt.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(user.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
-
-
 @login_required
 @require_GET
 def callbacks_list(request: HttpRequest) -> HttpResponse:
     form = DeliveryFilterForm(request.GET or None)
     deliveries = form.filter(
-        CallbackDelivery.objects.for_user(request.user).order_by("-created_at", "-pk"),
-        _user_tz(request.user),
+        CallbackDelivery.objects.for_user(request.user).order_by("-created_at", "-pk")
     )
     page = Paginator(deliveries.prefetch_related("attempts"), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -175,3 +175,22 @@ def test_broker_down_at_call_time_loses_nothing_the_sweep_delivers(
         assert len(receiver.received) == 1  # sweeps never make a duplicate
         [got] = receiver.received
     assert got.headers["X-Mpesa-Delivery-Id"] == str(delivery.public_id)
+
+
+def test_the_same_delivery_enqueued_many_times_is_posted_once(
+    celery_worker, developer, receiver_for, django_capture_on_commit_callbacks
+):
+    """Sweep + broker redelivery + the after-commit enqueue may all send the task:
+    the claim lets exactly one copy post."""
+    with receiver_for([Reply(delay=1)]) as receiver:
+        with django_capture_on_commit_callbacks(execute=False):
+            make_call(developer)  # not enqueued: the copies below are the only ones
+        pk = CallbackDelivery.objects.get().pk
+        for _ in range(6):
+            tasks.deliver_callback.delay(pk)
+        receiver.wait_for(1)
+        delivery = wait_for_status("delivered")
+        time.sleep(1.5)  # room for a wrongly duplicated POST to arrive
+        assert len(receiver.received) == 1
+    assert delivery.attempt_count == 1
+    assert delivery.attempts.count() == 1
