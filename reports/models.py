@@ -34,3 +34,48 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"report {self.date_from}..{self.date_to} of {self.user}"
+
+
+class CallSlot(models.Model):
+    """The call log rolled up per key, 15-minute slot and outcome: what summaries read.
+
+    A summary over a million calls reads a few thousand slots instead (reports.rollup).
+    Fifteen minutes because every timezone's midnight falls on such a boundary (offsets
+    are multiples of 15 minutes), so local days are whole slots in any timezone.
+    Percentiles cannot be rolled up; they are still computed over the calls themselves.
+    """
+
+    api_key = models.ForeignKey(
+        "accounts.ApiKey", on_delete=models.CASCADE, related_name="call_slots"
+    )
+    slot_start = models.DateTimeField()
+    operation = models.CharField(max_length=50)
+    result_code = models.CharField(max_length=20)
+    result_desc = models.CharField(max_length=200, blank=True)
+    is_success = models.BooleanField()
+    calls = models.PositiveIntegerField()
+    latency_sum_ms = models.FloatField()
+    latency_max_ms = models.FloatField()
+
+    class Meta:
+        indexes = [
+            # Summary of a key over a range (totals, per API, per result code, per day):
+            # WHERE api_key = ? AND slot_start >= ? AND slot_start < ?.
+            models.Index(fields=["api_key", "slot_start"], name="reports_callslot_key_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calls} × {self.operation} {self.result_code} at {self.slot_start}"
+
+
+class RollupMark(models.Model):
+    """How far a key's calls are rolled up into CallSlot: every call before
+    `rolled_until` is counted there, none after."""
+
+    api_key = models.OneToOneField(
+        "accounts.ApiKey", on_delete=models.CASCADE, primary_key=True, related_name="rollup_mark"
+    )
+    rolled_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"calls of {self.api_key} rolled up until {self.rolled_until}"

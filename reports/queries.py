@@ -1,24 +1,31 @@
 """Read side of reports: the call-log queries behind the summary, charts, table and CSV.
 
-Every number is aggregated by the database (COUNT, AVG, percentiles, GROUP BY day); Python
-only shapes the handful of aggregated rows. Each query filters one API key and a
-created_at range first, so it is served by sandbox's (api_key, created_at) index, or by
-(api_key, operation, created_at) when the API filter is set (see sandbox/models/calllog.py).
+Every number is aggregated by the database (COUNT, SUM, MAX, percentiles, GROUP BY local
+day); Python only shapes and adds the handful of aggregated groups. Indexes per query:
+- summary counts over settled time: reports_callslot_key_slot (api_key, slot_start)
+  on the rolled-up slots (reports.rollup);
+- summary counts over the recent tail, percentiles, the table's default order (newest
+  first) and the CSV: sandbox_apicall_key_created (api_key, created_at), or
+  sandbox_apicall_key_op (api_key, operation, created_at) with the API filter;
+- the roll-up itself: sandbox_apicall_key_created;
+- recent reports and latest_report: reports_report_user_created.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import connection
-from django.db.models import Aggregate, Avg, Count, FloatField, Max, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db import connection, transaction
+from django.db.models import Aggregate, Count, FloatField, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
 
 from accounts.models import ApiKey
+from reports import rollup
 from reports.apinames import api_name
+from reports.models import CallSlot
 from sandbox.models import ApiCall
 
 
@@ -74,6 +81,8 @@ class Selection:
     result_code: str = ""
     # Calls logged from this instant on are left out (a saved report is a snapshot).
     until: datetime | None = None
+    # Calls logged before this instant are left out (the raw tail after the roll-up).
+    since: datetime | None = None
 
     @property
     def start(self) -> datetime:
@@ -82,6 +91,10 @@ class Selection:
     @property
     def end(self) -> datetime:
         return datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=self.tz)
+
+    @property
+    def effective_end(self) -> datetime:
+        return self.end if self.until is None else min(self.end, self.until)
 
     def filters(self) -> dict:
         """The optional filters as stored on a Report (empty values left out)."""
@@ -94,8 +107,8 @@ class Selection:
         return {name: value for name, value in values.items() if value}
 
     def calls(self) -> QuerySet[ApiCall]:
-        end = self.end if self.until is None else min(self.end, self.until)
-        qs = ApiCall.objects.for_key(self.api_key).between(self.start, end)
+        start = self.start if self.since is None else max(self.start, self.since)
+        qs = ApiCall.objects.for_key(self.api_key).between(start, self.effective_end)
         if self.operation:
             qs = qs.filter(operation=self.operation)
         if self.outcome == Outcome.SUCCESS:
@@ -133,7 +146,12 @@ def percentiles(qs: QuerySet[ApiCall], fractions: tuple[float, ...], *, count: i
         return [None for _ in fractions]
     if connection.vendor == "postgresql":
         aggregates = {f"p{i}": PercentileCont("latency_ms", f) for i, f in enumerate(fractions)}
-        row = qs.order_by().aggregate(**aggregates)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                # Sort a million latencies in memory rather than spill to disk (the
+                # default work_mem is 4 MB); SET LOCAL ends with this transaction.
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+            row = qs.order_by().aggregate(**aggregates)
         return [row[f"p{i}"] for i in range(len(fractions))]
     ordered = qs.order_by("latency_ms").values_list("latency_ms", flat=True)
     results = []
@@ -154,11 +172,17 @@ def _rounded(value: float | None, digits: int = 1) -> float | None:
 
 
 def summarize(selection: Selection) -> dict:
-    """The report's summary and its per-day series, as stored in Report.summary."""
-    if connection.vendor == "postgresql":
-        totals, per_api, per_result, days = _grouped_postgresql(selection)
-    else:
-        totals, per_api, per_result, days = _grouped_orm(selection)
+    """The report's summary and its per-day series, as stored in Report.summary.
+
+    Counts come from the rolled-up slots for the settled part of the range and from the
+    calls themselves for the recent tail (reports.rollup); both are aggregated by the
+    database and the two small results are added. Percentiles read the calls.
+    """
+    split = _rolled_up_until(selection)
+    grouped = _grouped_calls(replace(selection, since=split))
+    if split > selection.start:
+        grouped = _merge(_grouped_slots(selection, split), grouped)
+    totals = grouped["totals"]
     calls, successes = totals["calls"], totals["successes"]
     p50, p95 = percentiles(selection.calls(), (0.5, 0.95), count=calls)
     return {
@@ -169,110 +193,144 @@ def summarize(selection: Selection) -> dict:
         "latency_p50_ms": _rounded(p50),
         "latency_p95_ms": _rounded(p95),
         "per_api": [
-            {**row, "name": api_name(row["operation"]), "success_rate": _rate(row)}
-            for row in sorted(per_api, key=lambda r: (-r["calls"], r["operation"]))
+            {"operation": op, **row, "name": api_name(op), "success_rate": _rate(row)}
+            for op, row in sorted(grouped["per_api"].items(), key=lambda i: (-i[1]["calls"], i[0]))
         ],
-        "per_result": sorted(per_result, key=lambda r: (-r["calls"], r["result_code"])),
-        "per_day": [_day(row) for row in sorted(days, key=lambda r: r["day"])],
+        "per_result": [
+            {"result_code": code, **row}
+            for code, row in sorted(
+                grouped["per_result"].items(), key=lambda i: (-i[1]["calls"], i[0])
+            )
+        ],
+        "per_day": [_day(day, row) for day, row in sorted(grouped["per_day"].items())],
         "timezone": selection.tz.key,
     }
+
+
+def per_day(selection: Selection) -> list[dict]:
+    """Calls, successes, failures and latency per local day (the charts' data)."""
+    return summarize(selection)["per_day"]
 
 
 def _rate(row: dict) -> float | None:
     return _rounded(100 * row["successes"] / row["calls"]) if row["calls"] else None
 
 
-def _day(row: dict) -> dict:
+def _day(day: date, row: dict) -> dict:
     return {
-        "date": row["day"].isoformat(),
+        "date": day.isoformat(),
         "calls": row["calls"],
         "successes": row["successes"],
         "failures": row["calls"] - row["successes"],
         "success_rate": _rate(row),
-        "latency_avg_ms": _rounded(row["latency_avg_ms"]),
-        "latency_max_ms": _rounded(row["latency_max_ms"]),
+        "latency_avg_ms": _rounded(row["latency_sum"] / row["calls"]) if row["calls"] else None,
+        "latency_max_ms": _rounded(row["latency_max"]),
     }
 
 
-def _with_day(selection: Selection) -> QuerySet:
-    return selection.calls().order_by().annotate(day=TruncDate("created_at", tzinfo=selection.tz))
+def _rolled_up_until(selection: Selection) -> datetime:
+    """Where the slots stop and the raw tail starts, inside the selection's range.
+
+    Slots are used only when the range starts on a slot boundary (every real timezone's
+    midnight does) and only for whole slots before the range's end.
+    """
+    start, end = selection.start, selection.effective_end
+    if not rollup.is_slot_boundary(start):
+        return start
+    mark = rollup.roll_up(selection.api_key)
+    return max(start, min(mark, rollup.floor_slot(end)))
 
 
 _SUCCESS = Q(is_success=True)
 
 
-def _grouped_orm(selection: Selection) -> tuple[dict, list, list, list]:
-    """Totals, per API, per result code and per local day: one GROUP BY query each."""
-    qs = selection.calls().order_by()
-    totals = qs.aggregate(calls=Count("id"), successes=Count("id", filter=_SUCCESS))
-    per_api = qs.values("operation").annotate(
-        calls=Count("id"), successes=Count("id", filter=_SUCCESS)
-    )
-    per_result = qs.values("result_code").annotate(
-        calls=Count("id"), result_desc=Max("result_desc")
-    )
-    days = (
-        _with_day(selection)
-        .values("day")
-        .annotate(
-            calls=Count("id"),
-            successes=Count("id", filter=_SUCCESS),
-            latency_avg_ms=Avg("latency_ms"),
-            latency_max_ms=Max("latency_ms"),
-        )
-    )
-    return totals, list(per_api), list(per_result), list(days)
+def _grouped(qs: QuerySet, tz: ZoneInfo, *, time_field: str, measures) -> dict:
+    """Totals, per API, per result code and per local day: one GROUP BY query each.
 
-
-_GROUPED_SELECT = (
-    "SELECT GROUPING(day), GROUPING(operation), GROUPING(result_code), "
-    "day, operation, result_code, COUNT(*), COUNT(*) FILTER (WHERE is_success), "
-    "AVG(latency_ms), MAX(latency_ms), MAX(result_desc) FROM "
-)
-_GROUPED_BY = "GROUP BY GROUPING SETS ((day), (operation), (result_code), ())"
-
-
-def _grouped_postgresql(selection: Selection) -> tuple[dict, list, list, list]:
-    """The same four breakdowns from ONE pass over the rows (GROUPING SETS).
-
-    At a million calls each pass costs hundreds of milliseconds, so reading the rows
-    once instead of four times is most of Generate's budget. The WHERE clause is the
-    ORM's own (parameters stay parameters).
+    `measures()` returns fresh aggregates {calls, successes, latency_sum, latency_max}
+    for the queryset's model (the calls themselves or their slots).
     """
-    inner, params = (
-        _with_day(selection)
-        .values("day", "operation", "result_code", "result_desc", "is_success", "latency_ms")
-        .query.sql_with_params()
+    qs = qs.order_by()
+
+    def agg(*names: str) -> dict:
+        # Aliased "m_<name>": a slot's own field is called `calls`.
+        made = measures()
+        return {f"m_{name}": made[name] for name in names}
+
+    def plain(row: dict) -> dict:
+        return {(k[2:] if k.startswith("m_") else k): v for k, v in row.items()}
+
+    totals = plain(qs.aggregate(**agg("calls", "successes")))
+    per_api = qs.values("operation").annotate(**agg("calls", "successes"))
+    per_result = qs.values("result_code").annotate(**agg("calls"), result_desc=Max("result_desc"))
+    days = (
+        qs.annotate(day=TruncDate(time_field, tzinfo=tz))
+        .values("day")
+        .annotate(**agg("calls", "successes", "latency_sum", "latency_max"))
     )
-    sql = "".join((_GROUPED_SELECT, "(", inner, ") AS calls ", _GROUPED_BY))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    totals = {"calls": 0, "successes": 0}
-    per_api, per_result, days = [], [], []
-    for no_day, no_op, no_code, day, op, code, calls, ok, avg, top, desc in rows:
-        if not no_day:
-            days.append(
-                {
-                    "day": day,
-                    "calls": calls,
-                    "successes": ok,
-                    "latency_avg_ms": avg,
-                    "latency_max_ms": top,
-                }
-            )
-        elif not no_op:
-            per_api.append({"operation": op, "calls": calls, "successes": ok})
-        elif not no_code:
-            per_result.append({"result_code": code, "result_desc": desc, "calls": calls})
-        else:
-            totals = {"calls": calls, "successes": ok}
-    return totals, per_api, per_result, days
+    return {
+        "totals": {"calls": totals["calls"] or 0, "successes": totals["successes"] or 0},
+        "per_api": {r.pop("operation"): plain(r) for r in per_api},
+        "per_result": {r.pop("result_code"): plain(r) for r in per_result},
+        "per_day": {r.pop("day"): plain(r) for r in days},
+    }
 
 
-def per_day(selection: Selection) -> list[dict]:
-    """Calls, successes, failures and latency per local day (the charts' data)."""
-    return summarize(selection)["per_day"]
+def _grouped_calls(selection: Selection) -> dict:
+    return _grouped(
+        selection.calls(),
+        selection.tz,
+        time_field="created_at",
+        measures=lambda: {
+            "calls": Count("id"),
+            "successes": Count("id", filter=_SUCCESS),
+            "latency_sum": Sum("latency_ms"),
+            "latency_max": Max("latency_ms"),
+        },
+    )
+
+
+def _grouped_slots(selection: Selection, until: datetime) -> dict:
+    """The same breakdowns from the rolled-up slots of [selection.start, until)."""
+    slots = CallSlot.objects.filter(
+        api_key=selection.api_key, slot_start__gte=selection.start, slot_start__lt=until
+    )
+    if selection.operation:
+        slots = slots.filter(operation=selection.operation)
+    if selection.outcome:
+        slots = slots.filter(is_success=selection.outcome == Outcome.SUCCESS)
+    if selection.result_code:
+        slots = slots.filter(result_code=selection.result_code)
+    return _grouped(
+        slots,
+        selection.tz,
+        time_field="slot_start",
+        measures=lambda: {
+            "calls": Sum("calls"),
+            "successes": Coalesce(Sum("calls", filter=_SUCCESS), 0),
+            "latency_sum": Sum("latency_sum_ms"),
+            "latency_max": Max("latency_max_ms"),
+        },
+    )
+
+
+def _merge(a: dict, b: dict) -> dict:
+    """Add two sets of breakdowns (a handful of aggregated groups each, not calls)."""
+    merged: dict = {"totals": {k: a["totals"][k] + b["totals"][k] for k in a["totals"]}}
+    for part in ("per_api", "per_result", "per_day"):
+        groups = {key: dict(row) for key, row in a[part].items()}
+        for key, row in b[part].items():
+            if key not in groups:
+                groups[key] = dict(row)
+                continue
+            into = groups[key]
+            for name, value in row.items():
+                if name == "latency_max":
+                    into[name] = max(into[name], value)
+                elif name != "result_desc":
+                    into[name] += value
+        merged[part] = groups
+    return merged
 
 
 # --- Table ----------------------------------------------------------------------------

@@ -1,0 +1,115 @@
+"""Rolling the call log up into 15-minute slots (CallSlot), lazily, per key.
+
+The call log is append-only and each call is stamped with the time it is written, so a
+slot that ended a while ago can no longer change. `roll_up(key)` aggregates, in the
+database, the calls between the key's mark and the last settled slot boundary, stores
+one CallSlot per (slot, API, result, outcome) and moves the mark. Summaries then read the
+slots before the mark and only the recent tail of raw calls after it.
+
+Nothing has to run in the background: Generate and the partner summary roll up what is
+missing first. The first Generate of a key with a long history pays for the whole
+history once; later ones add a few minutes of calls.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, DateTimeField, Func, Max, Sum
+from django.utils import timezone
+
+from accounts.models import ApiKey
+from reports.models import CallSlot, RollupMark
+from sandbox.models import ApiCall
+
+SLOT_SECONDS = 15 * 60
+# A call is stamped when its row is written, inside the request's transaction, so it can
+# become visible a moment after its timestamp. Slots are rolled up only once every
+# request that could still land in them is long finished (gateway requests last seconds).
+SETTLE = timedelta(minutes=5)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class SlotStart(Func):
+    """The start of the 15-minute slot of a timestamp, computed by the database."""
+
+    output_field = DateTimeField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template=(
+                f"date_bin('{SLOT_SECONDS} seconds', %(expressions)s, "
+                "TIMESTAMPTZ '2001-01-01 00:00:00+00')"
+            ),
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django stores SQLite datetimes as UTC text; epoch seconds floored to the slot.
+        # '%%%%s' survives both this template's and the SQLite wrapper's % handling.
+        return self.as_sql(
+            compiler,
+            connection,
+            template=(
+                "strftime('%%Y-%%m-%%d %%H:%%M:%%S', "
+                f"(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) / {SLOT_SECONDS}) "
+                f"* {SLOT_SECONDS}, 'unixepoch')"
+            ),
+            **extra,
+        )
+
+
+def floor_slot(moment: datetime) -> datetime:
+    seconds = int(moment.timestamp()) // SLOT_SECONDS * SLOT_SECONDS
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def is_slot_boundary(moment: datetime) -> bool:
+    return moment.timestamp() % SLOT_SECONDS == 0
+
+
+def roll_up(api_key: ApiKey, *, now: datetime | None = None) -> datetime:
+    """Roll the key's settled calls up into slots; returns the new mark."""
+    target = floor_slot((now or timezone.now()) - SETTLE)
+    RollupMark.objects.get_or_create(api_key=api_key, defaults={"rolled_until": _EPOCH})
+    with transaction.atomic():
+        # One roll-up per key at a time: a second Generate waits, then finds the work done.
+        mark = RollupMark.objects.select_for_update().get(api_key=api_key)
+        if mark.rolled_until >= target:
+            return mark.rolled_until
+        groups = (
+            ApiCall.objects.filter(
+                api_key=api_key, created_at__gte=mark.rolled_until, created_at__lt=target
+            )
+            .order_by()
+            .annotate(slot=SlotStart("created_at"))
+            .values("slot", "operation", "result_code", "result_desc", "is_success")
+            .annotate(
+                calls=Count("id"),
+                latency_sum=Sum("latency_ms"),
+                latency_max=Max("latency_ms"),
+            )
+        )
+        CallSlot.objects.bulk_create(
+            (
+                CallSlot(
+                    api_key=api_key,
+                    slot_start=group["slot"],
+                    operation=group["operation"],
+                    result_code=group["result_code"],
+                    result_desc=group["result_desc"],
+                    is_success=group["is_success"],
+                    calls=group["calls"],
+                    latency_sum_ms=group["latency_sum"],
+                    latency_max_ms=group["latency_max"],
+                )
+                for group in groups.iterator(chunk_size=5000)
+            ),
+            batch_size=2000,
+        )
+        mark.rolled_until = target
+        mark.save(update_fields=["rolled_until"])
+        return target

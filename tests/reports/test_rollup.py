@@ -1,0 +1,117 @@
+"""The roll-up into 15-minute slots: summaries from slots + tail equal the raw calls."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db.models import Sum
+from django.utils import timezone
+
+from reports import queries, rollup
+from reports.models import CallSlot, RollupMark
+from reports.queries import Selection
+from tests.reports.conftest import FAILED, utc
+
+pytestmark = pytest.mark.django_db
+
+
+def _raw_summary(selection, monkeypatch) -> dict:
+    """The summary computed from the calls alone (the roll-up switched off)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(queries, "_rolled_up_until", lambda s: s.start)
+        return queries.summarize(selection)
+
+
+def _traffic(key, make_call, start, *, hours: int, every_minutes: int = 7):
+    at = start
+    i = 0
+    while at < start + timedelta(hours=hours):
+        extra = FAILED if i % 4 == 0 else {}
+        op = "reversal" if i % 3 == 0 else "c2bPayment"
+        make_call(key, at=at, operation=op, latency_ms=float(5 + (i * 37) % 90), **extra)
+        at += timedelta(minutes=every_minutes)
+        i += 1
+    return i
+
+
+@pytest.mark.parametrize("tz", ["UTC", "Africa/Nairobi", "Asia/Kolkata", "Asia/Kathmandu"])
+def test_slots_give_the_same_summary_as_the_calls(developer, make_call, monkeypatch, tz):
+    key = developer.api_key
+    _traffic(key, make_call, utc(2026, 11, 9, 17), hours=16)  # across local midnights
+    selection = Selection(key, date(2026, 11, 9), date(2026, 11, 10), tz=ZoneInfo(tz))
+
+    from_slots = queries.summarize(selection)
+
+    assert CallSlot.objects.filter(api_key=key).exists()
+    assert from_slots == _raw_summary(selection, monkeypatch)
+    assert sum(d["calls"] for d in from_slots["per_day"]) == from_slots["calls"]
+
+
+def test_filters_apply_to_slots_too(developer, make_call, monkeypatch):
+    key = developer.api_key
+    _traffic(key, make_call, utc(2026, 11, 10, 6), hours=6)
+    for filters in (
+        {"operation": "reversal"},
+        {"outcome": "success"},
+        {"outcome": "failure"},
+        {"result_code": "INS-10"},
+        {"operation": "c2bPayment", "outcome": "failure"},
+    ):
+        selection = Selection(key, date(2026, 11, 10), date(2026, 11, 10), **filters)
+        assert queries.summarize(selection) == _raw_summary(selection, monkeypatch), filters
+
+
+def test_recent_calls_are_read_from_the_tail_and_merged(developer, make_call, monkeypatch):
+    key = developer.api_key
+    now = timezone.now()
+    # Calls an hour ago (settled, rolled up) and a minute ago (the tail), same day or not.
+    make_call(key, at=now - timedelta(hours=1), latency_ms=10.0)
+    make_call(key, at=now - timedelta(hours=1), latency_ms=30.0, **FAILED)
+    make_call(key, at=now - timedelta(minutes=1), latency_ms=50.0)
+    today = now.date()
+    selection = Selection(key, today - timedelta(days=1), today)
+
+    summary = queries.summarize(selection)
+
+    mark = RollupMark.objects.get(api_key=key).rolled_until
+    assert now - timedelta(minutes=21) < mark <= now - rollup.SETTLE
+    assert CallSlot.objects.filter(api_key=key).aggregate(n=Sum("calls"))["n"] == 2
+    assert summary["calls"] == 3
+    assert summary["successes"] == 2
+    assert summary == _raw_summary(selection, monkeypatch)
+
+
+def test_roll_up_is_incremental_and_never_counts_twice(developer, make_call):
+    key = developer.api_key
+    make_call(key, at=utc(2026, 11, 10, 9, 1))
+    first = rollup.roll_up(key, now=utc(2026, 11, 10, 10))
+    assert first == utc(2026, 11, 10, 9, 45)  # 10:00 - 5 min, floored to the slot
+    assert rollup.roll_up(key, now=utc(2026, 11, 10, 10)) == first  # nothing to do
+    make_call(key, at=utc(2026, 11, 10, 9, 50))
+    make_call(key, at=utc(2026, 11, 10, 11, 0))
+    rollup.roll_up(key, now=utc(2026, 11, 10, 12))
+    slots = CallSlot.objects.filter(api_key=key).order_by("slot_start")
+    assert [(s.slot_start, s.calls) for s in slots] == [
+        (utc(2026, 11, 10, 9, 0), 1),
+        (utc(2026, 11, 10, 9, 45), 1),
+        (utc(2026, 11, 10, 11, 0), 1),
+    ]
+
+
+def test_slot_keeps_latency_sum_and_max(developer, make_call):
+    key = developer.api_key
+    for latency in (10.0, 20.0, 60.0):
+        make_call(key, at=utc(2026, 11, 10, 9, 3), latency_ms=latency)
+    rollup.roll_up(key)
+    slot = CallSlot.objects.get(api_key=key)
+    assert (slot.calls, slot.latency_sum_ms, slot.latency_max_ms) == (3, 90.0, 60.0)
+    assert slot.slot_start == utc(2026, 11, 10, 9, 0)
+
+
+def test_another_keys_calls_are_not_rolled_into_this_key(developer, other_developer, make_call):
+    make_call(developer.api_key, at=utc(2026, 11, 10, 9))
+    make_call(other_developer.api_key, at=utc(2026, 11, 10, 9))
+    rollup.roll_up(developer.api_key)
+    assert CallSlot.objects.get().api_key == developer.api_key
