@@ -9,6 +9,9 @@ slots before the mark and only the recent tail of raw calls after it.
 Nothing has to run in the background: Generate and the partner summary roll up what is
 missing first. The first Generate of a key with a long history pays for the whole
 history once; later ones add a few minutes of calls.
+
+Whatever writes calls with an old timestamp (seed_demo, benchmarks) must `reset` the
+key's roll-up afterwards; the gateway never does.
 """
 
 from __future__ import annotations
@@ -113,3 +116,10 @@ def roll_up(api_key: ApiKey, *, now: datetime | None = None) -> datetime:
         mark.rolled_until = target
         mark.save(update_fields=["rolled_until"])
         return target
+
+
+@transaction.atomic
+def reset(api_key: ApiKey) -> None:
+    """Forget the key's slots; the next summary rolls its whole history up again."""
+    RollupMark.objects.filter(api_key=api_key).delete()
+    CallSlot.objects.filter(api_key=api_key).delete()

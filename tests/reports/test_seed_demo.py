@@ -10,7 +10,9 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from accounts.models import ApiKey, User
+from reports import queries, rollup
 from reports.management.commands import seed_demo
+from reports.models import CallSlot
 from sandbox.models import ApiCall
 
 
@@ -46,7 +48,16 @@ def test_seed_demo_creates_a_developer_with_a_month_of_varied_calls(db):
 def test_seed_demo_is_idempotent(db):
     _run()
     first = ApiCall.objects.count()
+    user = User.objects.get(username=seed_demo.USERNAME)
+    key = ApiKey.objects.get(user=user, retired_at__isnull=True)
+    rollup.roll_up(key)  # a Generate between the two runs
     output = _run()
+    # The replaced calls are rolled up afresh, so summaries count the new ones only.
+    assert not CallSlot.objects.filter(api_key=key).exists()
+    summary = queries.summarize(
+        queries.Selection(key, (timezone.now() - timedelta(days=40)).date(), timezone.now().date())
+    )
+    assert summary["calls"] == ApiCall.objects.filter(api_key=key).count()
     assert User.objects.filter(username=seed_demo.USERNAME).count() == 1
     assert ApiKey.objects.filter(user__username=seed_demo.USERNAME).count() == 2
     assert ApiCall.objects.count() == first

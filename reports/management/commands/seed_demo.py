@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts import keys, services
 from accounts.models import ApiKey, User
 from apis import catalog
+from reports import rollup
 from sandbox.models import ApiCall
 
 USERNAME = "demo"
@@ -59,6 +60,9 @@ class Command(BaseCommand):
             ApiCall.objects.filter(user=user).delete()
             calls = list(_traffic(rng, user, old_key, new_key))
             ApiCall.objects.bulk_create(calls, batch_size=1000)
+            # The calls were written with past timestamps: roll them up afresh.
+            for key in (old_key, new_key):
+                rollup.reset(key)
         self.stdout.write(
             f"Demo developer ready: username {USERNAME!r}, password {PASSWORD!r} "
             f"({len(calls)} calls over the last {DAYS} days; key …{old_key.last4} retired "
