@@ -319,6 +319,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256
 # --- REST framework -----------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # No HTTP Basic (DRF's default): it would test passwords outside allauth's rate limits.
+    # The partner API authenticates by gateway bearer (reports.api.authentication).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
