@@ -241,6 +241,11 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Rate limits count per client address. Behind N reverse proxies of your own, set
+# TRUSTED_PROXY_COUNT=N so allauth reads the address from X-Forwarded-For; otherwise every
+# client shares the proxy's address, and one abuser's limit locks everyone out. 0 trusts
+# no header (a client could forge it).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[M-Pesa Developer Portal] "
 # One email address per account; a change stays pending until the new address is
