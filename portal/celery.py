@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+import portal.broker  # noqa: F401  (registers the portalfs:// embedded broker transport)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")

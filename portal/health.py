@@ -35,7 +35,7 @@ def check_broker() -> str | None:
     from portal.celery import app
 
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    if settings.CELERY_BROKER_URL.startswith("filesystem"):
+    if settings.CELERY_BROKER_URL.startswith(("filesystem", "portalfs")):
         folder = options.get("data_folder_in", "")
         if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
             return f"broker folder {folder} is not writable"

@@ -178,12 +178,15 @@ else:
     _broker_dir = VAR_DIR / "celery" / "broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+    # portalfs:// is kombu's filesystem transport with atomic writes (portal/broker.py).
+    CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="portalfs://")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        # Fanout (remote control) exchanges: kombu's default is ./control in the cwd.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         # kombu polls the folder, and sleeps this long whenever a worker's prefetch slots
         # are full (default 1 s): that capped callbacks at ~2/s per worker (docs/callbacks.md).
         "polling_interval": 0.05,

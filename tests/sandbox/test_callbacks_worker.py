@@ -163,9 +163,8 @@ def test_broker_down_at_call_time_loses_nothing_the_sweep_delivers(
         time.sleep(1.5)
         assert receiver.received == [], "nothing was enqueued while the broker was down"
         assert tasks.sweep_callbacks() == 1
-        # Beat runs the sweep periodically (here every 3 s) until the callback is out: a
-        # message can still be lost on the filesystem broker (kombu may read a message
-        # file before its writer has filled it), and the next sweep makes up for it.
+        # Beat runs the sweep periodically (here every 3 s) until the callback is out, so
+        # even a message lost by a broker is made up for by the next sweep.
         deadline = time.monotonic() + 30
         while not receiver.received and time.monotonic() < deadline:
             time.sleep(3)
