@@ -231,7 +231,10 @@ def time_parts(user, key) -> dict[str, float]:
     count = queries.summarize(selection)["calls"]
     parts = {
         "roll-up check": lambda: rollup.roll_up(key),
-        "counts (slots + tail)": lambda: queries._grouped_calls(
+        "counts from slots": lambda: queries._grouped_slots(
+            selection, queries._rolled_up_until(selection)
+        ),
+        "counts from the raw tail": lambda: queries._grouped_calls(
             replace(selection, since=queries._rolled_up_until(selection))
         ),
         "percentiles (calls)": lambda: queries.percentiles(
@@ -310,17 +313,6 @@ def csv_export(url: str, key) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def explain(user, key) -> None:
-    """The plans of the summary queries, so a regression in index use is visible."""
-    from django.db.models import Count
-
-    from reports.queries import Selection
-
-    selection: Selection = selection_for(key, user)
-    plan = selection.calls().values("operation").annotate(n=Count("id")).explain()
-    print("  plan (per-API summary):", " | ".join(line.strip() for line in plan.splitlines()[:4]))
-
-
 def main() -> int:
     global ROWS
     parser = argparse.ArgumentParser()
@@ -339,7 +331,6 @@ def main() -> int:
     try:
         setup_django(url)
         user, big, other, small = prepare()
-        explain(user, big)
 
         first = time_generate(user, big, runs=1)[0]
         print(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, DateTimeField, Func, Max, Sum
 from django.utils import timezone
 
@@ -96,23 +96,7 @@ def roll_up(api_key: ApiKey, *, now: datetime | None = None) -> datetime:
                 latency_max=Max("latency_ms"),
             )
         )
-        CallSlot.objects.bulk_create(
-            (
-                CallSlot(
-                    api_key=api_key,
-                    slot_start=group["slot"],
-                    operation=group["operation"],
-                    result_code=group["result_code"],
-                    result_desc=group["result_desc"],
-                    is_success=group["is_success"],
-                    calls=group["calls"],
-                    latency_sum_ms=group["latency_sum"],
-                    latency_max_ms=group["latency_max"],
-                )
-                for group in groups.iterator(chunk_size=5000)
-            ),
-            batch_size=2000,
-        )
+        _store(api_key, groups)
         mark.rolled_until = target
         mark.save(update_fields=["rolled_until"])
         return target
@@ -123,3 +107,38 @@ def reset(api_key: ApiKey) -> None:
     """Forget the key's slots; the next summary rolls its whole history up again."""
     RollupMark.objects.filter(api_key=api_key).delete()
     CallSlot.objects.filter(api_key=api_key).delete()
+
+
+# PostgreSQL writes the slots straight from the GROUP BY (INSERT ... SELECT): a first
+# roll-up of a million calls then never builds Python objects.
+_INSERT = (
+    "INSERT INTO reports_callslot (api_key_id, slot_start, operation, result_code, "
+    "result_desc, is_success, calls, latency_sum_ms, latency_max_ms) "
+    "SELECT %s, g.slot, g.operation, g.result_code, g.result_desc, g.is_success, g.calls, "
+    "g.latency_sum, g.latency_max FROM "
+)
+
+
+def _store(api_key: ApiKey, groups) -> None:
+    if connection.vendor == "postgresql":
+        select, params = groups.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("".join((_INSERT, "(", select, ") AS g")), (api_key.pk, *params))
+        return
+    CallSlot.objects.bulk_create(
+        (
+            CallSlot(
+                api_key=api_key,
+                slot_start=group["slot"],
+                operation=group["operation"],
+                result_code=group["result_code"],
+                result_desc=group["result_desc"],
+                is_success=group["is_success"],
+                calls=group["calls"],
+                latency_sum_ms=group["latency_sum"],
+                latency_max_ms=group["latency_max"],
+            )
+            for group in groups.iterator(chunk_size=5000)
+        ),
+        batch_size=2000,
+    )
