@@ -52,12 +52,14 @@ class SlotStart(Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         # Django stores SQLite datetimes as UTC text; epoch seconds floored to the slot.
-        # '%%%%s' survives both this template's and the SQLite wrapper's % handling.
+        # Each literal % is written %%%% here: this template's formatting halves it, and
+        # the SQL must still carry %% for Django's cursor (which halves it again, and
+        # formats the SQL with its parameters for the query log when DEBUG is on).
         return self.as_sql(
             compiler,
             connection,
             template=(
-                "strftime('%%Y-%%m-%%d %%H:%%M:%%S', "
+                "strftime('%%%%Y-%%%%m-%%%%d %%%%H:%%%%M:%%%%S', "
                 f"(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) / {SLOT_SECONDS}) "
                 f"* {SLOT_SECONDS}, 'unixepoch')"
             ),

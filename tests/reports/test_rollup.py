@@ -115,3 +115,12 @@ def test_another_keys_calls_are_not_rolled_into_this_key(developer, other_develo
     make_call(other_developer.api_key, at=utc(2026, 11, 10, 9))
     rollup.roll_up(developer.api_key)
     assert CallSlot.objects.get().api_key == developer.api_key
+
+
+def test_roll_up_works_while_queries_are_logged(developer, make_call, settings):
+    # DEBUG on: Django formats each SQL statement with its parameters for the query log,
+    # which trips over a literal % left single in the SQL.
+    settings.DEBUG = True
+    make_call(developer.api_key, at=utc(2026, 11, 10, 9, 7))
+    rollup.roll_up(developer.api_key)
+    assert CallSlot.objects.get().slot_start == utc(2026, 11, 10, 9, 0)
