@@ -3,6 +3,7 @@ appear by their last four characters, the gateway's private key not at all."""
 
 from __future__ import annotations
 
+from allauth.account.admin import EmailAddressAdmin
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
@@ -91,12 +92,16 @@ class DeveloperAdmin(UserAdmin):
         active = [key for key in user.api_keys.all() if key.is_active]
         return ", ".join(f"{key.environment} …{key.last4}" for key in active) or "—"
 
-    @admin.action(description="Deactivate developer (sign-in and API keys stop at once)")
+    # permissions=["change"]: staff who may only view developers may not switch them off.
+    @admin.action(
+        description="Deactivate developer (sign-in and API keys stop at once)",
+        permissions=["change"],
+    )
     def deactivate_developers(self, request, queryset) -> None:
         changed = services.set_developers_active(queryset, active=False)
         self.message_user(request, f"Deactivated {changed} developer(s).", messages.SUCCESS)
 
-    @admin.action(description="Reactivate developer")
+    @admin.action(description="Reactivate developer", permissions=["change"])
     def reactivate_developers(self, request, queryset) -> None:
         changed = services.set_developers_active(queryset, active=True)
         self.message_user(request, f"Reactivated {changed} developer(s).", messages.SUCCESS)
@@ -124,3 +129,8 @@ class GatewayKeypairAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# allauth's own admin action marks email addresses verified (activating accounts) for
+# anyone who may merely view them: require the change permission, like ours above.
+EmailAddressAdmin.make_verified.allowed_permissions = ("change",)

@@ -18,7 +18,10 @@ from sandbox.models import Mandate, Transaction
 ADMIN_ROTATION_OVERLAP = timedelta(hours=24)
 
 
-@admin.action(description="Rotate the gateway keypair (previous one accepted 24 more hours)")
+@admin.action(
+    description="Rotate the gateway keypair (previous one accepted 24 more hours)",
+    permissions=["rotate"],
+)
 def rotate_gateway_keypair(modeladmin, request, queryset) -> None:
     for environment in sorted(set(queryset.values_list("environment", flat=True))):
         keys.rotate_gateway_keypair(environment, overlap=ADMIN_ROTATION_OVERLAP)
@@ -29,6 +32,13 @@ def rotate_gateway_keypair(modeladmin, request, queryset) -> None:
         )
 
 
+def _has_rotate_permission(modeladmin, request) -> bool:
+    # Keypairs are read-only in the admin (no change form), so the model's change
+    # permission is what allows rotating; viewing them is not enough.
+    return request.user.has_perm("accounts.change_gatewaykeypair")
+
+
+GatewayKeypairAdmin.has_rotate_permission = _has_rotate_permission
 GatewayKeypairAdmin.actions = [*(GatewayKeypairAdmin.actions or []), rotate_gateway_keypair]
 
 
