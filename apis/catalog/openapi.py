@@ -84,13 +84,17 @@ def _operation(api: Api) -> dict[str, Any]:
             for p in api.params
         ]
     else:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": f"#/components/schemas/{api.slug}Request"}}
-            },
-        }
+        operation["requestBody"] = _body_of(api)
     return operation
+
+
+def _body_of(api: Api) -> dict[str, Any]:
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{api.slug}Request"}}
+        },
+    }
 
 
 def openapi_document(base_url: str) -> dict[str, Any]:
@@ -107,7 +111,15 @@ def openapi_document(base_url: str) -> dict[str, Any]:
         }
     }
     for api in all_apis():
-        paths[f"/ipg/v2/{{market}}/{api.path}"] = {api.method.lower(): _operation(api)}
+        operations = {api.method.lower(): _operation(api)}
+        for method in api.alternate_methods:  # client deviations accepted (reference §7)
+            alternate = {**_operation(api), "operationId": f"{api.slug}_{method.lower()}"}
+            alternate["description"] = f"Same as {api.method}: some clients use {method}."
+            alternate["deprecated"] = True
+            if "requestBody" not in alternate and api.params:
+                alternate["requestBody"] = _body_of(api)
+            operations[method.lower()] = alternate
+        paths[f"/ipg/v2/{{market}}/{api.path}"] = operations
         schemas[f"{api.slug}Response"] = _response_schema(api)
         if api.params and api.method != "GET":
             schemas[f"{api.slug}Request"] = _request_schema(api)
