@@ -245,35 +245,51 @@ _SUCCESS = Q(is_success=True)
 
 
 def _grouped(qs: QuerySet, tz: ZoneInfo, *, time_field: str, measures) -> dict:
-    """Totals, per API, per result code and per local day: one GROUP BY query each.
+    """Totals, per API, per result code and per local day, from ONE GROUP BY query.
 
-    `measures()` returns fresh aggregates {calls, successes, latency_sum, latency_max}
-    for the queryset's model (the calls themselves or their slots).
+    The database groups by (local day, API, result code): a few hundred groups for a
+    month, whatever the number of calls. Python then adds those groups up into the four
+    breakdowns. `measures()` returns the aggregates {calls, successes, latency_sum,
+    latency_max} for the queryset's model (the calls themselves or their slots).
     """
-    qs = qs.order_by()
-
-    def agg(*names: str) -> dict:
+    made = measures()
+    groups = (
+        qs.order_by()
+        .annotate(day=TruncDate(time_field, tzinfo=tz))
+        .values("day", "operation", "result_code")
         # Aliased "m_<name>": a slot's own field is called `calls`.
-        made = measures()
-        return {f"m_{name}": made[name] for name in names}
-
-    def plain(row: dict) -> dict:
-        return {(k[2:] if k.startswith("m_") else k): v for k, v in row.items()}
-
-    totals = plain(qs.aggregate(**agg("calls", "successes")))
-    per_api = qs.values("operation").annotate(**agg("calls", "successes"))
-    per_result = qs.values("result_code").annotate(**agg("calls"), result_desc=Max("result_desc"))
-    days = (
-        qs.annotate(day=TruncDate(time_field, tzinfo=tz))
-        .values("day")
-        .annotate(**agg("calls", "successes", "latency_sum", "latency_max"))
+        .annotate(**{f"m_{name}": aggregate for name, aggregate in made.items()})
+        .annotate(m_result_desc=Max("result_desc"))
     )
-    return {
-        "totals": {"calls": totals["calls"] or 0, "successes": totals["successes"] or 0},
-        "per_api": {r.pop("operation"): plain(r) for r in per_api},
-        "per_result": {r.pop("result_code"): plain(r) for r in per_result},
-        "per_day": {r.pop("day"): plain(r) for r in days},
-    }
+    result: dict = {"totals": _zero(), "per_api": {}, "per_result": {}, "per_day": {}}
+    for group in groups:
+        row = {name[2:]: value for name, value in group.items() if name.startswith("m_")}
+        row["successes"] = row["successes"] or 0
+        _add(result["totals"], row, ("calls", "successes"))
+        _add(result["per_api"].setdefault(group["operation"], _zero()), row, ("calls", "successes"))
+        per_result = result["per_result"].setdefault(
+            group["result_code"], {"calls": 0, "result_desc": row["result_desc"]}
+        )
+        _add(per_result, row, ("calls", "result_desc"))
+        _add(result["per_day"].setdefault(group["day"], _zero()), row, DAY_MEASURES)
+    return result
+
+
+DAY_MEASURES = ("calls", "successes", "latency_sum", "latency_max")
+
+
+def _zero() -> dict:
+    return {"calls": 0, "successes": 0}
+
+
+def _add(into: dict, row: dict, names: tuple[str, ...]) -> None:
+    """Add one aggregated group's measures into a running breakdown."""
+    for name in names:
+        value = row[name]
+        if name in into and name in ("latency_max", "result_desc"):
+            into[name] = max(into[name], value)
+        else:
+            into[name] = into.get(name, 0) + value
 
 
 def _grouped_calls(selection: Selection) -> dict:
@@ -315,20 +331,21 @@ def _grouped_slots(selection: Selection, until: datetime) -> dict:
 
 
 def _merge(a: dict, b: dict) -> dict:
-    """Add two sets of breakdowns (a handful of aggregated groups each, not calls)."""
-    merged: dict = {"totals": {k: a["totals"][k] + b["totals"][k] for k in a["totals"]}}
-    for part in ("per_api", "per_result", "per_day"):
+    """Add two sets of breakdowns (aggregated groups, not calls)."""
+    merged = {"totals": dict(a["totals"])}
+    _add(merged["totals"], b["totals"], ("calls", "successes"))
+    names = {
+        "per_api": ("calls", "successes"),
+        "per_result": ("calls", "result_desc"),
+        "per_day": DAY_MEASURES,
+    }
+    for part, measures in names.items():
         groups = {key: dict(row) for key, row in a[part].items()}
         for key, row in b[part].items():
-            if key not in groups:
+            if key in groups:
+                _add(groups[key], row, measures)
+            else:
                 groups[key] = dict(row)
-                continue
-            into = groups[key]
-            for name, value in row.items():
-                if name == "latency_max":
-                    into[name] = max(into[name], value)
-                elif name != "result_desc":
-                    into[name] += value
         merged[part] = groups
     return merged
 
