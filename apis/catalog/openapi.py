@@ -111,15 +111,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
         }
     }
     for api in all_apis():
-        operations = {api.method.lower(): _operation(api)}
-        for method in api.alternate_methods:  # client deviations accepted (reference §7)
-            alternate = {**_operation(api), "operationId": f"{api.slug}_{method.lower()}"}
-            alternate["description"] = f"Same as {api.method}: some clients use {method}."
-            alternate["deprecated"] = True
-            if "requestBody" not in alternate and api.params:
-                alternate["requestBody"] = _body_of(api)
-            operations[method.lower()] = alternate
-        paths[f"/ipg/v2/{{market}}/{api.path}"] = operations
+        paths[f"/ipg/v2/{{market}}/{api.path}"] = {api.method.lower(): _operation(api)}
         schemas[f"{api.slug}Response"] = _response_schema(api)
         if api.params and api.method != "GET":
             schemas[f"{api.slug}Request"] = _request_schema(api)
