@@ -48,7 +48,7 @@ def openapi_json(request: HttpRequest) -> HttpResponse:
     return json_response(openapi_document(f"{base.rstrip('/')}/sandbox"), 200)
 
 
-def _serve(request: HttpRequest, market_slug: str, operation: str, started: float):
+def _serve(request: HttpRequest, market_slug: str, operation: str, started: float) -> HttpResponse:
     market = get_market(market_slug)
     if market is None:
         return envelope(common.INVALID_MARKET)
