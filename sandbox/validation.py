@@ -8,6 +8,7 @@ alternative spellings of a parameter (input_KYCQueryType), unknown parameters (i
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -30,8 +31,26 @@ class Invalid:
     field: str = ""
 
 
+# Text no database stores: NUL (PostgreSQL refuses it in text and jsonb) and lone
+# surrogates (a JSON "\ud800" escape; not encodable as UTF-8 by any driver).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def read_params(request: HttpRequest) -> dict[str, str]:
-    """Every parameter of the request as strings: query string, then a JSON body over it."""
+    """Every parameter of the request as strings: query string, then a JSON body over it.
+
+    Unstorable characters become U+FFFD (as Django decodes invalid UTF-8 in a query
+    string): the call log can record the call, and the regexes refuse the value.
+    """
+    params = _read_params(request)
+    return {_storable(key): _storable(value) for key, value in params.items()}
+
+
+def _storable(text: str) -> str:
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
+def _read_params(request: HttpRequest) -> dict[str, str]:
     params = _from_query(request.GET)
     raw = request.body
     if raw.strip():
