@@ -53,7 +53,8 @@ def loggable_path(request: HttpRequest) -> str:
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy on every HTML page (Django 5.2 has no built-in CSP)."""
+    """Content-Security-Policy on every HTML page (Django 5.2 has no built-in CSP), and no
+    caching of a signed-in user's pages."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -61,4 +62,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # A signed-in developer's pages show their API key (docs samples) and callback
+            # signing secret (My Profile): no browser or proxy cache may keep a copy.
+            response.headers.setdefault("Cache-Control", "private, no-store")
         return response

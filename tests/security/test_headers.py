@@ -173,3 +173,21 @@ def test_production_keeps_the_other_protections(production):
     assert production["ACCOUNT_DEFAULT_HTTP_PROTOCOL"] == "https"
     # Callbacks may not aim at private networks unless an operator says so.
     assert production["CALLBACK_ALLOW_PRIVATE_NETWORKS"] is False
+
+
+OWNER_PAGES = sorted(
+    r for r, row in TABLE.items() if row.method == "get" and row.expect.get("owner") == 200
+)
+
+
+def test_no_cache_keeps_a_signed_in_developers_pages(world):  # noqa: F811
+    """Their pages carry the API key (documentation samples) and the signing secret."""
+    client = client_for("owner", world)
+    for route in OWNER_PAGES:
+        row = TABLE[route]
+        response = client.get(row.path(world), row.data(world) if row.data else {})
+        assert "no-store" in response.get("Cache-Control", ""), route
+
+
+def test_public_pages_stay_cacheable_for_anonymous_visitors(client):
+    assert "no-store" not in client.get("/docs/").get("Cache-Control", "")
