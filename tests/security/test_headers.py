@@ -191,3 +191,15 @@ def test_no_cache_keeps_a_signed_in_developers_pages(world):  # noqa: F811
 
 def test_public_pages_stay_cacheable_for_anonymous_visitors(client):
     assert "no-store" not in client.get("/docs/").get("Cache-Control", "")
+
+
+def test_a_foreign_host_cannot_steer_password_reset_links(client, developer):
+    """Links in mail are built from the request's host: pages refuse unknown hosts."""
+    from django.core import mail
+
+    response = client.post(
+        "/accounts/password/reset/", {"email": developer.email}, HTTP_HOST="evil.example"
+    )
+
+    assert response.status_code == 400
+    assert mail.outbox == []
