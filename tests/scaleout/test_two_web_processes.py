@@ -20,19 +20,19 @@ from django.core.cache import cache
 from accounts import keys
 from accounts.models import ApiKey
 from sandbox.models import ApiCall, Transaction
-from tests.faults.processes import WebProcess, subprocess_env
+from tests.faults.processes import WebProcess, scratch_dir, subprocess_env
 from tests.sandbox.conftest import Gateway
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @pytest.fixture
-def two_web_processes(transactional_db, tmp_path):
+def two_web_processes(transactional_db):
     cache.clear()
-    env_a = subprocess_env(tmp_path / "a")
-    env_b = subprocess_env(tmp_path / "b")
-    with WebProcess(env_a, tmp_path / "a.log") as a, WebProcess(env_b, tmp_path / "b.log") as b:
-        yield a, b
+    with scratch_dir("portal-scaleout-") as tmp:
+        env_a, env_b = subprocess_env(tmp / "a"), subprocess_env(tmp / "b")
+        with WebProcess(env_a, tmp / "a.log") as a, WebProcess(env_b, tmp / "b.log") as b:
+            yield a, b
     cache.clear()
 
 
