@@ -176,3 +176,27 @@ def test_every_failure_costs_one_decryption_per_accepted_keypair(
             costs[f"{kind} ({attempt})"] = _CountingKey.count
 
     assert costs == dict.fromkeys(costs, keypairs)
+
+
+def _operations():
+    from apis.catalog import all_apis
+
+    for api in all_apis():
+        for market in api.markets:
+            for method in api.accepted_methods:
+                yield pytest.param(api, market, method, id=f"{method} {market}/{api.path}")
+
+
+@pytest.mark.parametrize(("api", "market", "method"), list(_operations()))
+def test_every_operation_in_every_market_refuses_a_call_without_bearer(api, market, method):
+    """The same 401 envelope everywhere, and nothing written."""
+    from sandbox.models import ApiCall, Transaction
+
+    cache.clear()
+    path = f"/sandbox/ipg/v2/{market}/{api.path}"
+    response = getattr(Client(), method.lower())(path, content_type="application/json")
+
+    assert response.status_code == 401
+    assert response.json()["output_ResponseCode"] == "INS-2"
+    assert not ApiCall.objects.exists()
+    assert not Transaction.objects.exists()
