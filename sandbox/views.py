@@ -16,7 +16,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from apis.catalog import common, find_operation, get_market
+from apis.catalog import ResultCode, common, find_operation, get_market
 from apis.catalog.openapi import openapi_document
 from sandbox import auth, services
 from sandbox.envelope import envelope, json_response
@@ -61,6 +61,8 @@ def _serve(request: HttpRequest, market_slug: str, operation: str, started: floa
         return response
     if market.slug not in api.markets:
         return envelope(common.API_NOT_IN_MARKET)
+    if refusal := _body_refusal(request):
+        return envelope(refusal)
     try:
         credential = auth.authenticate(request.headers.get("Authorization"))
     except auth.BearerError:
@@ -70,6 +72,23 @@ def _serve(request: HttpRequest, market_slug: str, operation: str, started: floa
     call = GatewayCall(credential, api, market, request.method, request.path, {}, {}, started)
     body, status = services.complete_call(call, refused=_prepare(call, request))
     return json_response(body, status)
+
+
+# Refused from the Content-Length alone, before the bearer's RSA work and before a byte
+# of the body is read; not logged (no authenticated call yet). A body sent without a
+# Content-Length (chunked) is never read under WSGI: Django sees an empty body.
+BODY_TOO_LARGE = ResultCode("INS-21", "Request body too large. Please try again.", 413)
+
+
+def _body_refusal(request: HttpRequest) -> ResultCode | None:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return common.MALFORMED_JSON
+    if length < 0:
+        return common.MALFORMED_JSON
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return BODY_TOO_LARGE if limit is not None and length > limit else None
 
 
 def _prepare(call: GatewayCall, request: HttpRequest) -> Outcome | None:

@@ -13,8 +13,9 @@ request it checks:
 - no response header carries a quote or backslash (portalsdk json-parses headers);
 - a request answered non-2xx created no transaction, mandate, session or callback;
 - the call log grew by exactly one row for a call the gateway authenticated (valid
-  bearer, known market, API and verb), by none for any other (garbage bearer, unknown
-  route): the per-key rate limit is lifted for the fuzz run (conftest.py).
+  bearer, known market, API and verb, Content-Length within the limit), by none for
+  any other (garbage bearer, unknown route, oversized body): the per-key rate limit is
+  lifted for the fuzz run (conftest.py).
 
 `REQUESTS` counts every request sent in this process; test_zz_total.py checks it.
 """
@@ -26,6 +27,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 
@@ -117,7 +119,8 @@ class Gateway:
         after = _counts()
         api = find_operation(operation)
         answer = _check_envelope(response, api, self.crashes)
-        routed = _routed(api, market, method)
+        declared = headers.get("CONTENT_LENGTH", str(len(body)))
+        routed = _routed(api, market, method) and _acceptable_length(declared)
         _check_effects(answer, before, after, authenticated=authorization == "valid" and routed)
         return answer
 
@@ -131,6 +134,15 @@ def _routed(api: Api | None, market_slug: str, method: str) -> bool:
         and method in api.accepted_methods
         and market.slug in api.markets
     )
+
+
+def _acceptable_length(declared: str) -> bool:
+    """The Content-Length passes the gateway's size check (made before the bearer's)."""
+    try:
+        length = int(declared or 0)
+    except ValueError:
+        return False
+    return 0 <= length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
 def _counts() -> tuple[int, ...]:
