@@ -17,11 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from apis import library
-from tests.security.world import World, build_world, walk_patterns
+from tests.security.world import World, client_for, walk_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -297,22 +296,6 @@ def test_every_route_is_in_the_table():
 
     assert routes - TABLE.keys() == set(), "routes without a row in the access matrix"
     assert TABLE.keys() - routes == set(), "rows for routes that no longer exist"
-
-
-@pytest.fixture
-def world(developer, other_developer, staff_reviewer) -> World:
-    cache.clear()  # allauth's rate limits and the bearer cache start at zero
-    return build_world(developer, other_developer, staff_reviewer)
-
-
-def client_for(role: str, world: World, **kwargs) -> Client:
-    client = Client(**kwargs)
-    user = {"anonymous": None, "other": world.other, "staff": world.staff, "owner": world.owner}[
-        role
-    ]
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def check(response, expected, *, where: str) -> None:

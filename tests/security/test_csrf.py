@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.security.test_access_matrix import TABLE, client_for, world  # noqa: F401
+from tests.security.test_access_matrix import TABLE
+from tests.security.world import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def _roles(route: str) -> tuple[str, ...]:
 
 
 @pytest.mark.parametrize("route", CHECKED)
-def test_post_without_token_is_refused(route, world):  # noqa: F811
+def test_post_without_token_is_refused(route, world):
     path = TABLE[route].path(world)
     for role in _roles(route):
         client = client_for(role, world, enforce_csrf_checks=True)
@@ -42,7 +43,7 @@ def test_post_without_token_is_refused(route, world):  # noqa: F811
 
 
 @pytest.mark.parametrize("route", sorted(BEARER_ONLY))
-def test_bearer_routes_are_exempt_and_refuse_a_session(route, world):  # noqa: F811
+def test_bearer_routes_are_exempt_and_refuse_a_session(route, world):
     """Exempt, yet a signed-in browser's cookie gets nowhere: 401 without a bearer."""
     path = TABLE[route].path(world)
     response = client_for("owner", world, enforce_csrf_checks=True).post(path, {})
@@ -65,7 +66,7 @@ def test_bearer_routes_are_exempt_and_refuse_a_session(route, world):  # noqa: F
         ("/docs/console/bearer/", {}, 200),
     ],
 )
-def test_the_same_post_with_the_token_is_accepted(path, data, expected, world):  # noqa: F811
+def test_the_same_post_with_the_token_is_accepted(path, data, expected, world):
     """The control: what the refusal above refuses is the missing token, not the POST."""
     client = client_for("owner", world, enforce_csrf_checks=True)
     client.get("/profile/")

@@ -13,7 +13,8 @@ import sys
 import pytest
 from django.conf import settings
 
-from tests.security.test_access_matrix import TABLE, Row, client_for, world  # noqa: F401
+from tests.security.test_access_matrix import TABLE, Row
+from tests.security.world import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ HTML_ROWS = sorted(r for r, row in TABLE.items() if row.method == "get" and _rol
 
 
 @pytest.mark.parametrize("route", HTML_ROWS)
-def test_page_headers(route, world):  # noqa: F811
+def test_page_headers(route, world):
     row = TABLE[route]
     role = _role_for(row)
     response = client_for(role, world).get(row.path(world), row.data(world) if row.data else {})
@@ -180,7 +181,7 @@ OWNER_PAGES = sorted(
 )
 
 
-def test_no_cache_keeps_a_signed_in_developers_pages(world):  # noqa: F811
+def test_no_cache_keeps_a_signed_in_developers_pages(world):
     """Their pages carry the API key (documentation samples) and the signing secret."""
     client = client_for("owner", world)
     for route in OWNER_PAGES:

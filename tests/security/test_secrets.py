@@ -24,7 +24,8 @@ from sandbox.models import CallbackDelivery
 from tests.accounts.conftest import code_from
 from tests.sandbox.callback_receiver import Receiver, Reply
 from tests.sandbox.helpers import bearer_for
-from tests.security.test_access_matrix import TABLE, client_for, world  # noqa: F401
+from tests.security.test_access_matrix import TABLE
+from tests.security.world import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,7 @@ def test_a_whole_flow_leaves_no_secret_in_the_logs(client, caplog, settings):
 # --- Other users' pages --------------------------------------------------------------------
 
 
-def _owner_secrets(world) -> dict[str, str]:  # noqa: F811
+def _owner_secrets(world) -> dict[str, str]:
     return {
         "owner's API key": world.owner.api_key_plaintext,
         "owner's signing secret": world.signing_secret,
@@ -143,7 +144,7 @@ GET_ROUTES = sorted(route for route, row in TABLE.items() if row.method == "get"
 
 
 @pytest.mark.parametrize("role", ["anonymous", "other", "staff"])
-def test_no_page_shows_the_owners_secrets_to_anyone_else(world, role):  # noqa: F811
+def test_no_page_shows_the_owners_secrets_to_anyone_else(world, role):
     client = client_for(role, world)
     secrets = _owner_secrets(world)
     for route in GET_ROUTES:
@@ -155,7 +156,7 @@ def test_no_page_shows_the_owners_secrets_to_anyone_else(world, role):  # noqa: 
         assert leaked == [], f"{role} GET {route}"
 
 
-def test_not_even_the_owner_sees_the_gateways_private_key(world):  # noqa: F811
+def test_not_even_the_owner_sees_the_gateways_private_key(world):
     """(The owner's own API key does appear on their pages: revealed on My Profile, and in
     the documentation's samples, which are filled in with it.)"""
     client = client_for("owner", world)
@@ -166,7 +167,7 @@ def test_not_even_the_owner_sees_the_gateways_private_key(world):  # noqa: F811
         assert not any(piece in text for piece in _pem_fragments(_private_pem(world.keypair)))
 
 
-def test_even_a_superuser_sees_no_plaintext_secret_in_the_admin(world):  # noqa: F811
+def test_even_a_superuser_sees_no_plaintext_secret_in_the_admin(world):
     admin = User.objects.create_superuser("root", "root@example.com", "root-pass-phrase-99")
     client = Client()
     client.force_login(admin)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -92,3 +93,12 @@ def walk_patterns(patterns=None, prefix: str = "") -> list[str]:
         elif isinstance(pattern, URLPattern):
             routes.append(prefix + str(pattern.pattern))
     return routes
+
+
+def client_for(role: str, world: World, **kwargs) -> Client:
+    """A test client signed in as one of the world's callers ("anonymous": signed out)."""
+    client = Client(**kwargs)
+    users = {"anonymous": None, "other": world.other, "staff": world.staff, "owner": world.owner}
+    if users[role] is not None:
+        client.force_login(users[role])
+    return client
