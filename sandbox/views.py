@@ -12,7 +12,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -99,6 +99,8 @@ def _prepare(call: GatewayCall, request: HttpRequest) -> Outcome | None:
         raw = read_params(request)
     except (MalformedRequest, RequestDataTooBig):
         return Outcome("INS-21", description=common.MALFORMED_JSON.description)
+    except TooManyFieldsSent:  # over DATA_UPLOAD_MAX_NUMBER_FIELDS in the query string
+        return Outcome("INS-21")
     call.echo = {k: v for k, v in raw.items() if k.startswith("input_")}
     call.params = canonical(call.api, raw)
     invalid = validate(call.api, call.market, call.params)

@@ -43,3 +43,15 @@ def test_unstorable_key_and_query_value_are_read_as_replacement_characters(gatew
     assert answer.data["input_\ufffd"] == "x"
     assert answer.data["input_Q"] == "a\ufffdb"
     assert ApiCall.objects.get().request_body["input_Q"] == "a\ufffdb"
+
+
+def test_over_a_thousand_query_fields_are_refused_and_logged(gateway, settings):
+    """1,001 fields (Django's DATA_UPLOAD_MAX_NUMBER_FIELDS) raised TooManyFieldsSent out
+    of request.GET: 500 INS-1, unlogged. Now a logged 400 INS-21."""
+    fields = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1
+    answer = gateway.send(
+        "POST", "vodafoneGHA", C2B.path, _c2b_body(), query="&".join(["a"] * fields)
+    )
+    assert (answer.status, answer.code) == (400, "INS-21"), answer.data
+    assert answer.data["output_ResponseDesc"] == "Parameter validations failed. Please try again."
+    assert ApiCall.objects.get().result_code == "INS-21"
