@@ -126,6 +126,10 @@ def test_a_whole_flow_leaves_no_secret_in_the_logs(client, caplog, settings):
     assert len(caplog.records) > 20, "the flow should have been logged"
     leaked = [name for name, secret in forbidden.items() if secret in logged]
     assert leaked == []
+    # Mail carries the activation and reset links it exists for, and no other secret.
+    mailed = "\n".join(m.subject + m.body for m in mail.outbox)
+    links = {"activation key", "reset key"}
+    assert [n for n, s in forbidden.items() if n not in links and s in mailed] == []
 
 
 # --- Other users' pages --------------------------------------------------------------------
@@ -248,3 +252,22 @@ def test_the_gateways_internal_error_shows_no_secret(developer, monkeypatch):
     assert response.status_code == 500
     assert developer.api_key_plaintext not in response.content.decode()
     assert "Traceback" not in response.content.decode()
+
+
+def test_go_live_mail_and_logs_carry_no_live_key(world, caplog, django_capture_on_commit_callbacks):
+    from golive import services as golive_services
+    from tests.golive.helpers import grant_review_permission
+
+    caplog.set_level(logging.DEBUG)
+    reviewer = grant_review_permission(world.staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        golive_services.start_review(world.golive_request, by=reviewer)
+        golive_services.approve_request(world.golive_request, by=reviewer)
+    live_key = keys.active_api_key(world.owner, environment="live").plaintext
+
+    assert mail.outbox, "the developer and staff should have been told"
+    assert all(live_key not in m.subject + m.body for m in mail.outbox)
+    assert live_key not in caplog.text
+    other = client_for("other", world)
+    for page in ("/profile/", "/golive/", f"/golive/requests/{world.golive_request.public_id}/"):
+        assert live_key not in other.get(page).content.decode()
