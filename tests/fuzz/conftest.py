@@ -13,3 +13,12 @@ def gateway(client, developer, settings) -> Gateway:
     # into 429s and hide the code paths behind it (the limit has its own tests).
     settings.SANDBOX_RATE_LIMIT_PER_MINUTE = 10**9
     return Gateway(client, developer.api_key_plaintext)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.fuzz.harness import BY_MODULE, REQUESTS
+
+    if REQUESTS["sent"]:
+        terminalreporter.write_line(f"fuzz: {REQUESTS['sent']} gateway requests sent")
+        for module, count in sorted(BY_MODULE.items()):
+            terminalreporter.write_line(f"  {module}: {count}")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,7 @@ from tests.sandbox.helpers import GATEWAY_PREFIX, bearer_for
 
 MIN_REQUESTS_PER_RUN = 10_000
 REQUESTS = {"sent": 0}
+BY_MODULE: dict[str, int] = {}
 
 # Rows no refused request may create, and the call log.
 _EFFECT_TABLES = [m._meta.db_table for m in (Transaction, Mandate, Session, CallbackDelivery)]
@@ -116,6 +118,8 @@ class Gateway:
         finally:
             logger.removeHandler(self.crashes)
         REQUESTS["sent"] += 1
+        module = os.environ.get("PYTEST_CURRENT_TEST", "?").partition("::")[0]
+        BY_MODULE[module] = BY_MODULE.get(module, 0) + 1
         after = _counts()
         api = find_operation(operation)
         answer = _check_envelope(response, api, self.crashes)

@@ -23,7 +23,7 @@ PIECE = st.one_of(
 QUERIES = st.lists(PIECE, max_size=12).map("".join)
 
 
-@fuzz(200)
+@fuzz(300)
 @given(data=st.data(), query=QUERIES)
 def test_any_query_string_gets_the_envelope(gateway, data, query):
     api = data.draw(st.sampled_from(APIS))
