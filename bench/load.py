@@ -21,7 +21,8 @@ reversal transactions == successful Reversal answers, call-log rows == answers.
 The baseline, measured in the same run with the same 100 connections before and after
 the mix, is the floor endpoint (SANDBOX_BENCH_FLOOR: parse the body and write the same
 rows as a C2B call, no gateway logic); the mix's rate is printed as a ratio of it.
-A benchmark, not a test: exits 1 only when the server could not be measured.
+A benchmark, not a test, but it exits 1 when an answer was an error or the rows do not
+match the answers (and when the server could not be measured at all).
 """
 
 from __future__ import annotations
@@ -475,6 +476,7 @@ def main() -> int:
         if errors or any(found != expected for _, found, expected in checks):
             print("gunicorn's log ends with:")
             print((Path(var_dir) / "gunicorn.log").read_text()[-3000:])
+            return 1  # an error or a lost row is a finding, not noise: fail `make bench`
         return 0
     finally:
         if server is not None:
