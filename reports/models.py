@@ -42,7 +42,7 @@ class CallSlot(models.Model):
     A summary over a million calls reads a few thousand slots instead (reports.rollup).
     Fifteen minutes because every timezone's midnight falls on such a boundary (offsets
     are multiples of 15 minutes), so local days are whole slots in any timezone.
-    Percentiles cannot be rolled up; they are still computed over the calls themselves.
+    Percentiles cannot be rolled up exactly; LatencyBucket keeps latency histograms.
     """
 
     api_key = models.ForeignKey(
@@ -66,6 +66,54 @@ class CallSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.calls} × {self.operation} {self.result_code} at {self.slot_start}"
+
+
+class LatencyBucket(models.Model):
+    """How many of a key's calls fell in one latency bucket, per hour or per UTC day.
+
+    The histograms behind the summary's p50 / p95 (reports.histogram): a bucket spans
+    latencies [1.04^b, 1.04^(b+1)) ms, so its midpoint is within 2 % of every latency in
+    it. Per (operation, result code, outcome) so that the report filters apply. Hours
+    serve the edges of a range, UTC days its middle: a 30-day summary sums a few tens of
+    thousands of rows instead of sorting a million latencies. Written by reports.rollup.
+    """
+
+    HOUR, DAY = 1, 24
+
+    api_key = models.ForeignKey(
+        "accounts.ApiKey", on_delete=models.CASCADE, related_name="latency_buckets"
+    )
+    hours = models.PositiveSmallIntegerField()  # the period's length: HOUR or DAY
+    period_start = models.DateTimeField()
+    operation = models.CharField(max_length=50)
+    result_code = models.CharField(max_length=20)
+    is_success = models.BooleanField()
+    bucket = models.SmallIntegerField()
+    calls = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # Latency percentiles of a key over a range: WHERE api_key = ? AND hours = ?
+            # AND period_start >= ? AND period_start < ? [AND operation/result filters]
+            # GROUP BY bucket. `calls` is the last column so that PostgreSQL can answer
+            # from the index alone; the roll-up's DELETE uses the same prefix.
+            models.Index(
+                fields=[
+                    "api_key",
+                    "hours",
+                    "period_start",
+                    "operation",
+                    "result_code",
+                    "is_success",
+                    "bucket",
+                    "calls",
+                ],
+                name="reports_latbucket_key_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calls} × bucket {self.bucket} at {self.period_start} ({self.hours} h)"
 
 
 class RollupMark(models.Model):

@@ -1,11 +1,14 @@
 """Read side of reports: the call-log queries behind the summary, charts, table and CSV.
 
-Every number is aggregated by the database (COUNT, SUM, MAX, percentiles, GROUP BY local
-day); Python only shapes and adds the handful of aggregated groups. Indexes per query:
+Every number is aggregated by the database (COUNT, SUM, MAX, latency histograms, GROUP BY
+local day); Python only shapes and adds the handful of aggregated groups and walks a
+histogram of a few hundred buckets. Indexes per query:
 - summary counts over settled time: reports_callslot_key_slot (api_key, slot_start)
   on the rolled-up slots (reports.rollup);
-- summary counts over the recent tail, percentiles, the table's default order (newest
-  first) and the CSV: sandbox_apicall_key_created (api_key, created_at), or
+- latency percentiles over settled time: reports_latbucket_key_period on the hourly and
+  daily histograms (reports.histogram);
+- summary counts and latency histogram over the recent tail, the table's default order
+  (newest first) and the CSV: sandbox_apicall_key_created (api_key, created_at), or
   sandbox_apicall_key_op (api_key, operation, created_at) with the API filter;
 - the roll-up itself: sandbox_apicall_key_created;
 - recent reports and latest_report: reports_report_user_created.
@@ -13,19 +16,17 @@ day); Python only shapes and adds the handful of aggregated groups. Indexes per 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import connection, transaction
-from django.db.models import Aggregate, Count, FloatField, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from accounts.models import ApiKey
-from reports import rollup
+from reports import histogram, rollup
 from reports.apinames import api_name
-from reports.models import CallSlot
+from reports.models import CallSlot, LatencyBucket
 from sandbox.models import ApiCall
 
 
@@ -123,45 +124,69 @@ class Selection:
 # --- Percentiles --------------------------------------------------------------------
 
 
-class PercentileCont(Aggregate):
-    """PostgreSQL's ordered-set aggregate: PERCENTILE_CONT(f) WITHIN GROUP (ORDER BY x)."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, fraction: float, **extra):
-        # A float we format ourselves, never user input: safe to inline in the SQL.
-        super().__init__(expression, fraction=repr(float(fraction)), **extra)
-
-
-def percentiles(qs: QuerySet[ApiCall], fractions: tuple[float, ...], *, count: int) -> list:
-    """Latency percentiles with linear interpolation (PERCENTILE_CONT's definition).
-
-    PostgreSQL computes them in one aggregate. SQLite has no such aggregate, so for each
-    fraction we fetch the one or two rows around the position with ORDER BY latency_ms
-    LIMIT 2 OFFSET k: the database sorts, Python never sees more than two values.
+def latency_histogram(selection: Selection, split: datetime) -> dict[int, int]:
+    """{bucket: calls} of the selected calls (reports.histogram), from the stored hourly
+    and daily histograms for whole UTC hours and days before `split` (where the roll-up
+    stops) and from the calls themselves for the rest: the part of the first hour before
+    it starts (timezones at :30 or :45) and the tail from the last whole hour on.
     """
-    if count == 0:
-        return [None for _ in fractions]
-    if connection.vendor == "postgresql":
-        aggregates = {f"p{i}": PercentileCont("latency_ms", f) for i, f in enumerate(fractions)}
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                # Sort a million latencies in memory rather than spill to disk (the
-                # default work_mem is 4 MB); SET LOCAL ends with this transaction.
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-            row = qs.order_by().aggregate(**aggregates)
-        return [row[f"p{i}"] for i in range(len(fractions))]
-    ordered = qs.order_by("latency_ms").values_list("latency_ms", flat=True)
-    results = []
-    for fraction in fractions:
-        position = fraction * (count - 1)
-        low = math.floor(position)
-        values = list(ordered[low : low + 2])
-        upper = values[1] if len(values) > 1 else values[0]
-        results.append(values[0] + (upper - values[0]) * (position - low))
-    return results
+    start = selection.start
+    first_hour = rollup.ceil_slot(start, rollup.HOUR_SECONDS)
+    last_hour = rollup.floor_slot(split, rollup.HOUR_SECONDS)
+    counts: dict[int, int] = {}
+    if split <= start or first_hour >= last_hour:
+        return histogram.add_counts(counts, _raw_buckets(selection))
+    first_day = rollup.ceil_slot(first_hour, rollup.DAY_SECONDS)
+    last_day = rollup.floor_slot(last_hour, rollup.DAY_SECONDS)
+    if first_day < last_day:
+        stored = [
+            (LatencyBucket.DAY, first_day, last_day),
+            (LatencyBucket.HOUR, first_hour, first_day),
+            (LatencyBucket.HOUR, last_day, last_hour),
+        ]
+    else:
+        stored = [(LatencyBucket.HOUR, first_hour, last_hour)]
+    for hours, since, until in stored:
+        if since < until:
+            histogram.add_counts(counts, _stored_buckets(selection, hours, since, until))
+    if start < first_hour:
+        histogram.add_counts(counts, _raw_buckets(replace(selection, until=first_hour)))
+    return histogram.add_counts(counts, _raw_buckets(replace(selection, since=last_hour)))
+
+
+def _raw_buckets(selection: Selection):
+    return (
+        selection.calls()
+        .order_by()
+        .annotate(bucket=histogram.BucketOf("latency_ms"))
+        .values("bucket")
+        .annotate(n=Count("id"))
+        .values_list("bucket", "n")
+    )
+
+
+def _stored_buckets(selection: Selection, hours: int, since: datetime, until: datetime):
+    rows = _filtered(
+        LatencyBucket.objects.filter(
+            api_key=selection.api_key,
+            hours=hours,
+            period_start__gte=since,
+            period_start__lt=until,
+        ),
+        selection,
+    )
+    return rows.order_by().values("bucket").annotate(n=Sum("calls")).values_list("bucket", "n")
+
+
+def _filtered(rows: QuerySet, selection: Selection) -> QuerySet:
+    """The selection's API / outcome / result filters on rolled-up rows."""
+    if selection.operation:
+        rows = rows.filter(operation=selection.operation)
+    if selection.outcome:
+        rows = rows.filter(is_success=selection.outcome == Outcome.SUCCESS)
+    if selection.result_code:
+        rows = rows.filter(result_code=selection.result_code)
+    return rows
 
 
 # --- Summary and chart data -----------------------------------------------------------
@@ -176,7 +201,8 @@ def summarize(selection: Selection) -> dict:
 
     Counts come from the rolled-up slots for the settled part of the range and from the
     calls themselves for the recent tail (reports.rollup); both are aggregated by the
-    database and the two small results are added. Percentiles read the calls.
+    database and the two small results are added. Latency p50 / p95 come from
+    histograms the same way: within 2 % of the exact values (reports.histogram).
     """
     split = _rolled_up_until(selection)
     grouped = _grouped_calls(replace(selection, since=split))
@@ -184,7 +210,7 @@ def summarize(selection: Selection) -> dict:
         grouped = _merge(_grouped_slots(selection, split), grouped)
     totals = grouped["totals"]
     calls, successes = totals["calls"], totals["successes"]
-    p50, p95 = percentiles(selection.calls(), (0.5, 0.95), count=calls)
+    p50, p95 = histogram.percentiles(latency_histogram(selection, split), (0.5, 0.95))
     return {
         "calls": calls,
         "successes": successes,
@@ -308,15 +334,12 @@ def _grouped_calls(selection: Selection) -> dict:
 
 def _grouped_slots(selection: Selection, until: datetime) -> dict:
     """The same breakdowns from the rolled-up slots of [selection.start, until)."""
-    slots = CallSlot.objects.filter(
-        api_key=selection.api_key, slot_start__gte=selection.start, slot_start__lt=until
+    slots = _filtered(
+        CallSlot.objects.filter(
+            api_key=selection.api_key, slot_start__gte=selection.start, slot_start__lt=until
+        ),
+        selection,
     )
-    if selection.operation:
-        slots = slots.filter(operation=selection.operation)
-    if selection.outcome:
-        slots = slots.filter(is_success=selection.outcome == Outcome.SUCCESS)
-    if selection.result_code:
-        slots = slots.filter(result_code=selection.result_code)
     return _grouped(
         slots,
         selection.tz,

@@ -10,6 +10,11 @@ Nothing has to run in the background: Generate and the partner summary roll up w
 missing first. The first Generate of a key with a long history pays for the whole
 history once; later ones add a few minutes of calls.
 
+The same roll-up keeps the latency histograms (LatencyBucket, reports.histogram) per
+hour and per UTC day: the hours from the hour of the old mark to the new mark are counted
+again from the calls, then the days they touch again from those hours, so a period is
+never counted twice and only the last, partial hour and day are ever rewritten.
+
 Whatever writes calls with an old timestamp (seed_demo, benchmarks) must `reset` the
 key's roll-up afterwards; the gateway never does.
 """
@@ -23,10 +28,13 @@ from django.db.models import Count, DateTimeField, Func, Max, Sum
 from django.utils import timezone
 
 from accounts.models import ApiKey
-from reports.models import CallSlot, RollupMark
+from reports.histogram import BucketOf
+from reports.models import CallSlot, LatencyBucket, RollupMark
 from sandbox.models import ApiCall
 
 SLOT_SECONDS = 15 * 60
+HOUR_SECONDS = 60 * 60
+DAY_SECONDS = 24 * HOUR_SECONDS
 # A call is stamped when its row is written, inside the request's transaction, so it can
 # become visible a moment after its timestamp. Slots are rolled up only once every
 # request that could still land in them is long finished (gateway requests last seconds).
@@ -37,16 +45,22 @@ ANALYZE_AFTER_ROWS = 10_000
 
 
 class SlotStart(Func):
-    """The start of the 15-minute slot of a timestamp, computed by the database."""
+    """The start of the 15-minute slot of a timestamp (or of its period of `seconds`,
+    counted from the Unix epoch: UTC hours and days), computed by the database."""
 
     output_field = DateTimeField()
+
+    def __init__(self, expression, seconds: int = SLOT_SECONDS, **extra):
+        # An int of ours, never user input: safe to inline in the SQL.
+        self.seconds = int(seconds)
+        super().__init__(expression, **extra)
 
     def as_postgresql(self, compiler, connection, **extra):
         return self.as_sql(
             compiler,
             connection,
             template=(
-                f"date_bin('{SLOT_SECONDS} seconds', %(expressions)s, "
+                f"date_bin('{self.seconds} seconds', %(expressions)s, "
                 "TIMESTAMPTZ '2001-01-01 00:00:00+00')"
             ),
             **extra,
@@ -62,16 +76,19 @@ class SlotStart(Func):
             connection,
             template=(
                 "strftime('%%%%Y-%%%%m-%%%%d %%%%H:%%%%M:%%%%S', "
-                f"(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) / {SLOT_SECONDS}) "
-                f"* {SLOT_SECONDS}, 'unixepoch')"
+                f"(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) / {self.seconds}) "
+                f"* {self.seconds}, 'unixepoch')"
             ),
             **extra,
         )
 
 
-def floor_slot(moment: datetime) -> datetime:
-    seconds = int(moment.timestamp()) // SLOT_SECONDS * SLOT_SECONDS
-    return datetime.fromtimestamp(seconds, tz=UTC)
+def floor_slot(moment: datetime, seconds: int = SLOT_SECONDS) -> datetime:
+    return datetime.fromtimestamp(int(moment.timestamp()) // seconds * seconds, tz=UTC)
+
+
+def ceil_slot(moment: datetime, seconds: int = SLOT_SECONDS) -> datetime:
+    return datetime.fromtimestamp(-(-int(moment.timestamp()) // seconds) * seconds, tz=UTC)
 
 
 def is_slot_boundary(moment: datetime) -> bool:
@@ -101,6 +118,7 @@ def roll_up(api_key: ApiKey, *, now: datetime | None = None) -> datetime:
             )
         )
         _store(api_key, groups)
+        _store_latencies(api_key, since=mark.rolled_until, until=target)
         mark.rolled_until = target
         mark.save(update_fields=["rolled_until"])
         return target
@@ -111,6 +129,7 @@ def reset(api_key: ApiKey) -> None:
     """Forget the key's slots; the next summary rolls its whole history up again."""
     RollupMark.objects.filter(api_key=api_key).delete()
     CallSlot.objects.filter(api_key=api_key).delete()
+    LatencyBucket.objects.filter(api_key=api_key).delete()
 
 
 # PostgreSQL writes the slots straight from the GROUP BY (INSERT ... SELECT): a first
@@ -150,3 +169,53 @@ def _store(api_key: ApiKey, groups) -> None:
         ),
         batch_size=2000,
     )
+
+
+_INSERT_BUCKETS = (
+    "INSERT INTO reports_latencybucket (api_key_id, hours, period_start, operation, "
+    "result_code, is_success, bucket, calls) "
+    "SELECT %s, %s, g.period, g.operation, g.result_code, g.is_success, g.bucket, g.calls FROM "
+)
+_BUCKET_GROUP = ("period", "operation", "result_code", "is_success", "bucket")
+
+
+def _store_latencies(api_key: ApiKey, *, since: datetime, until: datetime) -> None:
+    """Recount the histograms of the hours and days from `since` (the old mark) to
+    `until` (the new one): hours from the calls, then days from those hours."""
+    hour = floor_slot(since, HOUR_SECONDS)
+    day = floor_slot(since, DAY_SECONDS)
+    LatencyBucket.objects.filter(
+        api_key=api_key, hours=LatencyBucket.HOUR, period_start__gte=hour
+    ).delete()
+    per_hour = (
+        ApiCall.objects.filter(api_key=api_key, created_at__gte=hour, created_at__lt=until)
+        .order_by()
+        .annotate(period=SlotStart("created_at", HOUR_SECONDS), bucket=BucketOf("latency_ms"))
+        .values(*_BUCKET_GROUP)
+        .annotate(calls=Count("id"))
+    )
+    _insert_buckets(api_key, LatencyBucket.HOUR, per_hour)
+    LatencyBucket.objects.filter(
+        api_key=api_key, hours=LatencyBucket.DAY, period_start__gte=day
+    ).delete()
+    per_day = (
+        LatencyBucket.objects.filter(
+            api_key=api_key, hours=LatencyBucket.HOUR, period_start__gte=day
+        )
+        .order_by()
+        .annotate(period=SlotStart("period_start", DAY_SECONDS))
+        .values(*_BUCKET_GROUP)
+        .annotate(calls=Sum("calls"))
+    )
+    _insert_buckets(api_key, LatencyBucket.DAY, per_day)
+
+
+def _insert_buckets(api_key: ApiKey, hours: int, groups) -> None:
+    """INSERT ... SELECT from the GROUP BY: the histograms never pass through Python."""
+    select, params = groups.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "".join((_INSERT_BUCKETS, "(", select, ") AS g")), (api_key.pk, hours, *params)
+        )
+        if connection.vendor == "postgresql" and cursor.rowcount > ANALYZE_AFTER_ROWS:
+            cursor.execute("ANALYZE reports_latencybucket")

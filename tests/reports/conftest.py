@@ -47,3 +47,26 @@ def bearer_for(plaintext: str) -> str:
     )
     ciphertext = public_key.encrypt(plaintext.encode(), padding.PKCS1v15())
     return "Bearer " + base64.b64encode(ciphertext).decode()
+
+
+# The documented accuracy of the summary's latency percentiles (docs/reports.md): within
+# 2 % of the exact PERCENTILE_CONT value, then rounded to 0.1 ms.
+PERCENTILE_RELATIVE_ERROR = 0.02
+ROUNDING_MS = 0.05
+
+
+def exact_percentile(values: list[float], fraction: float) -> float:
+    """PERCENTILE_CONT's definition, computed the slow way for comparison."""
+    values = sorted(values)
+    position = fraction * (len(values) - 1)
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (position - low)
+
+
+def assert_near_percentile(approx: float | None, values: list[float], fraction: float) -> None:
+    """The summary's percentile is within the documented bound of the exact one."""
+    exact = exact_percentile(values, fraction)
+    assert approx is not None
+    bound = PERCENTILE_RELATIVE_ERROR * exact + ROUNDING_MS
+    assert abs(approx - exact) <= bound, f"p{fraction * 100:g}: {approx} vs exact {exact}"

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from reports import queries
+from reports import histogram, queries
 from reports.queries import Outcome, Selection
-from tests.reports.conftest import FAILED, utc
+from tests.reports.conftest import FAILED, assert_near_percentile, utc
 
 pytestmark = pytest.mark.django_db
 
 NAIROBI = ZoneInfo("Africa/Nairobi")  # UTC+3, no DST
-
-
-def reference_percentile(values: list[float], fraction: float) -> float:
-    """PERCENTILE_CONT's definition, computed the slow way for comparison."""
-    values = sorted(values)
-    position = fraction * (len(values) - 1)
-    low = int(position)
-    high = min(low + 1, len(values) - 1)
-    return values[low] + (values[high] - values[low]) * (position - low)
 
 
 def test_summary_numbers_equal_the_rows(developer, make_call):
@@ -42,8 +34,8 @@ def test_summary_numbers_equal_the_rows(developer, make_call):
     assert summary["successes"] == 5  # indexes 1, 2, 4, 5 of C2B and one reversal
     assert summary["failures"] == 4
     assert summary["success_rate"] == round(100 * 5 / 9, 1)
-    assert summary["latency_p50_ms"] == round(reference_percentile(all_latencies, 0.5), 1)
-    assert summary["latency_p95_ms"] == round(reference_percentile(all_latencies, 0.95), 1)
+    assert_near_percentile(summary["latency_p50_ms"], all_latencies, 0.5)
+    assert_near_percentile(summary["latency_p95_ms"], all_latencies, 0.95)
     per_api = {row["operation"]: row for row in summary["per_api"]}
     assert per_api["c2bPayment"]["calls"] == 7
     assert per_api["c2bPayment"]["successes"] == 4
@@ -67,17 +59,70 @@ def test_summary_numbers_equal_the_rows(developer, make_call):
     assert by_day["2026-11-11"]["success_rate"] == 50.0
 
 
-def test_percentiles_match_on_even_and_single_counts(developer, make_call):
+def test_percentiles_on_single_and_even_counts(developer, make_call):
     key = developer.api_key
     make_call(key, at=utc(2026, 11, 10, 9), latency_ms=3.0)
-    selection = Selection(key, date(2026, 11, 10), date(2026, 11, 10))
-    assert queries.percentiles(selection.calls(), (0.5, 0.95), count=1) == [3.0, 3.0]
+    for latency in (3.0, 1.0, 10.0, 20.0):
+        make_call(key, at=utc(2026, 11, 11, 10), latency_ms=latency)
 
-    for latency in (1.0, 10.0, 20.0):
-        make_call(key, at=utc(2026, 11, 10, 10), latency_ms=latency)
-    p50, p95 = queries.percentiles(selection.calls(), (0.5, 0.95), count=4)
-    assert p50 == pytest.approx(reference_percentile([3.0, 1.0, 10.0, 20.0], 0.5))
-    assert p95 == pytest.approx(reference_percentile([3.0, 1.0, 10.0, 20.0], 0.95))
+    single = queries.summarize(Selection(key, date(2026, 11, 10), date(2026, 11, 10)))
+    even = queries.summarize(Selection(key, date(2026, 11, 11), date(2026, 11, 11)))
+
+    assert_near_percentile(single["latency_p50_ms"], [3.0], 0.5)
+    assert_near_percentile(single["latency_p95_ms"], [3.0], 0.95)
+    assert_near_percentile(even["latency_p50_ms"], [3.0, 1.0, 10.0, 20.0], 0.5)
+    assert_near_percentile(even["latency_p95_ms"], [3.0, 1.0, 10.0, 20.0], 0.95)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_percentiles_stay_within_the_documented_bound(developer, make_call, seed):
+    """Many latencies over four days (hourly and daily histograms and raw calls), with
+    and without filters: every p50 / p95 is within 2 % of PERCENTILE_CONT over the rows."""
+    rng = random.Random(seed)
+    key = developer.api_key
+    rows = []
+    for _ in range(400):
+        at = utc(2026, 11, 9) + timedelta(minutes=rng.randrange(4 * 24 * 60))
+        failed = rng.random() < 0.2
+        operation = rng.choice(("c2bPayment", "reversal"))
+        latency = round(rng.lognormvariate(3.4, 0.8), 1)
+        make_call(key, at=at, operation=operation, latency_ms=latency, **(FAILED if failed else {}))
+        rows.append((at, operation, failed, latency))
+    for tz in ("UTC", "Asia/Kolkata"):
+        for filters, keep in (
+            ({}, lambda op, failed: True),
+            ({"operation": "reversal"}, lambda op, failed: op == "reversal"),
+            ({"outcome": Outcome.FAILURE}, lambda op, failed: failed),
+        ):
+            selection = Selection(
+                key, date(2026, 11, 9), date(2026, 11, 11), tz=ZoneInfo(tz), **filters
+            )
+            latencies = [
+                latency
+                for at, op, failed, latency in rows
+                if selection.start <= at < selection.end and keep(op, failed)
+            ]
+            summary = queries.summarize(selection)
+            assert summary["calls"] == len(latencies), (tz, filters)
+            assert_near_percentile(summary["latency_p50_ms"], latencies, 0.5)
+            assert_near_percentile(summary["latency_p95_ms"], latencies, 0.95)
+
+
+def test_histogram_percentiles_interpolate_like_percentile_cont():
+    # Buckets of 10 ms and 30 ms: PERCENTILE_CONT(0.5) of {10, 30} is 20; the estimate
+    # interpolates between the two buckets' midpoints, each within 2 % of its value.
+    counts = {histogram.bucket_of(10.0): 1, histogram.bucket_of(30.0): 1}
+    p50, p100 = histogram.percentiles(counts, (0.5, 1.0))
+    assert abs(p50 - 20.0) <= 0.02 * 20.0
+    assert abs(p100 - 30.0) <= 0.02 * 30.0
+    assert histogram.percentiles({}, (0.5,)) == [None]
+    assert histogram.RELATIVE_ERROR < 0.02
+
+
+def test_bucket_midpoints_are_within_two_percent_of_every_latency():
+    for latency in (0.01, 0.5, 1.0, 9.99, 12.5, 100.0, 1234.5, 30_000.0):
+        midpoint = histogram.midpoint(histogram.bucket_of(latency))
+        assert abs(midpoint - latency) <= 0.02 * latency, latency
 
 
 def test_empty_range_has_zero_calls_and_no_rates(developer):

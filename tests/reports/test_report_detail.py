@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from reports import services
 from reports.queries import Selection
-from tests.reports.conftest import FAILED, utc
+from tests.reports.conftest import FAILED, assert_near_percentile, utc
 
 
 def _report(user, key, start=date(2026, 11, 1), end=date(2026, 11, 30), **filters):
@@ -35,7 +35,11 @@ def test_shows_summary_table_and_chart_data(developer_client, developer, make_ca
     assert '<dd data-stat="calls">2</dd>' in html
     assert '<dd data-stat="successes">1</dd>' in html
     assert '<dd data-stat="success-rate">50.0 %</dd>' in html
-    assert '<dd data-stat="p50">20.0 ms</dd>' in html
+    p50 = report.summary["latency_p50_ms"]
+    assert_near_percentile(p50, [10.0, 30.0], 0.5)
+    # Shown as the estimate it is, with its accuracy stated next to it.
+    assert f'<dd data-stat="p50">≈ {p50} ms</dd>' in html
+    assert "within 2 % of the exact value" in html
     assert "TXA0000001" in html and "TXB0000002" in html
     assert "C2B Single Stage" in html  # the catalogue's name, not the slug
     assert "Duplicate Transaction" in html

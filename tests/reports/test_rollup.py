@@ -9,8 +9,8 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from reports import queries, rollup
-from reports.models import CallSlot, RollupMark
+from reports import histogram, queries, rollup
+from reports.models import CallSlot, LatencyBucket, RollupMark
 from reports.queries import Selection
 from tests.reports.conftest import FAILED, utc
 
@@ -98,6 +98,53 @@ def test_roll_up_is_incremental_and_never_counts_twice(developer, make_call):
         (utc(2026, 11, 10, 9, 45), 1),
         (utc(2026, 11, 10, 11, 0), 1),
     ]
+
+
+def _histogram(key, hours):
+    rows = LatencyBucket.objects.filter(api_key=key, hours=hours).order_by("period_start")
+    totals: dict = {}
+    for row in rows:
+        totals[row.period_start] = totals.get(row.period_start, 0) + row.calls
+    return totals
+
+
+def test_latency_histograms_are_recounted_never_counted_twice(developer, make_call):
+    key = developer.api_key
+    make_call(key, at=utc(2026, 11, 10, 9, 1), latency_ms=10.0)
+    rollup.roll_up(key, now=utc(2026, 11, 10, 9, 40))  # mark 09:30, inside the hour
+    make_call(key, at=utc(2026, 11, 10, 9, 50), latency_ms=10.0)
+    make_call(key, at=utc(2026, 11, 10, 11, 0), latency_ms=500.0)
+    make_call(key, at=utc(2026, 11, 11, 1, 0), latency_ms=20.0)
+    rollup.roll_up(key, now=utc(2026, 11, 11, 2))
+
+    assert _histogram(key, LatencyBucket.HOUR) == {
+        utc(2026, 11, 10, 9): 2,
+        utc(2026, 11, 10, 11): 1,
+        utc(2026, 11, 11, 1): 1,
+    }
+    assert _histogram(key, LatencyBucket.DAY) == {utc(2026, 11, 10): 3, utc(2026, 11, 11): 1}
+    nine = LatencyBucket.objects.get(api_key=key, hours=LatencyBucket.HOUR, period_start__hour=9)
+    assert (nine.bucket, nine.calls, nine.operation, nine.is_success) == (
+        histogram.bucket_of(10.0),
+        2,
+        "c2bPayment",
+        True,
+    )
+    rollup.reset(key)
+    assert not LatencyBucket.objects.filter(api_key=key).exists()
+
+
+@pytest.mark.parametrize("tz", ["UTC", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu"])
+def test_percentiles_over_days_equal_those_of_the_calls(developer, make_call, monkeypatch, tz):
+    # Four days: UTC days in the middle, hours at the edges, raw calls for the :30 / :45.
+    key = developer.api_key
+    _traffic(key, make_call, utc(2026, 11, 8, 12), hours=96, every_minutes=13)
+    selection = Selection(key, date(2026, 11, 9), date(2026, 11, 11), tz=ZoneInfo(tz))
+
+    summary = queries.summarize(selection)
+
+    assert LatencyBucket.objects.filter(api_key=key, hours=LatencyBucket.DAY).exists()
+    assert summary == _raw_summary(selection, monkeypatch)
 
 
 def test_slot_keeps_latency_sum_and_max(developer, make_call):
