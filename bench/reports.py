@@ -225,10 +225,9 @@ def time_generate(user, key, runs: int = 5) -> list[float]:
 
 def time_parts(user, key) -> dict[str, float]:
     """Median time of each part of a warm Generate."""
-    from reports import queries, rollup
+    from reports import histogram, queries, rollup
 
     selection = selection_for(key, user)
-    count = queries.summarize(selection)["calls"]
     parts = {
         "roll-up check": lambda: rollup.roll_up(key),
         "counts from slots": lambda: queries._grouped_slots(
@@ -237,8 +236,9 @@ def time_parts(user, key) -> dict[str, float]:
         "counts from the raw tail": lambda: queries._grouped_calls(
             replace(selection, since=queries._rolled_up_until(selection))
         ),
-        "percentiles (calls)": lambda: queries.percentiles(
-            selection.calls(), (0.5, 0.95), count=count
+        "percentiles (histograms)": lambda: histogram.percentiles(
+            queries.latency_histogram(selection, queries._rolled_up_until(selection)),
+            (0.5, 0.95),
         ),
         "first table page": lambda: list(queries.table_rows(selection)[:50]),
     }
@@ -251,6 +251,37 @@ def time_parts(user, key) -> dict[str, float]:
             runs.append((time.perf_counter() - started) * 1000)
         timings[name] = statistics.median(runs)
     return timings
+
+
+_EXACT = (
+    "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms), "
+    "percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) FROM "
+)
+
+
+def percentile_accuracy(user, key) -> dict:
+    """The summary's p50 / p95 (histograms) against exact PERCENTILE_CONT over the same
+    calls, and how long the exact sort takes (what Generate used to do)."""
+    from django.db import connection, transaction
+
+    from reports import queries
+
+    selection = selection_for(key, user)
+    summary = queries.summarize(selection)
+    select, params = selection.calls().order_by().values("latency_ms").query.sql_with_params()
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("".join((_EXACT, "(", select, ") AS calls")), params)
+        exact = cursor.fetchone()
+    seconds = time.perf_counter() - started
+    approx = (summary["latency_p50_ms"], summary["latency_p95_ms"])
+    return {
+        "exact": exact,
+        "approx": approx,
+        "errors": [abs(a - e) / e for a, e in zip(approx, exact, strict=True)],
+        "exact_ms": seconds * 1000,
+    }
 
 
 def time_http(user, key, runs: int = 3) -> list[float]:
@@ -347,6 +378,14 @@ def main() -> int:
         )
         parts = time_parts(user, big)
         print("  of which: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in parts.items()))
+        accuracy = percentile_accuracy(user, big)
+        print(
+            "  latency p50 / p95 from the histograms: "
+            f"{accuracy['approx'][0]} / {accuracy['approx'][1]} ms vs exact PERCENTILE_CONT "
+            f"{accuracy['exact'][0]:.1f} / {accuracy['exact'][1]:.1f} ms (relative error "
+            f"{accuracy['errors'][0]:.2%} / {accuracy['errors'][1]:.2%}, bound 2 %); the exact "
+            f"sort alone takes {accuracy['exact_ms']:.0f} ms"
+        )
         base = statistics.median(time_generate(other, small))
         print(
             f"  baseline Generate over {BASELINE_ROWS:,} rows: {base:.0f} ms "

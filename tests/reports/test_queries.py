@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -210,3 +211,34 @@ def test_unknown_timezone_falls_back_to_utc():
     assert queries.zone("Mars/Olympus") == ZoneInfo("UTC")
     assert queries.zone("") == ZoneInfo("UTC")
     assert queries.zone("Africa/Accra") == ZoneInfo("Africa/Accra")
+
+
+def test_sqlite_without_math_functions_gets_ln_and_floor_registered():
+    """SQLite built without SQLITE_ENABLE_MATH_FUNCTIONS: the reports app registers
+    deterministic stand-ins on each new connection, so BucketOf works there too."""
+    import sqlite3
+    from types import SimpleNamespace
+
+    class NoMath:
+        def __init__(self):
+            self.raw = sqlite3.connect(":memory:")
+            self.registered = {}
+
+        def execute(self, sql):
+            if "LN(" in sql.upper() and "ln" not in self.registered:
+                raise sqlite3.OperationalError("no such function: LN")
+            return self.raw.execute(sql)
+
+        def create_function(self, name, arity, function, *, deterministic):
+            assert deterministic
+            self.registered[name] = function
+            self.raw.create_function(f"py_{name}", arity, function, deterministic=True)
+
+    raw = NoMath()
+    histogram.register_sqlite_math(None, SimpleNamespace(vendor="sqlite", connection=raw))
+
+    assert set(raw.registered) == {"ln", "floor"}
+    sql = "SELECT CAST(py_floor(py_ln(MAX(12.5, 0.01)) / ?) AS INTEGER)"
+    (bucket,) = raw.raw.execute(sql, (math.log(histogram.RATIO),)).fetchone()
+    assert bucket == histogram.bucket_of(12.5)
+    assert raw.registered["ln"](0) is None  # ln of a non-positive latency: NULL, no error
