@@ -4,6 +4,14 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def forget_rollups(apps, schema_editor):
+    """Slots rolled up before this migration have no latency histograms: forget every
+    key's roll-up (as reports.rollup.reset does), so that the next summary of each key
+    rolls its whole history up again, histograms included."""
+    apps.get_model("reports", "RollupMark").objects.all().delete()
+    apps.get_model("reports", "CallSlot").objects.all().delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -29,4 +37,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['api_key', 'hours', 'period_start', 'operation', 'result_code', 'is_success', 'bucket', 'calls'], name='reports_latbucket_key_period')],
             },
         ),
+        migrations.RunPython(forget_rollups, migrations.RunPython.noop),
     ]

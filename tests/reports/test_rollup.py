@@ -171,3 +171,28 @@ def test_roll_up_works_while_queries_are_logged(developer, make_call, settings):
     make_call(developer.api_key, at=utc(2026, 11, 10, 9, 7))
     rollup.roll_up(developer.api_key)
     assert CallSlot.objects.get().slot_start == utc(2026, 11, 10, 9, 0)
+
+
+def test_upgrading_forgets_roll_ups_made_without_histograms(developer, make_call, monkeypatch):
+    """Migration 0004: slots rolled up before it have no histograms, so every key's
+    roll-up is forgotten and the next summary rolls its history up again, percentiles
+    included."""
+    import importlib
+
+    from django.apps import apps
+
+    key = developer.api_key
+    make_call(key, at=utc(2026, 11, 10, 9), latency_ms=10.0)
+    make_call(key, at=utc(2026, 11, 10, 10), latency_ms=30.0)
+    rollup.roll_up(key)
+    LatencyBucket.objects.all().delete()  # as rolled up by the previous version
+    migration = importlib.import_module("reports.migrations.0004_latency_buckets")
+
+    migration.forget_rollups(apps, None)
+
+    assert not RollupMark.objects.exists() and not CallSlot.objects.exists()
+    selection = Selection(key, date(2026, 11, 10), date(2026, 11, 10))
+    summary = queries.summarize(selection)
+    assert LatencyBucket.objects.filter(api_key=key).exists()
+    assert summary == _raw_summary(selection, monkeypatch)
+    assert summary["latency_p95_ms"] is not None
