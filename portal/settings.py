@@ -194,7 +194,10 @@ else:
 
 if TEST_WORKER:
     CACHES["default"]["KEY_PREFIX"] = f"test-{TEST_WORKER}"
-    CELERY_TASK_DEFAULT_QUEUE = f"celery-{TEST_WORKER}"
+# Subprocess workers started by the tests are told the queue of their pytest worker.
+CELERY_TASK_DEFAULT_QUEUE = env.str(
+    "CELERY_TASK_DEFAULT_QUEUE", default=f"celery-{TEST_WORKER}" if TEST_WORKER else "celery"
+)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another

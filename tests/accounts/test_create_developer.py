@@ -76,6 +76,8 @@ def test_bad_input_exits_non_zero_from_the_shell(transactional_db):
 
     from django.conf import settings
 
+    from tests.faults.processes import database_url
+
     result = subprocess.run(
         [
             sys.executable,
@@ -93,8 +95,9 @@ def test_bad_input_exits_non_zero_from_the_shell(transactional_db):
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
-        # The test database (a file): the command must find the tables, and write nothing.
-        env={**os.environ, "DATABASE_URL": f"sqlite:///{settings.DATABASES['default']['NAME']}"},
+        # The test database (SQLite file or PostgreSQL): the command must find the tables,
+        # and write nothing.
+        env={**os.environ, "DATABASE_URL": database_url()},
         timeout=60,
     )
 

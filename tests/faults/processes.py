@@ -75,6 +75,8 @@ def subprocess_env(var_dir: Path, **extra: str) -> dict[str, str]:
         "PORTAL_VAR_DIR": str(var_dir),
         # The same cache keys as this process (bearer cache, rate limits) when shared.
         "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", "") or "portal",
+        # Under pytest-xdist each pytest worker has its own queue.
+        "CELERY_TASK_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
         "LOG_LEVEL": "INFO",
         **extra,
     }
