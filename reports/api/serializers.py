@@ -106,6 +106,12 @@ class PerDaySerializer(serializers.Serializer):
     latency_max_ms = serializers.FloatField(allow_null=True)
 
 
+LATENCY_ACCURACY = (
+    "Estimated from latency histograms (log-spaced buckets): within 2 % of the exact "
+    "PERCENTILE_CONT value over the same calls, rounded to 0.1 ms."
+)
+
+
 class SummarySerializer(serializers.Serializer):
     """Documentation of the summary (the same dict a saved Report holds)."""
 
@@ -118,8 +124,8 @@ class SummarySerializer(serializers.Serializer):
     successes = serializers.IntegerField()
     failures = serializers.IntegerField()
     success_rate = serializers.FloatField(allow_null=True)
-    latency_p50_ms = serializers.FloatField(allow_null=True)
-    latency_p95_ms = serializers.FloatField(allow_null=True)
+    latency_p50_ms = serializers.FloatField(allow_null=True, help_text=LATENCY_ACCURACY)
+    latency_p95_ms = serializers.FloatField(allow_null=True, help_text=LATENCY_ACCURACY)
     per_api = PerApiSerializer(many=True)
     per_result = PerResultSerializer(many=True)
     per_day = PerDaySerializer(many=True)

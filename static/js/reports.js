@@ -104,7 +104,7 @@
       latency.push({
         type: "scatter",
         mode: "lines",
-        name: p[0] + " over the range (" + p[1] + " ms)",
+        name: p[0] + " over the range (\u2248 " + p[1] + " ms, within 2 %)",
         x: [data.date_from + " 00:00", addDays(data.date_to, 1) + " 00:00"],
         y: [p[1], p[1]],
         line: { color: "#5b6670", dash: p[0] === "p50" ? "dash" : "dashdot", width: 1 },

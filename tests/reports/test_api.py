@@ -231,6 +231,12 @@ def test_schema_describes_the_partner_api(client, db):
     assert schema["components"]["securitySchemes"]["gatewayBearer"]["scheme"] == "bearer"
     params = {p["name"] for p in schema["paths"]["/reports/api/v1/calls/"]["get"]["parameters"]}
     assert {"key", "date_from", "date_to", "api", "outcome", "result_code", "page"} <= params
+    summary = next(
+        component
+        for component in schema["components"]["schemas"].values()
+        if "latency_p95_ms" in component.get("properties", {})
+    )
+    assert "within 2 %" in summary["properties"]["latency_p95_ms"]["description"]
 
 
 def test_default_range_is_the_last_30_days(partner, developer, make_call):
