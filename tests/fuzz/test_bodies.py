@@ -93,7 +93,7 @@ def _mutate(raw: bytes, mutations) -> bytes:
     return raw
 
 
-@fuzz(300)
+@fuzz(320)
 @given(route=_api_and_method(), mutations=MUTATIONS, content_type=CONTENT_TYPES)
 def test_malformed_json_is_refused_in_the_envelope(gateway, route, mutations, content_type):
     api, method = route
@@ -158,7 +158,7 @@ def test_odd_encodings_get_the_envelope(gateway, case, content_type):
     _send_everywhere(gateway, api, method, make_body, content_type=content_type)
 
 
-@fuzz(520)
+@fuzz(560)
 @given(route=_api_and_method(PARAM_APIS), data=st.data())
 def test_wrong_types_get_the_envelope(gateway, route, data):
     """Parameters replaced by JSON values of any type (null, booleans, numbers, arrays,

@@ -32,7 +32,7 @@ def test_the_fuzzed_document_is_the_one_the_gateway_serves(client):
 
 @schema.parametrize()
 @settings(
-    max_examples=40,
+    max_examples=20,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     database=None,
