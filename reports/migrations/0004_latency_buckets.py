@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('api_key', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='latency_buckets', to='accounts.apikey')),
             ],
             options={
-                'indexes': [models.Index(fields=['api_key', 'hours', 'period_start', 'operation', 'result_code', 'is_success', 'bucket', 'calls'], name='reports_latbucket_key_period')],
+                'indexes': [models.Index(fields=['api_key', 'hours', 'period_start'], name='reports_latbucket_key_period')],
             },
         ),
         migrations.RunPython(forget_rollups, migrations.RunPython.noop),
