@@ -35,8 +35,11 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Three pytest-xdist workers: much of the suite waits on browsers, servers and workers,
+# so three processes keep the two cores busy. Each worker has its own var/ folder, queue
+# and test database; the fuzz run stays on one worker (its xdist_group) to be totalled.
 test: install-dev lint sdk
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 3 --dist loadgroup
 
 bench: install-dev sdk
 	$(BIN)/python bench/run_all.py
