@@ -4,8 +4,12 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-# collectstatic needs settings that import; DEBUG off requires real secrets at run time only.
-RUN DEBUG=1 python manage.py collectstatic --noinput
+# Production storage (DEBUG off) is WhiteNoise's compressed manifest, so collectstatic
+# runs with DEBUG off too; the secrets here are build-time placeholders only (the real
+# ones come from the environment at run time, and settings refuse to start without them).
+RUN DEBUG=0 SECRET_KEY=collectstatic-build-placeholder-not-used-at-runtime-000000 \
+    FIELD_ENCRYPTION_KEYS=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= \
+    python manage.py collectstatic --noinput
 RUN useradd --create-home portal && mkdir -p /app/var && chown -R portal /app/var
 USER portal
 EXPOSE 8000
