@@ -211,6 +211,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.tasks.record_heartbeat",
         "schedule": 30.0,
     },
+    # Reports: keep every key's roll-up current, so a Generate never pays for history.
+    "roll-up-report-slots": {
+        "task": "reports.tasks.roll_up_keys",
+        "schedule": 300.0,
+    },
     # Re-enqueues callback deliveries that are due and were never picked up (docs/callbacks.md).
     "sweep-callbacks": {
         "task": "sandbox.tasks.sweep_callbacks",

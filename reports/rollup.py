@@ -6,9 +6,10 @@ database, the calls between the key's mark and the last settled slot boundary, s
 one CallSlot per (slot, API, result, outcome) and moves the mark. Summaries then read the
 slots before the mark and only the recent tail of raw calls after it.
 
-Nothing has to run in the background: Generate and the partner summary roll up what is
-missing first. The first Generate of a key with a long history pays for the whole
-history once; later ones add a few minutes of calls.
+Generate and the partner summary roll up what is missing first, so correctness never
+depends on a background job; beat's `reports.tasks.roll_up_keys` (every 5 minutes)
+keeps every key in use current, so a Generate only adds the last few minutes instead of
+paying for a key's whole history.
 
 The same roll-up keeps the latency histograms (LatencyBucket, reports.histogram) per
 hour and per UTC day: the hours from the hour of the old mark to the new mark are counted
