@@ -35,11 +35,14 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Three pytest-xdist workers: much of the suite waits on browsers, servers and workers,
-# so three processes keep the two cores busy. Each worker has its own var/ folder, queue
-# and test database; the fuzz run stays on one worker (its xdist_group) to be totalled.
+# Most of the suite runs on three pytest-xdist workers (much of it waits on browsers,
+# servers and workers; each xdist worker has its own var/ folder, queue and test
+# database). The fuzz run (totalled across its modules), the fault tests and the
+# scale-out test start their own processes and load the machine: they run after, alone.
+SERIAL_TESTS := tests/fuzz tests/faults tests/scaleout
 test: install-dev lint sdk
-	$(BIN)/pytest -q -n 3 --dist loadgroup
+	$(BIN)/pytest -q -n 3 --dist loadfile $(addprefix --ignore=,$(SERIAL_TESTS))
+	$(BIN)/pytest -q $(SERIAL_TESTS)
 
 bench: install-dev sdk
 	$(BIN)/python bench/run_all.py

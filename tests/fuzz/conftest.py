@@ -22,10 +22,3 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"fuzz: {REQUESTS['sent']} gateway requests sent")
         for module, count in sorted(BY_MODULE.items()):
             terminalreporter.write_line(f"  {module}: {count}")
-
-
-def pytest_collection_modifyitems(config, items):
-    # One xdist worker runs the whole fuzz run, so test_zz_total can add it up.
-    for item in items:
-        if "tests/fuzz/" in str(item.path).replace("\\", "/"):
-            item.add_marker(pytest.mark.xdist_group("fuzz"))
