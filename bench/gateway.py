@@ -37,7 +37,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+from _server import HOST, wait_until_up  # noqa: E402  (bench/ is on sys.path)
+
 WORKERS = 2
 # Threads per worker: while one request waits on the socket or the WAL fsync (the GIL is
 # released there), another can run, notably an RSA decryption (which holds the GIL).
@@ -194,22 +195,6 @@ def rsa_material() -> tuple[bytes, bytes]:
         serialization.NoEncryption(),
     )
     return pem, key.public_key().encrypt(secrets.token_hex(16).encode(), padding.PKCS1v15())
-
-
-def wait_until_up(port: int, server: subprocess.Popen) -> None:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited during start-up")
-        try:
-            with socket.create_connection((HOST, port), timeout=1) as s:
-                s.sendall(f"GET /healthz HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
-                if s.recv(12).startswith(b"HTTP/1.1 200"):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
 
 
 def main() -> int:

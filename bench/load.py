@@ -44,7 +44,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+from _server import HOST, wait_until_up  # noqa: E402  (bench/ is on sys.path)
+
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "portal_bench_load"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -149,22 +150,6 @@ def bearer(secret: str, public_key_b64: str) -> str:
 
     public_key = serialization.load_der_public_key(base64.b64decode(public_key_b64))
     return base64.b64encode(public_key.encrypt(secret.encode(), padding.PKCS1v15())).decode()
-
-
-def wait_until_up(port: int, server: subprocess.Popen) -> None:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited during start-up")
-        try:
-            with socket.create_connection((HOST, port), timeout=1) as s:
-                s.sendall(f"GET /healthz HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
-                if s.recv(12).startswith(b"HTTP/1.1 200"):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
 
 
 # --- The client -----------------------------------------------------------------------
