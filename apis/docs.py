@@ -1,6 +1,6 @@
 """What the documentation pages need, derived from the catalogue (never written twice).
 
-The catalogue (`apis.catalog`) says what each API is; this module adds where it is for
+The catalogue (`catalog`) says what each API is; this module adds where it is for
 the reader of a page: the sandbox and live Resource URLs, the credentials to fill the
 samples and the console with, and the developer's recent calls.
 """
@@ -15,7 +15,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from accounts import keys
-from apis.catalog import MARKETS, Api, Market, Param
+from catalog import MARKETS, Api, Market, Param
+from sandbox.models import ApiCall
 
 API_KEY_PLACEHOLDER = "YOUR_API_KEY"
 PUBLIC_KEY_PLACEHOLDER = "YOUR_PUBLIC_KEY"
@@ -116,8 +117,6 @@ def param_format(param: Param) -> str:
 def recent_calls(user, api: Api):
     """The developer's latest calls of this API, newest first (served by the index
     sandbox_apicall_user_created)."""
-    from sandbox.models import ApiCall
-
     if not user.is_authenticated:
         return ApiCall.objects.none()
     return ApiCall.objects.filter(user=user, operation=api.slug).order_by("-created_at")[

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from apis.catalog import Api, Market
 from apis.docs import Credentials, Endpoint, fresh_params
+from catalog import Api, Market
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import keys
 from apis import docs, library
 from apis.bearer import make_bearer
-from apis.catalog import MARKETS, Api, all_apis, get_api
-from apis.catalog.openapi import openapi_document
 from apis.samples import samples_for
+from catalog import MARKETS, Api, all_apis, get_api
+from catalog.openapi import openapi_document
 
 # Getting-started guides: slug -> (title, template). Order is the reading order.
 GUIDES: dict[str, tuple[str, str]] = {

@@ -77,7 +77,7 @@ def main() -> int:
     from django.test import Client
 
     from accounts import keys
-    from apis.catalog import get_api, get_market
+    from catalog import get_api, get_market
     from portal.celery import app
     from sandbox import callbacks
     from sandbox.models import CallbackDelivery

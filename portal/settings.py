@@ -379,8 +379,8 @@ CALLBACK_SWEEP_GRACE_SECONDS = env.float("CALLBACK_SWEEP_GRACE_SECONDS", default
 # CA bundle that https callback URLs are verified against (empty: certifi's public CAs).
 CALLBACK_CA_BUNDLE = env.str("CALLBACK_CA_BUNDLE", default="")
 # Validators the profile form runs on the Asynchronous Response URL (dotted paths; accounts
-# may not import sandbox): refuse URLs into private networks (SSRF, sandbox/ssrf.py).
-ASYNC_URL_VALIDATORS = ["sandbox.ssrf.validate_callback_url"]
+# may not import sandbox): refuse URLs into private networks (SSRF, netguard/ssrf.py).
+ASYNC_URL_VALIDATORS = ["netguard.ssrf.validate_callback_url"]
 
 # --- My Profile panels --------------------------------------------------------------
 

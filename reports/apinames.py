@@ -1,4 +1,4 @@
-"""Display names of the APIs, read from the catalogue (`apis.catalog`).
+"""Display names of the APIs, read from the catalogue (`catalog`).
 
 Reports store and filter by the catalogue slug (what the call log records); people read
 the API's name. A slug the catalogue does not know (an API since removed) shows as is.
@@ -6,7 +6,7 @@ the API's name. A slug the catalogue does not know (an API since removed) shows 
 
 from __future__ import annotations
 
-from apis import catalog
+import catalog
 
 
 def api_name(slug: str) -> str:

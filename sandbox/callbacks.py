@@ -6,7 +6,7 @@ The flow (docs/callbacks.md):
    is down at that moment nothing is lost: the row is there and `sweep_callbacks`
    (celery beat) enqueues it later.
 2. `attempt_delivery` (the body of the task) claims the row, POSTs the payload to the
-   address checked by `sandbox.ssrf`, and records the attempt. Failures are retried with
+   address checked by `netguard.ssrf`, and records the attempt. Failures are retried with
    exponential backoff and jitter until `max_attempts`, then the row is failed.
 3. The developer sees every attempt on the Callbacks page and can redeliver.
 """
@@ -33,7 +33,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import crypto
-from sandbox import ssrf
+from netguard import ssrf
 from sandbox.models import CallbackDelivery, CallbackSigningSecret, DeliveryAttempt
 
 logger = logging.getLogger(__name__)

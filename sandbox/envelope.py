@@ -15,7 +15,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
-from apis.catalog import ResultCode
+from catalog import ResultCode
 
 # `sandbox` alone forbids scripts, forms and plugins: a JSON API needs nothing else.
 GATEWAY_CSP = "sandbox"

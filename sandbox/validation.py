@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.http import HttpRequest, QueryDict
 
-from apis.catalog import Api, Market
+from catalog import Api, Market
 
 MAX_AMOUNT = Decimal("999999999999.99")
 

@@ -16,8 +16,8 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from apis.catalog import ResultCode, common, find_operation, get_market
-from apis.catalog.openapi import openapi_document
+from catalog import ResultCode, common, find_operation, get_market
+from catalog.openapi import openapi_document
 from sandbox import auth, services
 from sandbox.envelope import envelope, json_response
 from sandbox.simulation import GatewayCall, Outcome

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from apis.catalog import Api, Market
+from catalog import Api, Market
 from sandbox.auth import Credential
 from sandbox.models import Transaction
 from sandbox.models.gateway import new_conversation_id

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from accounts import keys
-from apis.catalog import MARKETS, all_apis, get_api
 from apis.docs import API_KEY_PLACEHOLDER, PUBLIC_KEY_PLACEHOLDER, param_format
+from catalog import MARKETS, all_apis, get_api
 from tests.factories import ApiCallFactory, ApiKeyFactory
 
 pytestmark = pytest.mark.django_db

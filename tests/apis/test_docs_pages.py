@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from accounts import keys
-from apis.catalog import all_apis
 from apis.views import GUIDES
+from catalog import all_apis
 
 pytestmark = pytest.mark.django_db
 

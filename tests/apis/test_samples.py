@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from apis.catalog import MARKETS, all_apis, get_api
 from apis.docs import Credentials, Endpoint
 from apis.samples import samples_for
+from catalog import MARKETS, all_apis, get_api
 
 CREDS = Credentials("k" * 32, "PUBKEYB64==", is_placeholder=False)
 ENDPOINT = Endpoint(False, "127.0.0.1", 8102, "/sandbox/ipg/v2/vodafoneGHA/x/")

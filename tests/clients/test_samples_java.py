@@ -8,8 +8,8 @@ import subprocess
 import pytest
 
 from apis import library
-from apis.catalog import get_api
 from apis.samples import class_name
+from catalog import get_api
 from tests.clients.sample_pages import sample_from_page
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apis.catalog import all_apis
+from catalog import all_apis
 
 pytestmark = pytest.mark.browser
 

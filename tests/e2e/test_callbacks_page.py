@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from apis.catalog import get_api
+from catalog import get_api
 from sandbox import callbacks
 from tests.sandbox.callback_receiver import Receiver, Reply
 

@@ -8,7 +8,7 @@ import requests
 from django.test import Client
 from playwright.sync_api import expect
 
-from apis.catalog import get_api, get_market
+from catalog import get_api, get_market
 from reports.models import Report
 from sandbox.models import ApiCall
 from tests.reports.conftest import bearer_for

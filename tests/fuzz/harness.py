@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from apis.catalog import Api, find_operation, get_market
+from catalog import Api, find_operation, get_market
 from sandbox.models import ApiCall, CallbackDelivery, Mandate, Session, Transaction
 from tests.sandbox.helpers import GATEWAY_PREFIX, bearer_for
 

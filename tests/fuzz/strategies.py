@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from apis.catalog import MARKETS, all_apis
+from catalog import MARKETS, all_apis
 
 APIS = all_apis()
 PARAM_APIS = [api for api in APIS if api.params]

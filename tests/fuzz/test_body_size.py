@@ -13,7 +13,7 @@ from django.test.client import FakePayload
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apis.catalog import MARKETS, get_api
+from catalog import MARKETS, get_api
 from sandbox import views
 from tests.fuzz.strategies import fuzz
 

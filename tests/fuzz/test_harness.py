@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from apis.catalog import MARKETS, get_api
+from catalog import MARKETS, get_api
 from sandbox import views
 from sandbox.models import Transaction
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from apis.catalog import MARKETS, get_api
+from catalog import MARKETS, get_api
 from sandbox.models import ApiCall
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from apis.catalog.openapi import openapi_document
+from catalog.openapi import openapi_document
 
 BASE = "http://testserver/sandbox"
 schema = schemathesis.openapi.from_dict(openapi_document(BASE))

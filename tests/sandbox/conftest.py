@@ -8,7 +8,7 @@ import pytest
 import requests
 from django.core.cache import cache
 
-from apis.catalog import get_api, get_market
+from catalog import get_api, get_market
 from tests.sandbox.helpers import GATEWAY_PREFIX, bearer_for
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from apis.catalog import get_api
+from catalog import get_api
 from sandbox.models import ApiCall, Transaction
 
 PATH = "c2bPayment/singleStage/"

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from apis.catalog import get_api
+from catalog import get_api
 from sandbox import callbacks
 from tests.conftest import missing
 from tests.sandbox.callback_receiver import Receiver

@@ -12,8 +12,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from apis.catalog import get_api
-from sandbox import callbacks, ssrf
+from catalog import get_api
+from netguard import ssrf
+from sandbox import callbacks
 from sandbox.models import CallbackDelivery, CallbackSigningSecret
 from tests.sandbox.callback_receiver import Receiver, Reply
 

@@ -13,8 +13,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.db import transaction
 
-from apis.catalog import get_api
-from sandbox import callbacks, ssrf
+from catalog import get_api
+from netguard import ssrf
+from sandbox import callbacks
 from tests.sandbox.callback_receiver import Receiver
 
 RESULT = {

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection, transaction
 
-from apis.catalog import get_api
+from catalog import get_api
 from portal.celery import app
 from sandbox import callbacks, tasks
 from sandbox.models import CallbackDelivery, CallbackSigningSecret

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from apis.catalog import MARKETS, all_apis, find_operation, get_api, get_market
-from apis.catalog.openapi import openapi_document
+from catalog import MARKETS, all_apis, find_operation, get_api, get_market
+from catalog.openapi import openapi_document
 
 APIS = list(all_apis())
 

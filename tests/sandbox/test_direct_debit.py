@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from apis.catalog import get_api
+from catalog import get_api
 from sandbox.models import ApiCall, Mandate, Transaction
 from tests.sandbox.conftest import fresh_id
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apis.catalog import MARKETS, all_apis
+from catalog import MARKETS, all_apis
 from tests.sandbox.helpers import GATEWAY_PREFIX, bearer_for
 
 pytestmark = pytest.mark.django_db

@@ -25,8 +25,8 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from apis.catalog import find_operation
-from apis.catalog.openapi import openapi_document
+from catalog import find_operation
+from catalog.openapi import openapi_document
 from tests.sandbox.helpers import bearer_for
 
 schema = schemathesis.openapi.from_dict(openapi_document("http://testserver/sandbox"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apis.catalog import get_api
+from catalog import get_api
 from sandbox.models import ApiCall
 
 PATH = "queryTransactionStatus/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from apis.catalog import MARKETS, all_apis
+from catalog import MARKETS, all_apis
 from sandbox.models import ApiCall
 
 CASES = [

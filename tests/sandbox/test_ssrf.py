@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 
-from sandbox import ssrf
+from netguard import ssrf
 
 
 @pytest.mark.parametrize(

@@ -179,7 +179,7 @@ def test_every_failure_costs_one_decryption_per_accepted_keypair(
 
 
 def _operations():
-    from apis.catalog import all_apis
+    from catalog import all_apis
 
     for api in all_apis():
         for market in api.markets:

@@ -18,7 +18,7 @@ from django.urls import include, path
 
 from accounts import crypto, keys, sms
 from accounts.models import User
-from apis.catalog import get_api, get_market
+from catalog import get_api, get_market
 from sandbox import callbacks
 from sandbox.models import CallbackDelivery
 from tests.accounts.conftest import code_from

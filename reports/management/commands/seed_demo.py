@@ -18,9 +18,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+import catalog
 from accounts import keys, services
 from accounts.models import ApiKey, User
-from apis import catalog
 from reports import rollup
 from sandbox.models import ApiCall
 

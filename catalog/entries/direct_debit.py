@@ -7,7 +7,7 @@ customer; when both are given they must match (INS-50).
 
 from dataclasses import replace
 
-from apis.catalog.common import (
+from catalog.common import (
     CONVERSATION_ID,
     COUNTRY,
     CURRENCY,
@@ -32,8 +32,8 @@ from apis.catalog.common import (
     customer_msisdn,
     rc,
 )
-from apis.catalog.markets import ALL_MARKETS
-from apis.catalog.types import Api, CallbackField, Param, ResponseField, Trigger
+from catalog.markets import ALL_MARKETS
+from catalog.types import Api, CallbackField, Param, ResponseField, Trigger
 
 _TP_REFERENCE_CREATE = replace(THIRD_PARTY_REFERENCE_DD, error_code="INS-21")
 _TWO_DIGITS = r"^[0-9]{2}$"

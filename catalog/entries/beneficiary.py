@@ -1,6 +1,6 @@
 """Query Beneficiary Name (reference §5.9): Ghana only."""
 
-from apis.catalog.common import (
+from catalog.common import (
     CONVERSATION_ID,
     COUNTRY,
     ORIGINAL_CONVERSATION_ID_CB,
@@ -15,7 +15,7 @@ from apis.catalog.common import (
     codes,
     customer_msisdn,
 )
-from apis.catalog.types import Api, CallbackField, Param, ResponseField
+from catalog.types import Api, CallbackField, Param, ResponseField
 
 QUERY_BENEFICIARY_NAME = Api(
     slug="queryBeneficiaryName",

@@ -1,6 +1,6 @@
 """C2B, B2C and B2B single-stage payments (reference §5.2 to §5.4, triggers §9)."""
 
-from apis.catalog.common import (
+from catalog.common import (
     COUNTRY,
     CURRENCY,
     DESCRIPTION_RE,
@@ -16,8 +16,8 @@ from apis.catalog.common import (
     codes,
     customer_msisdn,
 )
-from apis.catalog.markets import ALL_MARKETS
-from apis.catalog.types import Api, Param, Trigger
+from catalog.markets import ALL_MARKETS
+from catalog.types import Api, Param, Trigger
 
 _PAYMENT_400 = "INS-1 INS-13 INS-15 INS-17 INS-20 INS-21 INS-26 INS-28"
 

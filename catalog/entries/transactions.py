@@ -1,6 +1,6 @@
 """Reversal and Query Transaction Status (reference §5.5, §5.6, triggers §9)."""
 
-from apis.catalog.common import (
+from catalog.common import (
     CONVERSATION_ID,
     COUNTRY,
     PAYMENT_CALLBACK,
@@ -13,8 +13,8 @@ from apis.catalog.common import (
     amount,
     codes,
 )
-from apis.catalog.markets import ALL_MARKETS
-from apis.catalog.types import Api, CallbackField, Param, ResponseField, Trigger
+from catalog.markets import ALL_MARKETS
+from catalog.types import Api, CallbackField, Param, ResponseField, Trigger
 
 REVERSAL = Api(
     slug="reversal",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apis.catalog.types import Market
+from catalog.types import Market
 
 MARKETS: dict[str, Market] = {
     m.slug: m

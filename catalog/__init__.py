@@ -1,6 +1,6 @@
 """The API catalogue: the single source of truth about every API (DESIGN.md).
 
-    from apis.catalog import all_apis, get_api, find_operation, MARKETS, get_market
+    from catalog import all_apis, get_api, find_operation, MARKETS, get_market
 
 Documentation pages, console, samples, the sandbox's validation and the OpenAPI
 document are all generated from these entries.
@@ -8,9 +8,9 @@ document are all generated from these entries.
 
 from __future__ import annotations
 
-from apis.catalog.entries import ENTRIES
-from apis.catalog.markets import ALL_MARKETS, MARKETS, get_market
-from apis.catalog.types import (
+from catalog.entries import ENTRIES
+from catalog.markets import ALL_MARKETS, MARKETS, get_market
+from catalog.types import (
     Api,
     CallbackField,
     Market,

@@ -7,7 +7,7 @@ a number (the "Service is not available" trigger) use INS-16 503, the closest ma
 
 from __future__ import annotations
 
-from apis.catalog.types import CallbackField, Param, ResponseField, ResultCode
+from catalog.types import CallbackField, Param, ResponseField, ResultCode
 
 DESCRIPTIONS: dict[str, str] = {
     "INS-0": "Request processed successfully",

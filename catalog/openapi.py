@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from apis.catalog import MARKETS, all_apis
-from apis.catalog.types import Api, Param
+from catalog import MARKETS, all_apis
+from catalog.types import Api, Param
 
 _ENVELOPE = "Envelope"
 

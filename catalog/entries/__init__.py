@@ -1,15 +1,15 @@
 """One module per API group; `ENTRIES` lists every API in documentation order."""
 
-from apis.catalog.entries.beneficiary import QUERY_BENEFICIARY_NAME
-from apis.catalog.entries.direct_debit import (
+from catalog.entries.beneficiary import QUERY_BENEFICIARY_NAME
+from catalog.entries.direct_debit import (
     DIRECT_DEBIT_CANCEL,
     DIRECT_DEBIT_CREATION,
     DIRECT_DEBIT_PAYMENT,
     QUERY_DIRECT_DEBIT,
 )
-from apis.catalog.entries.payments import B2B_PAYMENT, B2C_PAYMENT, C2B_PAYMENT
-from apis.catalog.entries.session import GET_SESSION
-from apis.catalog.entries.transactions import QUERY_TRANSACTION_STATUS, REVERSAL
+from catalog.entries.payments import B2B_PAYMENT, B2C_PAYMENT, C2B_PAYMENT
+from catalog.entries.session import GET_SESSION
+from catalog.entries.transactions import QUERY_TRANSACTION_STATUS, REVERSAL
 
 ENTRIES = (
     GET_SESSION,

@@ -1,8 +1,8 @@
 """Generate SessionKey (reference §3.3, §5.1)."""
 
-from apis.catalog.common import RESPONSE_CODE, RESPONSE_DESC, codes
-from apis.catalog.markets import ALL_MARKETS
-from apis.catalog.types import Api, ResponseField
+from catalog.common import RESPONSE_CODE, RESPONSE_DESC, codes
+from catalog.markets import ALL_MARKETS
+from catalog.types import Api, ResponseField
 
 GET_SESSION = Api(
     slug="getSession",

@@ -8,6 +8,7 @@ all derived from these objects (DESIGN.md, "The API catalogue").
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -158,8 +159,6 @@ class Api:
 
         Values marked `fresh` get a new random suffix so repeated sends are no duplicate.
         """
-        import secrets
-
         body: dict[str, str] = {}
         for param in self.params:
             if not param.required and not param.example:
