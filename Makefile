@@ -34,6 +34,8 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Most of the suite runs on three pytest-xdist workers (much of it waits on browsers,
 # servers and workers; each xdist worker has its own var/ folder, queue and test
