@@ -14,8 +14,7 @@ from accounts.models import ApiKey, GatewayKeypair, SecurityEvent, User
 
 class ApiKeyInline(admin.TabularInline):
     model = ApiKey
-    fields = ["environment", "masked", "created_at", "retired_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("environment", "masked", "created_at", "retired_at")
     extra = 0
     can_delete = False
     ordering = ["-created_at"]
@@ -30,8 +29,7 @@ class ApiKeyInline(admin.TabularInline):
 
 class SecurityEventInline(admin.TabularInline):
     model = SecurityEvent
-    fields = ["created_at", "kind", "detail"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "kind", "detail")
     extra = 0
     can_delete = False
     ordering = ["-created_at"]
@@ -56,7 +54,7 @@ class DeveloperAdmin(UserAdmin):
     search_fields = ["username", "email", "phone_number", "company"]
     readonly_fields = ["public_id", "phone_confirmed_at", "last_login", "date_joined"]
     fieldsets = [
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (
             "Developer",
             {
@@ -113,8 +111,7 @@ class GatewayKeypairAdmin(admin.ModelAdmin):
 
     list_display = ["environment", "created_at", "accepted_until", "fingerprint"]
     list_filter = ["environment"]
-    fields = ["environment", "public_key_b64", "created_at", "accepted_until"]
-    readonly_fields = fields
+    fields = readonly_fields = ("environment", "public_key_b64", "created_at", "accepted_until")
     ordering = ["-created_at"]
 
     @admin.display(description="public key (end)")

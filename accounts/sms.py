@@ -14,6 +14,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -32,7 +33,7 @@ outbox: list[SmsMessage] = []
 
 
 class BaseBackend:
-    def __init__(self, fail_silently: bool = False, **kwargs: object) -> None:
+    def __init__(self, fail_silently: bool = False, **kwargs: Any) -> None:
         self.fail_silently = fail_silently
 
     def send_messages(self, messages: list[SmsMessage]) -> int:
@@ -57,7 +58,7 @@ class LocmemBackend(BaseBackend):
 
 
 class FileBackend(BaseBackend):
-    def __init__(self, *, file_path: str | None = None, **kwargs: object) -> None:
+    def __init__(self, *, file_path: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.folder = Path(file_path or settings.SMS_FILE_PATH)
 

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from accounts.http import AuthenticatedHttpRequest
 from golive import services
 from golive.forms import RejectForm
 from golive.models import GoLiveRequest
@@ -109,7 +110,7 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
             raise PermissionDenied("Only Go Live reviewers can decide requests.")
         return obj
 
-    def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def approve_view(self, request: AuthenticatedHttpRequest, object_id: str) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         obj = self._for_decision(request, object_id)
@@ -121,7 +122,7 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
             messages.success(request, f"Approved: {obj.user} is live and has a live API key.")
         return redirect(self._change_url(obj))
 
-    def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def reject_view(self, request: AuthenticatedHttpRequest, object_id: str) -> HttpResponse:
         obj = self._for_decision(request, object_id)
         if not obj.is_open:
             messages.error(request, f"This request is already {obj.get_status_display().lower()}.")

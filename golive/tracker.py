@@ -26,10 +26,13 @@ class Step:
 
 def tracker_steps(request: GoLiveRequest) -> list[Step]:
     """Submitted -> In review -> Approved / Rejected (or Withdrawn), with dates."""
-    in_review_state = {
+    in_review_states: dict[str, str] = {
         Status.SUBMITTED: "todo",
         Status.IN_REVIEW: "current",
-    }.get(request.status, "done" if request.review_started_at else "todo")
+    }
+    in_review_state = in_review_states.get(
+        request.status, "done" if request.review_started_at else "todo"
+    )
     steps = [
         Step(
             "Submitted",

@@ -70,7 +70,7 @@ def refusal_reason(ip: IPAddress, *, allow_private: bool) -> str:
 
 def _getaddrinfo(hostname: str, port: int) -> list[str]:
     infos = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
-    return [info[4][0] for info in infos]
+    return [str(info[4][0]) for info in infos]
 
 
 def resolve_callback_url(url: str, *, allow_private: bool | None = None) -> ResolvedUrl:

@@ -22,7 +22,9 @@ SCHEME = "portalfs"
 
 
 class Channel(filesystem.Channel):
-    def _put(self, queue, payload, **kwargs):
+    # kombu's filesystem.Channel._put takes (queue, payload, **kwargs); its stubs copy the
+    # virtual base's (queue, message).
+    def _put(self, queue, payload, **kwargs):  # type: ignore[override]
         name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)
         # Consumers take only "<stamp>_<uuid>.<queue>.msg": the ".tmp-" prefix never matches.

@@ -12,7 +12,8 @@ from django.core.cache.backends.redis import RedisCache
 
 class PrefixedRedisCache(RedisCache):
     def clear(self) -> None:
-        client = self._cache.get_client(write=True)
+        # RedisCache._cache (a cached_property of the client) is missing from django-stubs.
+        client = self._cache.get_client(write=True)  # type: ignore[attr-defined]
         batch: list[bytes] = []
         for key in client.scan_iter(match=self.make_key("*"), count=1000):
             batch.append(key)

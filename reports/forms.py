@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -72,17 +73,18 @@ class ReportForm(forms.Form):
         self.user = user
         self.tz = zone(user.timezone)
         keys = services.keys_of(user)
-        self.fields["key"].queryset = keys
+        cast(forms.ModelChoiceField, self.fields["key"]).queryset = keys
         # The active key is selected by default (seed: "The last Active API Key will be
         # selected by default"); keys_of lists it first.
         self.fields["key"].initial = next((k.public_id for k in keys if k.is_active), None)
-        self.fields["api"].choices = [("", "All APIs"), *api_choices()]
+        cast(forms.ChoiceField, self.fields["api"]).choices = [("", "All APIs"), *api_choices()]
 
     def clean_result_code(self) -> str:
         return self.cleaned_data["result_code"].strip().upper()
 
     def clean(self) -> dict:
-        data = super().clean()
+        # Form.clean() returns cleaned_data (typed Optional because overrides may return None).
+        data = cast(dict[str, Any], super().clean())
         chosen = data.get("range")
         if chosen in DateRange.DAYS:
             today = timezone.now().astimezone(self.tz).date()

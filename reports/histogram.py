@@ -75,7 +75,7 @@ def percentiles(counts: Mapping[int, int], fractions: Iterable[float]) -> list[f
                 return midpoint(bucket)
         raise AssertionError("rank beyond the histogram")  # pragma: no cover
 
-    results = []
+    results: list[float | None] = []
     for fraction in fractions:
         position = fraction * (total - 1)
         low = math.floor(position)

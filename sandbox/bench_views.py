@@ -24,7 +24,10 @@ from sandbox.models import ApiCall, Transaction
 
 @cache
 def _bench_key() -> ApiKey:
-    return ApiKey.objects.select_related("user").active().order_by("pk").first()
+    key = ApiKey.objects.select_related("user").active().order_by("pk").first()
+    if key is None:  # not cached: functools.cache keeps no exception
+        raise RuntimeError("The bench needs an active API key: create a developer first.")
+    return key
 
 
 @csrf_exempt
@@ -58,7 +61,7 @@ def floor(request: HttpRequest) -> HttpResponse:
             user=key.user,
             operation="c2bPayment",
             market="vodafoneGHA",
-            method=request.method,
+            method=request.method or "POST",
             path=request.path,
             request_body=body,
             response_body=answer,

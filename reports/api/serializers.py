@@ -138,6 +138,8 @@ class ErrorSerializer(serializers.Serializer):
         status = serializers.IntegerField()
         code = serializers.CharField()
         message = serializers.CharField()
-        fields = serializers.DictField(required=False)
+        # The error shape has a key named "fields"; DRF's metaclass takes declared fields
+        # off the class, which the stubs cannot see (they type Serializer.fields).
+        fields = serializers.DictField(required=False)  # type: ignore[assignment]
 
     error = _Error()

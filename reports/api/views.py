@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -51,7 +52,7 @@ def error_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
-    body = {"status": response.status_code}
+    body: dict[str, Any] = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
         body |= {"code": "invalid", "message": "Some parameters are not valid."}
         body["fields"] = response.data if isinstance(response.data, dict) else {}

@@ -14,7 +14,7 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -88,6 +88,8 @@ def _keys(user: User) -> tuple[ApiKey, ApiKey]:
     sandbox = ApiKey.objects.filter(user=user, environment="sandbox")
     retired = sandbox.filter(retired_at__isnull=False).order_by("created_at").first()
     active = keys.active_api_key(user)
+    if active is None:
+        raise CommandError(f"{user} has no active sandbox key.")
     if retired is None:
         retired = active
         active, _ = keys.renew_api_key(user)
@@ -124,7 +126,10 @@ def _traffic(rng: random.Random, user: User, old_key: ApiKey, new_key: ApiKey):
 
 
 def _call(rng: random.Random, user: User, key: ApiKey, at, *, failed: bool) -> ApiCall:
-    api = catalog.get_api(_weighted(rng, MIX))
+    slug = _weighted(rng, MIX)
+    api = catalog.get_api(slug)
+    if api is None:
+        raise CommandError(f"MIX names {slug}, which the catalogue does not have.")
     market = _weighted(rng, [(m, w) for m, w in MARKETS if m in api.markets] or MARKETS)
     codes = {rc.code: rc for rc in api.result_codes}
     failures = [codes[c] for c in FAILURES if c in codes]
