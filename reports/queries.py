@@ -1,5 +1,9 @@
 """Read side of reports: the call-log queries behind the summary, charts, table and CSV.
 
+These functions only read. The roll-up that writes slots is a separate, named step
+(reports.rollup.roll_up) that Generate and beat call before; a summary reads the slots up
+to the key's mark and the raw calls after it, so it is right whenever it runs.
+
 Every number is aggregated by the database (COUNT, SUM, MAX, latency histograms, GROUP BY
 local day); Python only shapes and adds the handful of aggregated groups and walks a
 histogram of a few hundred buckets. Indexes per query:
@@ -10,7 +14,7 @@ histogram of a few hundred buckets. Indexes per query:
 - summary counts and latency histogram over the recent tail, the table's default order
   (newest first) and the CSV: sandbox_apicall_key_created (api_key, created_at), or
   sandbox_apicall_key_op (api_key, operation, created_at) with the API filter;
-- the roll-up itself: sandbox_apicall_key_created;
+- where the slots stop: the rollup mark's primary key (api_key);
 - recent reports and latest_report: reports_report_user_created.
 """
 
@@ -258,12 +262,13 @@ def _rolled_up_until(selection: Selection) -> datetime:
     """Where the slots stop and the raw tail starts, inside the selection's range.
 
     Slots are used only when the range starts on a slot boundary (every real timezone's
-    midnight does) and only for whole slots before the range's end.
+    midnight does) and only for whole slots before the range's end. The mark is read as
+    it stands (no roll-up here): whatever is not rolled up yet comes from the raw calls.
     """
     start, end = selection.start, selection.effective_end
     if not rollup.is_slot_boundary(start):
         return start
-    mark = rollup.roll_up(selection.api_key)
+    mark = rollup.rolled_until(selection.api_key)
     return max(start, min(mark, rollup.floor_slot(end)))
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from reports import csvexport, queries, services
 from reports.forms import ReportForm, initial_for
@@ -28,10 +28,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def generate(request: HttpRequest) -> HttpResponse:
-    """ "Generate": a GET form (works without JS) that saves the report and shows it."""
-    form = ReportForm(request.GET, user=request.user)
+    """ "Generate": a POST (it saves a report) that redirects to the report's own page,
+    a bookmarkable GET. Invalid input shows the form again and saves nothing."""
+    form = ReportForm(request.POST, user=request.user)
     if not form.is_valid():
         context = _page_context(request, form)
         return render(request, "reports/report_index.html", context, status=400)
