@@ -28,7 +28,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from accounts.models import ApiKey
-from reports import histogram, rollup
+from reports import columns, histogram, rollup
 from reports.apinames import api_name
 from reports.models import CallSlot, LatencyBucket
 from sandbox.models import ApiCall
@@ -45,17 +45,9 @@ class Outcome:
     )
 
 
-# Columns a table may be sorted by (query-string value -> model field). The default is
-# newest first, served by the (api_key, created_at) index read backwards.
-SORTABLE = {
-    "time": "created_at",
-    "api": "operation",
-    "market": "market",
-    "amount": "amount",
-    "result": "result_code",
-    "status": "http_status",
-    "latency": "latency_ms",
-}
+# Columns a table may be sorted by (query-string value -> model field: reports.columns).
+# The default is newest first, served by the (api_key, created_at) index read backwards.
+SORTABLE = columns.SORTABLE
 DEFAULT_SORT = "-time"
 
 
@@ -380,23 +372,6 @@ def _merge(a: dict, b: dict) -> dict:
 
 # --- Table ----------------------------------------------------------------------------
 
-TABLE_FIELDS = (
-    "public_id",
-    "created_at",
-    "operation",
-    "market",
-    "amount",
-    "msisdn",
-    "transaction_id",
-    "conversation_id",
-    "result_code",
-    "result_desc",
-    "http_status",
-    "latency_ms",
-    "is_async",
-    "is_success",
-)
-
 
 def parse_sort(value: str | None) -> str:
     """A whitelisted sort key ("latency" or "-latency"); anything else is the default."""
@@ -406,10 +381,10 @@ def parse_sort(value: str | None) -> str:
 
 
 def table_rows(selection: Selection, *, sort: str = DEFAULT_SORT) -> QuerySet:
-    """The selected calls as dicts, sorted; the primary key breaks ties so that pages
-    never repeat or skip a row."""
+    """The selected calls as dicts of reports.columns.FIELDS, sorted; the primary key
+    breaks ties so that pages never repeat or skip a row."""
     sort = parse_sort(sort)
     descending = sort.startswith("-")
     column = SORTABLE[sort.lstrip("-")]
     prefix = "-" if descending else ""
-    return selection.calls().order_by(f"{prefix}{column}", f"{prefix}id").values(*TABLE_FIELDS)
+    return selection.calls().order_by(f"{prefix}{column}", f"{prefix}id").values(*columns.FIELDS)

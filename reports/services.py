@@ -65,12 +65,9 @@ def recent_reports(user: User) -> QuerySet[Report]:
 
 
 def report_rows(report: Report, *, limit: int = 100, sort: str = queries.DEFAULT_SORT) -> list:
-    """The first `limit` calls of a saved report as dicts (newest first by default), with
-    the API's display name under "api_name". For Go Live's copy of the table."""
-    rows = list(queries.table_rows(selection_of(report), sort=sort)[:limit])
-    for row in rows:
-        row["api_name"] = queries.api_name(row["operation"])
-    return rows
+    """The first `limit` calls of a saved report as rows for reports.columns (newest
+    first by default). For Go Live's copy of the table."""
+    return list(queries.table_rows(selection_of(report), sort=sort)[:limit])
 
 
 def keys_of(user: User) -> QuerySet[ApiKey]:
