@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 
@@ -57,7 +58,7 @@ class ApiKeySerializer(serializers.Serializer):
 
 
 # The partner API's type for each kind of column (reports.columns).
-_FIELD_OF_KIND = {
+_FIELD_OF_KIND: dict[str, Callable[..., serializers.Field]] = {
     Kind.UUID: serializers.UUIDField,
     Kind.DATETIME: serializers.DateTimeField,
     Kind.STRING: serializers.CharField,
