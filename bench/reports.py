@@ -285,7 +285,7 @@ def percentile_accuracy(user, key) -> dict:
 
 
 def time_http(user, key, runs: int = 3) -> list[float]:
-    """The same through the views: GET /reports/generate/ (302) + the report page."""
+    """The same through the views: POST /reports/generate/ (302) + the report page."""
     from django.test import Client
 
     client = Client()
@@ -293,7 +293,7 @@ def time_http(user, key, runs: int = 3) -> list[float]:
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
-        response = client.get("/reports/generate/", {"range": "30d", "key": str(key.public_id)})
+        response = client.post("/reports/generate/", {"range": "30d", "key": str(key.public_id)})
         assert response.status_code == 302, response.status_code
         page = client.get(response["Location"])
         assert page.status_code == 200

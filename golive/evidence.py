@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from reports import columns
 from reports import services as reports_services
 from reports.apinames import api_name
 from reports.models import Report
@@ -84,21 +85,27 @@ def check_readiness(user) -> Readiness:
     return Readiness(report=report, operations=operations, missing=missing)
 
 
+# A snapshot row: its stored name -> the column of reports.columns it holds. The names
+# predate reports.columns and stay as they are, because stored snapshots never change and
+# the review page reads both; the values are the Reports page's own.
+SNAPSHOT_COLUMNS = {
+    "created_at": "time",
+    "operation": "api",
+    "api_name": "api_name",
+    "market": "market",
+    "result_code": "result_code",
+    "result_desc": "result_desc",
+    "http_status": "http_status",
+    "is_success": "success",
+    "amount": "amount",
+    "transaction_id": "transaction_id",
+    "latency_ms": "latency_ms",
+}
+
+
 def _row(row: dict, tz) -> dict:
     """A table row of the report as plain JSON, its time in the report's timezone."""
-    return {
-        "created_at": row["created_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
-        "operation": row["operation"],
-        "api_name": row.get("api_name") or row["operation"],
-        "market": row["market"],
-        "result_code": row["result_code"],
-        "result_desc": row["result_desc"],
-        "http_status": row["http_status"],
-        "is_success": row["is_success"],
-        "amount": None if row["amount"] is None else str(row["amount"]),
-        "transaction_id": row["transaction_id"],
-        "latency_ms": round(row["latency_ms"], 1),
-    }
+    return {name: columns.BY_KEY[key].plain_of(row, tz) for name, key in SNAPSHOT_COLUMNS.items()}
 
 
 def account_details(user) -> dict:

@@ -12,47 +12,16 @@ from collections.abc import Iterator
 
 from django.http import StreamingHttpResponse
 
-from reports.apinames import api_name
+from reports.columns import COLUMNS, FIELDS, Column
 from reports.queries import Selection
 
 CHUNK_SIZE = 2000
 BATCH_BYTES = 64 * 1024
 
-HEADER = (
-    "time",
-    "api",
-    "api_name",
-    "market",
-    "amount",
-    "msisdn",
-    "transaction_id",
-    "conversation_id",
-    "third_party_conversation_id",
-    "result_code",
-    "result_desc",
-    "http_status",
-    "latency_ms",
-    "mode",
-    "success",
-)
-_FIELDS = (
-    "created_at",
-    "operation",
-    "market",
-    "amount",
-    "msisdn",
-    "transaction_id",
-    "conversation_id",
-    "third_party_conversation_id",
-    "result_code",
-    "result_desc",
-    "http_status",
-    "latency_ms",
-    "is_async",
-    "is_success",
-)
-# A cell starting with one of these is a formula to a spreadsheet; request values such as
-# ThirdPartyConversationID come from the developer's client, so they are neutralised.
+# The columns of a call (reports.columns), every one, in its order.
+HEADER = tuple(column.key for column in COLUMNS)
+# A cell starting with one of these is a formula to a spreadsheet; values the developer's
+# client sent (ThirdPartyConversationID, MSISDN, ...: Column.from_client) are neutralised.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -86,37 +55,15 @@ def lines(selection: Selection) -> Iterator[str]:
     """The CSV text line by line: the header, then one line per call, oldest first."""
     writer = csv.writer(_Echo())
     yield writer.writerow(HEADER)
-    calls = selection.calls().order_by("created_at", "id").values_list(*_FIELDS)
+    calls = selection.calls().order_by("created_at", "id").values(*FIELDS)
     tz = selection.tz
-    for (
-        created_at,
-        op,
-        market,
-        amount,
-        *ids,
-        code,
-        desc,
-        status,
-        latency,
-        is_async,
-        ok,
-    ) in calls.iterator(chunk_size=CHUNK_SIZE):
-        yield writer.writerow(
-            (
-                created_at.astimezone(tz).isoformat(timespec="milliseconds"),
-                op,
-                api_name(op),
-                market,
-                "" if amount is None else f"{amount:.2f}",
-                *(_safe(value) for value in ids),
-                code,
-                _safe(desc),
-                status,
-                f"{latency:.1f}",
-                "async" if is_async else "sync",
-                "true" if ok else "false",
-            )
-        )
+    for row in calls.iterator(chunk_size=CHUNK_SIZE):
+        yield writer.writerow([_cell(column, row, tz) for column in COLUMNS])
+
+
+def _cell(column: Column, row: dict, tz) -> str:
+    text = column.csv_of(row, tz)
+    return _safe(text) if column.from_client else text
 
 
 def filename(selection: Selection) -> str:

@@ -46,7 +46,7 @@ class KeyChoiceField(forms.ModelChoiceField):
 
 
 class ReportForm(forms.Form):
-    """The report's parameters. Used with GET data so that Generate works without JS."""
+    """The report's parameters, posted by Generate (a plain form: works without JS)."""
 
     range = forms.ChoiceField(label="Date range", choices=DateRange.CHOICES, initial="7d")
     date_from = forms.DateField(

@@ -1,5 +1,9 @@
 """Read side of reports: the call-log queries behind the summary, charts, table and CSV.
 
+These functions only read. The roll-up that writes slots is a separate, named step
+(reports.rollup.roll_up) that Generate and beat call before; a summary reads the slots up
+to the key's mark and the raw calls after it, so it is right whenever it runs.
+
 Every number is aggregated by the database (COUNT, SUM, MAX, latency histograms, GROUP BY
 local day); Python only shapes and adds the handful of aggregated groups and walks a
 histogram of a few hundred buckets. Indexes per query:
@@ -10,7 +14,7 @@ histogram of a few hundred buckets. Indexes per query:
 - summary counts and latency histogram over the recent tail, the table's default order
   (newest first) and the CSV: sandbox_apicall_key_created (api_key, created_at), or
   sandbox_apicall_key_op (api_key, operation, created_at) with the API filter;
-- the roll-up itself: sandbox_apicall_key_created;
+- where the slots stop: the rollup mark's primary key (api_key);
 - recent reports and latest_report: reports_report_user_created.
 """
 
@@ -24,7 +28,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from accounts.models import ApiKey
-from reports import histogram, rollup
+from reports import columns, histogram, rollup
 from reports.apinames import api_name
 from reports.models import CallSlot, LatencyBucket
 from sandbox.models import ApiCall
@@ -41,17 +45,9 @@ class Outcome:
     )
 
 
-# Columns a table may be sorted by (query-string value -> model field). The default is
-# newest first, served by the (api_key, created_at) index read backwards.
-SORTABLE = {
-    "time": "created_at",
-    "api": "operation",
-    "market": "market",
-    "amount": "amount",
-    "result": "result_code",
-    "status": "http_status",
-    "latency": "latency_ms",
-}
+# Columns a table may be sorted by (query-string value -> model field: reports.columns).
+# The default is newest first, served by the (api_key, created_at) index read backwards.
+SORTABLE = columns.SORTABLE
 DEFAULT_SORT = "-time"
 
 
@@ -258,12 +254,13 @@ def _rolled_up_until(selection: Selection) -> datetime:
     """Where the slots stop and the raw tail starts, inside the selection's range.
 
     Slots are used only when the range starts on a slot boundary (every real timezone's
-    midnight does) and only for whole slots before the range's end.
+    midnight does) and only for whole slots before the range's end. The mark is read as
+    it stands (no roll-up here): whatever is not rolled up yet comes from the raw calls.
     """
     start, end = selection.start, selection.effective_end
     if not rollup.is_slot_boundary(start):
         return start
-    mark = rollup.roll_up(selection.api_key)
+    mark = rollup.rolled_until(selection.api_key)
     return max(start, min(mark, rollup.floor_slot(end)))
 
 
@@ -375,23 +372,6 @@ def _merge(a: dict, b: dict) -> dict:
 
 # --- Table ----------------------------------------------------------------------------
 
-TABLE_FIELDS = (
-    "public_id",
-    "created_at",
-    "operation",
-    "market",
-    "amount",
-    "msisdn",
-    "transaction_id",
-    "conversation_id",
-    "result_code",
-    "result_desc",
-    "http_status",
-    "latency_ms",
-    "is_async",
-    "is_success",
-)
-
 
 def parse_sort(value: str | None) -> str:
     """A whitelisted sort key ("latency" or "-latency"); anything else is the default."""
@@ -401,10 +381,10 @@ def parse_sort(value: str | None) -> str:
 
 
 def table_rows(selection: Selection, *, sort: str = DEFAULT_SORT) -> QuerySet:
-    """The selected calls as dicts, sorted; the primary key breaks ties so that pages
-    never repeat or skip a row."""
+    """The selected calls as dicts of reports.columns.FIELDS, sorted; the primary key
+    breaks ties so that pages never repeat or skip a row."""
     sort = parse_sort(sort)
     descending = sort.startswith("-")
     column = SORTABLE[sort.lstrip("-")]
     prefix = "-" if descending else ""
-    return selection.calls().order_by(f"{prefix}{column}", f"{prefix}id").values(*TABLE_FIELDS)
+    return selection.calls().order_by(f"{prefix}{column}", f"{prefix}id").values(*columns.FIELDS)

@@ -6,10 +6,11 @@ database, the calls between the key's mark and the last settled slot boundary, s
 one CallSlot per (slot, API, result, outcome) and moves the mark. Summaries then read the
 slots before the mark and only the recent tail of raw calls after it.
 
-Generate and the partner summary roll up what is missing first, so correctness never
-depends on a background job; beat's `reports.tasks.roll_up_keys` (every 5 minutes)
-keeps every key in use current, so a Generate only adds the last few minutes instead of
-paying for a key's whole history.
+`roll_up` is the one step that writes, and it is called by name: by Generate
+(reports.services.generate_report) before it summarises, and by beat's
+`reports.tasks.roll_up_keys` every 5 minutes for every key in use. Reads never roll up:
+they read `rolled_until(key)` and take everything after it from the raw calls, so a
+summary is correct however far behind the mark is; a stale mark only makes it slower.
 
 The same roll-up keeps the latency histograms (LatencyBucket, reports.histogram) per
 hour and per UTC day: the hours from the hour of the old mark to the new mark are counted
@@ -94,6 +95,12 @@ def ceil_slot(moment: datetime, seconds: int = SLOT_SECONDS) -> datetime:
 
 def is_slot_boundary(moment: datetime) -> bool:
     return moment.timestamp() % SLOT_SECONDS == 0
+
+
+def rolled_until(api_key: ApiKey) -> datetime:
+    """Where the key's slots stop (a read: the epoch when nothing is rolled up yet)."""
+    mark = RollupMark.objects.filter(api_key=api_key).values_list("rolled_until", flat=True)
+    return mark.first() or _EPOCH
 
 
 def roll_up(api_key: ApiKey, *, now: datetime | None = None) -> datetime:

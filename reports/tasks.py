@@ -13,7 +13,8 @@ from reports import rollup
 @shared_task(ignore_result=True)
 def roll_up_keys() -> int:
     """Beat: roll the settled calls of every key in use up in the background, so that
-    Generate only adds the last few minutes instead of a key's whole history.
+    Generate only adds the last few minutes instead of a key's whole history, and the
+    partner API's summary (a GET, which never rolls up) reads a short raw tail.
 
     Safe beside a Generate rolling up the same key: roll_up locks the key's mark.
     Returns how many keys were looked at.

@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from reports import csvexport, queries, services
+from reports import columns, csvexport, queries, services
 from reports.forms import ReportForm, initial_for
 from reports.models import Report
 
@@ -28,10 +28,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def generate(request: HttpRequest) -> HttpResponse:
-    """ "Generate": a GET form (works without JS) that saves the report and shows it."""
-    form = ReportForm(request.GET, user=request.user)
+    """ "Generate": a POST (it saves a report) that redirects to the report's own page,
+    a bookmarkable GET. Invalid input shows the form again and saves nothing."""
+    form = ReportForm(request.POST, user=request.user)
     if not form.is_valid():
         context = _page_context(request, form)
         return render(request, "reports/report_index.html", context, status=400)
@@ -50,11 +51,13 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
         # A report covers the calls logged before it was generated, so its saved count
         # is the table's count: no COUNT(*) over a million rows per page view.
         paginator.count = report.summary.get("calls", 0)
+    page = paginator.get_page(request.GET.get("page"))
     form = ReportForm(user=request.user, initial=initial_for(report))
     context = _page_context(request, form) | {
         "report": report,
         "selection": selection,
-        "page": paginator.get_page(request.GET.get("page")),
+        "page": page,
+        "rows": [columns.table_row(row, selection.tz) for row in page],
         "sort": sort,
         "columns": _columns(sort),
         "chart_data": _chart_data(report),
@@ -69,31 +72,16 @@ def export_csv(request: HttpRequest, public_id) -> StreamingHttpResponse:
     return csvexport.csv_response(services.selection_of(report))
 
 
-# The table's columns: (heading, sort key or None when not sortable).
-COLUMNS = (
-    ("Time", "time"),
-    ("API", "api"),
-    ("Market", "market"),
-    ("Amount", "amount"),
-    ("MSISDN", None),
-    ("TransactionID", None),
-    ("ConversationID", None),
-    ("Result", "result"),
-    ("HTTP status", "status"),
-    ("Latency (ms)", "latency"),
-    ("Mode", None),
-)
-
-
 def _columns(sort: str) -> list[dict]:
     """Headings with their sort link: a click sorts ascending, a second click descending."""
     current, descending = sort.lstrip("-"), sort.startswith("-")
-    columns = []
-    for label, key in COLUMNS:
+    headings = []
+    for column in columns.TABLE:
+        key = column.sort or None
         is_current = key == current
-        columns.append(
+        headings.append(
             {
-                "label": label,
+                "label": column.label,
                 "key": key,
                 "next": f"-{key}" if is_current and not descending else key,
                 "aria_sort": (
@@ -101,7 +89,7 @@ def _columns(sort: str) -> list[dict]:
                 ),
             }
         )
-    return columns
+    return headings
 
 
 def _chart_data(report: Report) -> dict:

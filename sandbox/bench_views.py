@@ -14,7 +14,6 @@ from functools import cache
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import ApiKey
@@ -56,25 +55,18 @@ def floor(request: HttpRequest) -> HttpResponse:
             "output_ThirdPartyConversationID": tpcid,
             **body,
         }
-        ApiCall.objects.create(
+        ApiCall.build(
             api_key=key,
-            user=key.user,
             operation="c2bPayment",
             market="vodafoneGHA",
             method=request.method or "POST",
             path=request.path,
             request_body=body,
             response_body=answer,
-            result_code="INS-0",
-            result_desc=answer["output_ResponseDesc"],
             http_status=201,
             latency_ms=(time.perf_counter() - started) * 1000,
-            is_success=True,
             amount=tx.amount,
             msisdn=tx.msisdn,
-            transaction_id=tx.transaction_id,
-            conversation_id=tx.conversation_id,
             third_party_conversation_id=tpcid,
-            created_at=timezone.now(),
-        )
+        ).save(force_insert=True)
     return json_response(answer, 201)

@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 
 from sandbox.callbacks import defer_result
 from sandbox.models import ApiCall
@@ -74,34 +73,27 @@ def log_call(
     is_async: bool = False,
 ) -> ApiCall:
     """Write the call-log row of `call` (reports read these rows)."""
-    code = body["output_ResponseCode"]
-    transaction_id = body.get("output_TransactionID", "")
     amount = outcome.amount if outcome and outcome.amount is not None else None
     if amount is None:
         amount = _amount_in(call.params)
-    return ApiCall.objects.create(
+    row = ApiCall.build(
         api_key=call.api_key,
-        user=call.user,
         operation=call.api.slug,
         market=call.market.slug,
         method=call.method,
-        path=call.path[:200],
+        path=call.path,
         request_body=call.echo,
         response_body=body,
-        result_code=code,
-        result_desc=body.get("output_ResponseDesc", "")[:200],
         http_status=status,
-        latency_ms=round((time.perf_counter() - call.started) * 1000, 3),
+        latency_ms=(time.perf_counter() - call.started) * 1000,
         is_async=is_async,
-        is_success=code == "INS-0",
         amount=amount,
         msisdn=(outcome.msisdn if outcome and outcome.msisdn else "")
-        or call.get("input_CustomerMSISDN")[:32],
-        transaction_id="" if transaction_id == "N/A" else transaction_id[:40],
-        conversation_id=body.get("output_ConversationID", "")[:40],
-        third_party_conversation_id=call.get("input_ThirdPartyConversationID")[:64],
-        created_at=timezone.now(),
+        or call.get("input_CustomerMSISDN"),
+        third_party_conversation_id=call.get("input_ThirdPartyConversationID"),
     )
+    row.save(force_insert=True)
+    return row
 
 
 def _amount_in(params: dict[str, str]) -> Decimal | None:

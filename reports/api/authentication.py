@@ -11,6 +11,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
+from sandbox import auth as gateway_auth
+
 
 class GatewayBearerAuthentication(BaseAuthentication):
     """request.user is the key's developer; request.auth is the gateway Credential."""
@@ -21,11 +23,9 @@ class GatewayBearerAuthentication(BaseAuthentication):
         header = request.headers.get("Authorization")
         if not header:
             return None  # DRF answers 401 with WWW-Authenticate below
-        from sandbox.auth import BearerError, authenticate
-
         try:
-            credential = authenticate(header, environment="sandbox")
-        except BearerError:
+            credential = gateway_auth.authenticate(header, environment="sandbox")
+        except gateway_auth.BearerError:
             raise exceptions.AuthenticationFailed("The bearer is not valid.") from None
         return credential.user, credential
 

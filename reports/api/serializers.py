@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from django.utils import timezone
 from rest_framework import serializers
 
+from reports.columns import COLUMNS, Column, Kind
 from reports.forms import MAX_DAYS
 from reports.queries import Outcome
 
@@ -54,32 +57,31 @@ class ApiKeySerializer(serializers.Serializer):
     is_active = serializers.BooleanField()
 
 
-class CallSerializer(serializers.Serializer):
-    """One call of the call log (from a values() row)."""
+# The partner API's type for each kind of column (reports.columns).
+_FIELD_OF_KIND: dict[str, Callable[..., serializers.Field]] = {
+    Kind.UUID: serializers.UUIDField,
+    Kind.DATETIME: serializers.DateTimeField,
+    Kind.STRING: serializers.CharField,
+    Kind.DECIMAL: partial(serializers.DecimalField, max_digits=14, decimal_places=2),
+    Kind.INTEGER: serializers.IntegerField,
+    Kind.FLOAT: serializers.FloatField,
+    Kind.BOOLEAN: serializers.BooleanField,
+}
 
-    id = serializers.UUIDField(source="public_id")
-    time = serializers.DateTimeField(source="created_at")
-    api = serializers.CharField(source="operation")
-    api_name = serializers.SerializerMethodField()
-    market = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
-    msisdn = serializers.CharField()
-    transaction_id = serializers.CharField()
-    conversation_id = serializers.CharField()
-    result_code = serializers.CharField()
-    result_desc = serializers.CharField()
-    http_status = serializers.IntegerField()
-    latency_ms = serializers.FloatField()
-    mode = serializers.SerializerMethodField()
-    success = serializers.BooleanField(source="is_success")
 
-    def get_api_name(self, row: dict) -> str:
-        from reports.apinames import api_name
+def _call_field(column: Column) -> serializers.Field:
+    return _FIELD_OF_KIND[column.kind](allow_null=column.nullable, help_text=column.label)
 
-        return api_name(row["operation"])
 
-    def get_mode(self, row: dict) -> str:
-        return "async" if row["is_async"] else "sync"
+# One call of the call log: every column of reports.columns, from `columns.values(row)`.
+CallSerializer = type(
+    "CallSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "One call of the call log (the columns of reports.columns).",
+        **{column.key: _call_field(column) for column in COLUMNS},
+    },
+)
 
 
 class PerApiSerializer(serializers.Serializer):

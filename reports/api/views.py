@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from accounts.models import ApiKey
-from reports import csvexport, queries, services
+from reports import columns, csvexport, queries, services
 from reports.api.authentication import GatewayBearerAuthentication
 from reports.api.serializers import (
     ApiKeySerializer,
@@ -143,7 +143,8 @@ class CallListView(PartnerView):
             return csvexport.csv_response(selection)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queries.table_rows(selection), request, view=self)
-        return paginator.get_paginated_response(CallSerializer(page, many=True).data)
+        calls = [columns.values(row) for row in page]
+        return paginator.get_paginated_response(CallSerializer(calls, many=True).data)
 
 
 PER_DAY_COLUMNS = (

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+# The one result code that means success (reference: INS-0 "Request processed successfully").
+SUCCESS_CODE = "INS-0"
 
 
 class ApiCallQuerySet(models.QuerySet):
@@ -65,3 +71,52 @@ class ApiCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.result_code} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        api_key,
+        operation: str,
+        market: str,
+        method: str,
+        path: str,
+        request_body: dict,
+        response_body: dict,
+        http_status: int,
+        latency_ms: float,
+        is_async: bool = False,
+        amount: Decimal | None = None,
+        msisdn: str = "",
+        third_party_conversation_id: str = "",
+        created_at: datetime | None = None,
+    ) -> ApiCall:
+        """The one way to make a call-log row (unsaved: the gateway saves it, seed_demo
+        bulk-creates many). The result and the ids reports show are read from the answer
+        itself, so that every writer derives them alike; lengths are capped to the
+        columns, since much of it is what the client sent."""
+        code = response_body["output_ResponseCode"]
+        transaction_id = response_body.get("output_TransactionID", "")
+        return cls(
+            api_key=api_key,
+            user_id=api_key.user_id,
+            operation=operation,
+            market=market,
+            method=method,
+            path=path[:200],
+            request_body=request_body,
+            response_body=response_body,
+            result_code=code,
+            result_desc=response_body.get("output_ResponseDesc", "")[:200],
+            http_status=http_status,
+            latency_ms=round(latency_ms, 3),
+            is_async=is_async,
+            is_success=code == SUCCESS_CODE,
+            amount=amount,
+            msisdn=msisdn[:32],
+            # "N/A" is what the gateway answers when there is no transaction (reference).
+            transaction_id="" if transaction_id == "N/A" else transaction_id[:40],
+            conversation_id=response_body.get("output_ConversationID", "")[:40],
+            third_party_conversation_id=third_party_conversation_id[:64],
+            created_at=created_at or timezone.now(),
+        )

@@ -1,5 +1,6 @@
-"""Reports in Chromium: real sandbox calls over HTTP, then Generate, the table and the
-charts (Plotly drawn under the portal's strict CSP)."""
+"""Reports in Chromium: real sandbox calls over HTTP, then Generate (a POST redirecting to
+the report's bookmarkable page), the table and the charts (Plotly drawn under the
+portal's strict CSP)."""
 
 from __future__ import annotations
 
@@ -56,10 +57,19 @@ def test_generate_a_report_and_see_the_table_and_the_chart(
     expect(page.get_by_label("API key")).to_have_value(str(developer.api_key.public_id))
     expect(page.get_by_label("From")).to_be_hidden()  # only for a custom range
     page.get_by_label("Date range").select_option(label="Today")
-    page.get_by_role("button", name="Generate report").click()
+    with page.expect_response(lambda r: r.url.endswith("/reports/generate/")) as posted:
+        page.get_by_role("button", name="Generate report").click()
 
-    page.wait_for_url("**/reports/*-*/")
+    # Generate posts (CSRF token included), saves the report and redirects to the
+    # report's own page: a URL to bookmark, which shows the same report when reopened.
     report = Report.objects.get(user=developer)
+    generate = posted.value
+    assert (generate.request.method, generate.status) == ("POST", 302)
+    assert generate.header_value("location") == f"/reports/{report.public_id}/"
+    page.wait_for_url(f"{live_server.url}/reports/{report.public_id}/")
+    page.reload()
+    expect(page.locator('[data-stat="calls"]')).to_have_text("4")
+    assert Report.objects.filter(user=developer).count() == 1  # reopening saves nothing
     assert report.summary["calls"] == 4
     expect(page.locator('[data-stat="calls"]')).to_have_text("4")
     expect(page.locator('[data-stat="success-rate"]')).to_have_text("75.0 %")
@@ -91,6 +101,7 @@ def test_the_table_works_without_javascript(browser_without_js, live_server, dev
     page.get_by_label("Date range").select_option(label="Last 7 days")
     page.get_by_role("button", name="Generate report").click()
     page.wait_for_url("**/reports/*-*/")
+    assert page.url.endswith(f"/reports/{Report.objects.get(user=developer).public_id}/")
     expect(page.get_by_role("heading", name="Calls")).to_be_visible()
     expect(page.locator("table.report-table tbody tr")).to_have_count(4)
     expect(page.get_by_text("The charts need JavaScript")).to_be_visible()

@@ -25,7 +25,7 @@ def test_csv_has_headers_and_one_line_per_call(developer_client, developer, make
     developer.timezone = "Africa/Nairobi"
     developer.save(update_fields=["timezone"])
     key = developer.api_key
-    make_call(
+    call = make_call(
         key,
         at=utc(2026, 11, 10, 9, 0, 1),
         amount=Decimal("12.50"),
@@ -35,7 +35,14 @@ def test_csv_has_headers_and_one_line_per_call(developer_client, developer, make
         third_party_conversation_id="=HYPERLINK(1)",
         latency_ms=12.34,
     )
-    make_call(key, at=utc(2026, 11, 10, 10), operation="reversal", amount=None, **FAILED)
+    make_call(
+        key,
+        at=utc(2026, 11, 10, 10),
+        operation="reversal",
+        amount=None,
+        msisdn="=1+2",  # as a refused call logs what the client sent
+        **FAILED,
+    )
     selection = Selection(key, date(2026, 11, 10), date(2026, 11, 10), tz=zone("Africa/Nairobi"))
     report = services.generate_report(developer, selection=selection)
 
@@ -66,9 +73,11 @@ def test_csv_has_headers_and_one_line_per_call(developer_client, developer, make
         "latency_ms": "12.3",
         "mode": "sync",
         "success": "true",
+        "id": str(call.public_id),
     }
     assert second["api_name"] == "Reversal"
     assert second["amount"] == ""
+    assert second["msisdn"] == "'=1+2"
     assert second["result_code"] == "INS-10"
     assert second["http_status"] == "409"
     assert second["success"] == "false"

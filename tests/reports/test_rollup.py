@@ -41,6 +41,7 @@ def test_slots_give_the_same_summary_as_the_calls(developer, make_call, monkeypa
     key = developer.api_key
     _traffic(key, make_call, utc(2026, 11, 9, 17), hours=16)  # across local midnights
     selection = Selection(key, date(2026, 11, 9), date(2026, 11, 10), tz=ZoneInfo(tz))
+    rollup.roll_up(key)
 
     from_slots = queries.summarize(selection)
 
@@ -52,6 +53,7 @@ def test_slots_give_the_same_summary_as_the_calls(developer, make_call, monkeypa
 def test_filters_apply_to_slots_too(developer, make_call, monkeypatch):
     key = developer.api_key
     _traffic(key, make_call, utc(2026, 11, 10, 6), hours=6)
+    rollup.roll_up(key)
     for filters in (
         {"operation": "reversal"},
         {"outcome": "success"},
@@ -72,6 +74,7 @@ def test_recent_calls_are_read_from_the_tail_and_merged(developer, make_call, mo
     make_call(key, at=now - timedelta(minutes=1), latency_ms=50.0)
     today = now.date()
     selection = Selection(key, today - timedelta(days=1), today)
+    rollup.roll_up(key)
 
     summary = queries.summarize(selection)
 
@@ -140,6 +143,7 @@ def test_percentiles_over_days_equal_those_of_the_calls(developer, make_call, mo
     key = developer.api_key
     _traffic(key, make_call, utc(2026, 11, 8, 12), hours=96, every_minutes=13)
     selection = Selection(key, date(2026, 11, 9), date(2026, 11, 11), tz=ZoneInfo(tz))
+    rollup.roll_up(key)
 
     summary = queries.summarize(selection)
 
@@ -175,8 +179,8 @@ def test_roll_up_works_while_queries_are_logged(developer, make_call, settings):
 
 def test_upgrading_forgets_roll_ups_made_without_histograms(developer, make_call, monkeypatch):
     """Migration 0004: slots rolled up before it have no histograms, so every key's
-    roll-up is forgotten and the next summary rolls its history up again, percentiles
-    included."""
+    roll-up is forgotten and the next roll-up (Generate or beat) rolls its history up
+    again, percentiles included."""
     import importlib
 
     from django.apps import apps
@@ -192,7 +196,30 @@ def test_upgrading_forgets_roll_ups_made_without_histograms(developer, make_call
 
     assert not RollupMark.objects.exists() and not CallSlot.objects.exists()
     selection = Selection(key, date(2026, 11, 10), date(2026, 11, 10))
+    rollup.roll_up(key)  # what the next Generate or beat run does
     summary = queries.summarize(selection)
     assert LatencyBucket.objects.filter(api_key=key).exists()
     assert summary == _raw_summary(selection, monkeypatch)
     assert summary["latency_p95_ms"] is not None
+
+
+def test_a_summary_only_reads(developer, make_call, monkeypatch):
+    """Query functions never roll up: before any roll-up the summary comes from the raw
+    calls and leaves no slot, mark or histogram behind; after a partial roll-up it reads
+    the slots up to the mark and the raw calls after it, and the mark does not move."""
+    key = developer.api_key
+    _traffic(key, make_call, utc(2026, 11, 10, 6), hours=6)
+    selection = Selection(key, date(2026, 11, 10), date(2026, 11, 10))
+
+    before = queries.summarize(selection)
+
+    assert not RollupMark.objects.exists()
+    assert not CallSlot.objects.exists() and not LatencyBucket.objects.exists()
+    assert before == _raw_summary(selection, monkeypatch)
+    mark = rollup.roll_up(key, now=utc(2026, 11, 10, 9, 5))  # settled up to 09:00
+    assert mark == utc(2026, 11, 10, 9)
+
+    after = queries.summarize(selection)
+
+    assert RollupMark.objects.get(api_key=key).rolled_until == mark
+    assert after == before

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from reports import services
+from reports import columns, services
 from reports.queries import Selection
 from tests.reports.conftest import utc
 
@@ -37,7 +37,7 @@ def test_report_rows_returns_the_saved_selection_newest_first(developer, make_ca
     )
     rows = services.report_rows(report, limit=10)
     assert [r["transaction_id"] for r in rows] == ["TXROW00002", "TXROW00001"]
-    assert rows[0]["api_name"] == "Reversal"
+    assert columns.BY_KEY["api_name"].value(rows[0]) == "Reversal"
     assert services.report_rows(report, limit=1)[0]["transaction_id"] == "TXROW00002"
 
 

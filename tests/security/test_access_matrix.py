@@ -259,10 +259,12 @@ TABLE: dict[str, Row] = {
     ),
     # --- Reports -------------------------------------------------------------------------
     "reports/": signed_in("/reports/"),
-    # Generate with the owner's key: the others' forms do not offer it (400, no report).
+    # Generate (a POST: it saves a report) with the owner's key: the others' forms do not
+    # offer it (400, no report); the owner lands on the new report's own page.
     "reports/generate/": Row(
         _p("/reports/generate/"),
         {"anonymous": SIGN_IN, "other": 400, "staff": 400, "owner": Redirect("/reports/")},
+        method="post",
         data=lambda w: {"range": "7d", "key": str(w.owner.api_key.public_id)},
     ),
     "reports/<uuid:public_id>/": owned(lambda w: f"/reports/{w.report.public_id}/"),

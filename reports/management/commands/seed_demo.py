@@ -122,10 +122,10 @@ def _traffic(rng: random.Random, user: User, old_key: ApiKey, new_key: ApiKey):
             if at > now:
                 continue
             key = old_key if at < new_key.created_at else new_key
-            yield _call(rng, user, key, at, failed=rng.random() < failure_rate)
+            yield _call(rng, key, at, failed=rng.random() < failure_rate)
 
 
-def _call(rng: random.Random, user: User, key: ApiKey, at, *, failed: bool) -> ApiCall:
+def _call(rng: random.Random, key: ApiKey, at, *, failed: bool) -> ApiCall:
     slug = _weighted(rng, MIX)
     api = catalog.get_api(slug)
     if api is None:
@@ -144,9 +144,8 @@ def _call(rng: random.Random, user: User, key: ApiKey, at, *, failed: bool) -> A
     conversation_id = uuid.UUID(int=rng.getrandbits(128)).hex
     third_party = f"demo{rng.getrandbits(40):x}"
     latency = rng.lognormvariate(3.4, 0.45) * (3 if code == "INS-9" else 1)
-    return ApiCall(
+    return ApiCall.build(
         api_key=key,
-        user=user,
         operation=api.slug,
         market=market,
         method=api.method,
@@ -159,16 +158,11 @@ def _call(rng: random.Random, user: User, key: ApiKey, at, *, failed: bool) -> A
             "output_TransactionID": transaction_id or "N/A",
             "output_ThirdPartyConversationID": third_party,
         },
-        result_code=code,
-        result_desc=desc,
         http_status=status,
         latency_ms=round(latency, 1),
         is_async=is_async,
-        is_success=result is None,
         amount=amount,
         msisdn=msisdn if api.slug != "getSession" else "",
-        transaction_id=transaction_id,
-        conversation_id=conversation_id,
         third_party_conversation_id=third_party,
         created_at=at,
     )
