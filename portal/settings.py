@@ -83,7 +83,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "allauth",
     "allauth.account",
-    "portal",
+    "ops",
     "accounts",
     "apis",
     "sandbox",
