@@ -23,7 +23,7 @@ def _base_url(request: HttpRequest) -> str:
 
 
 def profile_panel(request: HttpRequest) -> str:
-    """The Go Live section of My Profile (settings.PROFILE_PANELS)."""
+    """The Go Live section of My Profile (shown by dashboard.views)."""
     if not request.user.is_authenticated:
         return ""
     context = golive_context(request.user)

@@ -1,10 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
-
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("dashboard.urls")),
     path("", include("ops.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
