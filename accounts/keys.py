@@ -36,7 +36,8 @@ def generate_api_key() -> str:
 def issue_api_key(user: User, *, environment: str = Environment.SANDBOX) -> tuple[ApiKey, str]:
     """Create the user's active key for `environment`; returns the row and the plaintext.
 
-    Callers retire the previous active key first (renew_api_key does both atomically).
+    Callers retire the previous active key first (services.renew_api_key does both
+    atomically, and records the security event).
     """
     plaintext = generate_api_key()
     key = ApiKey.objects.create(
@@ -51,18 +52,6 @@ def issue_api_key(user: User, *, environment: str = Environment.SANDBOX) -> tupl
 
 def active_api_key(user: User, *, environment: str = Environment.SANDBOX) -> ApiKey | None:
     return ApiKey.objects.filter(user=user, environment=environment).active().first()
-
-
-@transaction.atomic
-def renew_api_key(user: User, *, environment: str = Environment.SANDBOX) -> tuple[ApiKey, str]:
-    """Retire the active key at once (kept for reports) and issue a new one."""
-    # Lock the user row so two concurrent renewals serialise instead of racing on the
-    # one-active-key constraint.
-    User.objects.select_for_update().filter(pk=user.pk).first()
-    ApiKey.objects.filter(user=user, environment=environment).active().update(
-        retired_at=timezone.now()
-    )
-    return issue_api_key(user, environment=environment)
 
 
 # --- Gateway keypairs ---------------------------------------------------------------

@@ -44,7 +44,7 @@ def api_key_renew(request: HttpRequest) -> HttpResponse:
         context = {"api_key": keys.active_api_key(request.user)}
         return render(request, "accounts/api_key_renew.html", context)
     previous = keys.active_api_key(request.user)
-    services.renew_developer_api_key(request.user)
+    services.renew_api_key(request.user)
     request.session[REVEAL_KEY_SESSION_FLAG] = True
     if previous:
         messages.success(
