@@ -1,7 +1,9 @@
 """Credentials: developers' API keys and the gateway's RSA keypairs.
 
-The keypair lives here (not in sandbox) because My Profile shows the public key and
-accounts may not import the gateway; the gateway imports these functions instead.
+Both live here, at the bottom of the layers, because a bearer is one encrypted with the
+other and several apps need them: the gateway decrypts bearers (sandbox/auth.py), the
+docs fill samples and the console, Go Live issues live keys, My Profile shows them.
+Renewing a developer's key goes through services.renew_api_key (it records the event).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Writes of the accounts app that touch several models."""
+"""Writes of the accounts app: key renewal, username change, (de)activation, a fully
+activated account, and `record_security_event`, the one writer of the audit trail."""
 
 from __future__ import annotations
 

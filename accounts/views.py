@@ -1,3 +1,6 @@
+"""The accounts app's pages: My Profile's credential actions (reveal and renew the API
+key, the public key as PEM) and the phone step. My Profile itself is dashboard's."""
+
 from __future__ import annotations
 
 from django.conf import settings

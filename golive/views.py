@@ -1,3 +1,6 @@
+"""The developer's side of Go Live: the status page, the request (confirm and send),
+a request's detail, withdrawal, and the Go Live section of My Profile."""
+
 from __future__ import annotations
 
 from django.contrib import messages
