@@ -1,9 +1,31 @@
+# --- Build stage: the library files (sdk/build.sh) ------------------------------------
+# Built here, once, with a JDK the runtime image does not carry: the web process only
+# serves them (apis/library.py) and its user may not write /app/sdk anyway.
+FROM python:3.11-slim AS sdk
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends default-jdk-headless \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+# build.sh needs only pip and flit_core (the wheel is built offline, without isolation).
+RUN pip install --no-cache-dir "$(grep -i '^flit_core==' requirements.txt)"
+COPY sdk sdk
+RUN rm -rf sdk/python/dist sdk/java/build \
+    && sdk/build.sh \
+    && test -f sdk/java/build/portal-sdk.jar \
+    && ls sdk/python/dist/mpesa_portal_sdk-*-py3-none-any.whl
+
+# --- Runtime image ----------------------------------------------------------------------
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
+# The library files of the build stage replace whatever the build context held.
+RUN rm -rf sdk/python/dist sdk/java/build
+COPY --from=sdk /app/sdk/python/dist sdk/python/dist
+COPY --from=sdk /app/sdk/java/build/portal-sdk.jar sdk/java/build/portal-sdk.jar
 # Production storage (DEBUG off) is WhiteNoise's compressed manifest, so collectstatic
 # runs with DEBUG off too; the secrets here are build-time placeholders only (the real
 # ones come from the environment at run time, and settings refuse to start without them).

@@ -3,12 +3,14 @@ appear by their last four characters, the gateway's private key not at all."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from allauth.account.admin import EmailAddressAdmin
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 
-from accounts import services
+from accounts import keys, services
 from accounts.models import ApiKey, GatewayKeypair, SecurityEvent, User
 
 
@@ -105,14 +107,37 @@ class DeveloperAdmin(UserAdmin):
         self.message_user(request, f"Reactivated {changed} developer(s).", messages.SUCCESS)
 
 
+# The overlap of a rotation started from the admin; `manage.py rotate_gateway_key` takes any.
+ADMIN_ROTATION_OVERLAP = timedelta(hours=24)
+
+
 @admin.register(GatewayKeypair)
 class GatewayKeypairAdmin(admin.ModelAdmin):
-    """Read-only: the public key and its dates. Rotation is the gateway's action."""
+    """Read-only: the public key and its dates. The one change is the rotate action."""
 
     list_display = ["environment", "created_at", "accepted_until", "fingerprint"]
     list_filter = ["environment"]
     fields = readonly_fields = ("environment", "public_key_b64", "created_at", "accepted_until")
     ordering = ["-created_at"]
+    actions = ["rotate_gateway_keypair"]
+
+    @admin.action(
+        description="Rotate the gateway keypair (previous one accepted 24 more hours)",
+        permissions=["rotate"],
+    )
+    def rotate_gateway_keypair(self, request, queryset) -> None:
+        for environment in sorted(set(queryset.values_list("environment", flat=True))):
+            keys.rotate_gateway_keypair(environment, overlap=ADMIN_ROTATION_OVERLAP)
+            self.message_user(
+                request,
+                f"New {environment} gateway keypair; the previous one is accepted for 24 hours.",
+                messages.SUCCESS,
+            )
+
+    def has_rotate_permission(self, request) -> bool:
+        # Keypairs are read-only in the admin (no change form), so the model's change
+        # permission is what allows rotating; viewing them is not enough.
+        return request.user.has_perm("accounts.change_gatewaykeypair")
 
     @admin.display(description="public key (end)")
     def fingerprint(self, keypair: GatewayKeypair) -> str:

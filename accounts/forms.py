@@ -3,12 +3,11 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
-from django.conf import settings
 from django.core.validators import RegexValidator, URLValidator
-from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.phone import normalise_phone_number
+from netguard import ssrf
 
 
 class PhoneNumberForm(forms.Form):
@@ -75,10 +74,9 @@ class AsyncResponseUrlForm(forms.ModelForm):
 
     def clean_async_response_url(self) -> str:
         url = self.cleaned_data["async_response_url"].strip()
-        # Further checks other apps register (the gateway refuses private networks);
-        # accounts may not import them, so they come as dotted paths from settings.
-        for path in getattr(settings, "ASYNC_URL_VALIDATORS", []):
-            import_string(path)(url)
+        # Runs once the URL is well formed: the gateway will post results there, so no
+        # private or loopback networks unless settings.CALLBACK_ALLOW_PRIVATE_NETWORKS.
+        ssrf.validate_callback_url(url)
         return url
 
 

@@ -1,7 +1,9 @@
 """Credentials: developers' API keys and the gateway's RSA keypairs.
 
-The keypair lives here (not in sandbox) because My Profile shows the public key and
-accounts may not import the gateway; the gateway imports these functions instead.
+Both live here, at the bottom of the layers, because a bearer is one encrypted with the
+other and several apps need them: the gateway decrypts bearers (sandbox/auth.py), the
+docs fill samples and the console, Go Live issues live keys, My Profile shows them.
+Renewing a developer's key goes through services.renew_api_key (it records the event).
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ def generate_api_key() -> str:
 def issue_api_key(user: User, *, environment: str = Environment.SANDBOX) -> tuple[ApiKey, str]:
     """Create the user's active key for `environment`; returns the row and the plaintext.
 
-    Callers retire the previous active key first (renew_api_key does both atomically).
+    Callers retire the previous active key first (services.renew_api_key does both
+    atomically, and records the security event).
     """
     plaintext = generate_api_key()
     key = ApiKey.objects.create(
@@ -51,18 +54,6 @@ def issue_api_key(user: User, *, environment: str = Environment.SANDBOX) -> tupl
 
 def active_api_key(user: User, *, environment: str = Environment.SANDBOX) -> ApiKey | None:
     return ApiKey.objects.filter(user=user, environment=environment).active().first()
-
-
-@transaction.atomic
-def renew_api_key(user: User, *, environment: str = Environment.SANDBOX) -> tuple[ApiKey, str]:
-    """Retire the active key at once (kept for reports) and issue a new one."""
-    # Lock the user row so two concurrent renewals serialise instead of racing on the
-    # one-active-key constraint.
-    User.objects.select_for_update().filter(pk=user.pk).first()
-    ApiKey.objects.filter(user=user, environment=environment).active().update(
-        retired_at=timezone.now()
-    )
-    return issue_api_key(user, environment=environment)
 
 
 # --- Gateway keypairs ---------------------------------------------------------------

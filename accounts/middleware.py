@@ -10,10 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-# Paths a developer without a confirmed phone may still reach. The gateway (/sandbox/)
-# authenticates by bearer, not by session; the admin has its own login; the health probe
-# and static files carry no account data.
-ALWAYS_OPEN_PREFIXES = ("/sandbox/", "/admin/", "/healthz")
+# Paths a developer without a confirmed phone may still reach. The gateway's routes
+# (/sandbox/ipg/..., its OpenAPI document) authenticate by bearer, not by session, and
+# answer in the M-Pesa envelope, never with a redirect; the admin has its own login; the
+# health probe and static files carry no account data. The rest of /sandbox/ (the
+# Callbacks pages) are ordinary session pages and wait for the phone like every other.
+ALWAYS_OPEN_PREFIXES = ("/sandbox/ipg/", "/sandbox/openapi.json", "/admin/", "/healthz")
 
 
 class PhoneStepMiddleware:

@@ -171,6 +171,8 @@ class SecurityEvent(models.Model):
         USERNAME_CHANGED = "username_changed", "Username changed"
         DEACTIVATED = "deactivated", "Account deactivated by staff"
         REACTIVATED = "reactivated", "Account reactivated by staff"
+        GOLIVE_APPROVED = "golive_approved", "Go Live approved (live key issued)"
+        GOLIVE_REJECTED = "golive_rejected", "Go Live rejected"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")

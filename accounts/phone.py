@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from accounts import keys, sms
+from accounts import keys, services, sms
 from accounts.models import PhoneVerification, SecurityEvent, User
 
 EXAMPLE = "e.g. +254712345678"
@@ -175,14 +175,14 @@ def _apply_confirmed_number(user: User, verification: PhoneVerification) -> None
     verification.confirmed_at = now
     verification.save(update_fields=["confirmed_at"])
     if previous is None:
-        SecurityEvent.objects.create(
-            user=locked,
+        services.record_security_event(
+            locked,
             kind=SecurityEvent.Kind.PHONE_CONFIRMED,
             detail=_masked(locked.phone_number),
         )
     else:
-        SecurityEvent.objects.create(
-            user=locked,
+        services.record_security_event(
+            locked,
             kind=SecurityEvent.Kind.PHONE_CHANGED,
             detail=f"{_masked(previous)} → {_masked(locked.phone_number)}",
         )

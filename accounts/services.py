@@ -1,4 +1,5 @@
-"""Writes of the accounts app that touch several models."""
+"""Writes of the accounts app: key renewal, username change, (de)activation, a fully
+activated account, and `record_security_event`, the one writer of the audit trail."""
 
 from __future__ import annotations
 
@@ -7,19 +8,30 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import keys
-from accounts.models import ApiKey, SecurityEvent, User
+from accounts.models import ApiKey, Environment, SecurityEvent, User
 
 
 def record_security_event(user: User, *, kind: str, detail: str = "") -> SecurityEvent:
-    return SecurityEvent.objects.create(user=user, kind=kind, detail=detail)
+    """The one way to write the account's audit trail (My Profile's security events, the
+    admin's inline): every security-relevant change goes through here."""
+    return SecurityEvent.objects.create(user=user, kind=kind, detail=detail[:200])
 
 
 @transaction.atomic
-def renew_developer_api_key(user: User) -> tuple[ApiKey, str]:
-    """Retire the active sandbox key at once (kept for reports) and issue a new one."""
-    previous = keys.active_api_key(user)
-    key, plaintext = keys.renew_api_key(user)
+def renew_api_key(user: User, *, environment: str = Environment.SANDBOX) -> tuple[ApiKey, str]:
+    """Retire the active key at once (kept for reports), issue a new one and record the
+    security event. Returns the new row and its plaintext."""
+    # Lock the user row so two concurrent renewals serialise instead of racing on the
+    # one-active-key constraint.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    previous = keys.active_api_key(user, environment=environment)
+    ApiKey.objects.filter(user=user, environment=environment).active().update(
+        retired_at=timezone.now()
+    )
+    key, plaintext = keys.issue_api_key(user, environment=environment)
     detail = f"…{previous.last4} retired, …{key.last4} issued" if previous else ""
+    if environment != Environment.SANDBOX:
+        detail = f"{environment}: {detail}" if detail else environment
     record_security_event(user, kind=SecurityEvent.Kind.API_KEY_RENEWED, detail=detail)
     return key, plaintext
 

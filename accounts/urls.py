@@ -4,11 +4,9 @@ from accounts import views
 
 app_name = "accounts"
 
+# Under profile/, beside My Profile itself and its forms (dashboard.urls).
+
 urlpatterns = [
-    path("", views.profile, name="profile"),
-    path("details/", views.details_update, name="details-update"),
-    path("username/", views.username_update, name="username-update"),
-    path("async-response-url/", views.async_url_update, name="async-url-update"),
     path("api-key/reveal/", views.api_key_reveal, name="api-key-reveal"),
     path("api-key/renew/", views.api_key_renew, name="api-key-renew"),
     path("public-key.pem", views.public_key_pem, name="public-key-pem"),

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class ApisConfig(AppConfig):
     name = "apis"
-    verbose_name = "API catalogue and documentation"
+    verbose_name = "API documentation"

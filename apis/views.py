@@ -148,19 +148,25 @@ def openapi_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(openapi_document(base), json_dumps_params={"indent": 2})
 
 
+def _library_missing(request: HttpRequest, name: str) -> HttpResponse:
+    # 503, not 404: the URL is right, this server was set up without the build step.
+    context = {"name": name}
+    return render(request, "apis/library_missing.html", context, status=503)
+
+
 @require_GET
-def download_python(request: HttpRequest) -> FileResponse:
-    wheel = library.get_python_wheel()
+def download_python(request: HttpRequest) -> HttpResponse:
+    wheel = library.python_wheel()
     if wheel is None:
-        raise Http404("The Python library file is not built (run make sdk).")
+        return _library_missing(request, "The Python library file")
     return FileResponse(wheel.open("rb"), as_attachment=True, filename=wheel.name)
 
 
 @require_GET
-def download_java(request: HttpRequest) -> FileResponse:
-    jar = library.get_java_jar()
+def download_java(request: HttpRequest) -> HttpResponse:
+    jar = library.java_jar()
     if jar is None:
-        raise Http404("portal-sdk.jar is not built: this server has no JDK (run make sdk).")
+        return _library_missing(request, "portal-sdk.jar")
     return FileResponse(
         jar.open("rb"),
         as_attachment=True,

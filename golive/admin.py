@@ -4,7 +4,8 @@ Requests are read-only records here: nobody edits a snapshot. Reviewers (the
 "review_golive" permission) open one, which marks it "in review", read the snapshot
 (account details, summary, chart, table) and approve it or reject it with a reason on an
 intermediate page. Decisions go through golive.services, which checks the permission
-again and records who decided and when.
+again, records who decided and when, and adds the decision to the developer's security
+events.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.keys import active_api_key, issue_api_key
-from accounts.models import ApiKey, Environment, User
+from accounts.models import ApiKey, Environment, SecurityEvent, User
+from accounts.services import record_security_event
 from golive import emails, evidence
 from golive.models import GoLiveRequest
 from reports.models import Report
@@ -113,6 +114,11 @@ def approve_request(request: GoLiveRequest, *, by: User, base_url: str = "") -> 
     request.status = GoLiveRequest.Status.APPROVED
     request.live_api_key = live_key
     request.save(update_fields=["status", "decided_by", "decided_at", "live_api_key"])
+    record_security_event(
+        request.user,
+        kind=SecurityEvent.Kind.GOLIVE_APPROVED,
+        detail=f"by {by.username}; live key …{live_key.last4}",
+    )
     emails.notify_decided(request, base_url=base_url)
     return request
 
@@ -128,5 +134,8 @@ def reject_request(
     request.status = GoLiveRequest.Status.REJECTED
     request.reason = reason
     request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    record_security_event(
+        request.user, kind=SecurityEvent.Kind.GOLIVE_REJECTED, detail=f"by {by.username}"
+    )
     emails.notify_decided(request, base_url=base_url)
     return request

@@ -1,3 +1,6 @@
+"""The developer's side of Go Live: the status page, the request (confirm and send),
+a request's detail, withdrawal, and the Go Live section of My Profile."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -24,7 +27,7 @@ def _base_url(request: HttpRequest) -> str:
 
 
 def profile_panel(request: HttpRequest) -> str:
-    """The Go Live section of My Profile (settings.PROFILE_PANELS)."""
+    """The Go Live section of My Profile (shown by dashboard.views)."""
     if not request.user.is_authenticated:
         return ""
     context = golive_context(request.user)

@@ -117,8 +117,8 @@ def resolve_callback_url(url: str, *, allow_private: bool | None = None) -> Reso
 
 
 def validate_callback_url(url: str) -> None:
-    """Django validator for the Asynchronous Response URL (run by the profile form through
-    `settings.ASYNC_URL_VALIDATORS`). An empty value means "synchronous" and passes."""
+    """Django validator for the Asynchronous Response URL (run by the profile form,
+    accounts.forms.AsyncResponseUrlForm). An empty value means "synchronous" and passes."""
     if not url:
         return
     try:

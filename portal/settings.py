@@ -83,12 +83,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "allauth",
     "allauth.account",
-    "portal",
+    "ops",
     "accounts",
     "apis",
     "sandbox",
     "reports",
     "golive",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -236,7 +237,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "dashboard:profile"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -378,20 +379,6 @@ CALLBACK_BACKOFF_MAX_SECONDS = env.float("CALLBACK_BACKOFF_MAX_SECONDS", default
 CALLBACK_SWEEP_GRACE_SECONDS = env.float("CALLBACK_SWEEP_GRACE_SECONDS", default=60.0)
 # CA bundle that https callback URLs are verified against (empty: certifi's public CAs).
 CALLBACK_CA_BUNDLE = env.str("CALLBACK_CA_BUNDLE", default="")
-# Validators the profile form runs on the Asynchronous Response URL (dotted paths; accounts
-# may not import sandbox): refuse URLs into private networks (SSRF, netguard/ssrf.py).
-ASYNC_URL_VALIDATORS = ["netguard.ssrf.validate_callback_url"]
-
-# --- My Profile panels --------------------------------------------------------------
-
-# accounts knows nothing of the other apps (DESIGN.md, dependency direction), yet My
-# Profile shows their sections (callback signing secret, Go Live). Each entry is the
-# dotted path of a callable `panel(request) -> str` returning rendered HTML ("" hides it).
-PROFILE_PANELS: list[str] = [
-    "sandbox.callback_views.profile_panel",
-    "golive.views.profile_panel",
-]
-
 # --- Go Live ------------------------------------------------------------------------
 
 GOLIVE_REVIEWER_EMAILS = env.list("GOLIVE_REVIEWER_EMAILS", default=["golive@localhost"])

@@ -1,11 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
-
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", include("dashboard.urls")),
+    path("", include("ops.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),

@@ -1,5 +1,5 @@
 """The developer's side of asynchronous mode: the Callbacks page, redelivery, the
-signing secret, and the Callbacks section of My Profile (settings.PROFILE_PANELS)."""
+signing secret, and the Callbacks section of My Profile (shown by dashboard.views)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from sandbox import callbacks
@@ -137,7 +136,8 @@ def signing_secret_rotate(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, "New callback signing secret created: callbacks are signed with it from now on."
     )
-    return redirect(reverse("accounts:profile") + "#callbacks")
+    # My Profile is composed above the gateway: go back to it the way a sign-in does.
+    return redirect(resolve_url(settings.LOGIN_REDIRECT_URL) + "#callbacks")
 
 
 def profile_panel(request: HttpRequest) -> str:

@@ -88,8 +88,10 @@ def test_gateway_keypair_admin_shows_the_public_key_and_never_the_private_key(ad
     assert admin_client.get("/admin/accounts/gatewaykeypair/add/").status_code == 403
 
 
-def test_gateway_keypair_admin_is_importable_for_the_gateways_rotate_action():
-    assert isinstance(site._registry[GatewayKeypair], GatewayKeypairAdmin)
+def test_gateway_keypair_admin_carries_its_rotate_action():
+    keypair_admin = site._registry[GatewayKeypair]
+    assert isinstance(keypair_admin, GatewayKeypairAdmin)
+    assert "rotate_gateway_keypair" in keypair_admin.actions
 
 
 def test_staff_can_add_a_user_in_the_admin(admin_client):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts import keys
-from accounts.models import ApiKey, SecurityEvent
+from accounts import keys, services
+from accounts.models import ApiKey, Environment, SecurityEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +61,15 @@ def test_anonymous_cannot_renew(client, developer):
 def test_wrong_method_is_refused(developer_client, developer):
     assert developer_client.put(RENEW).status_code == 405
     assert keys.active_api_key(developer) == developer.api_key
+
+
+def test_renewing_a_live_key_is_recorded_with_its_environment(developer):
+    old, _ = keys.issue_api_key(developer, environment=Environment.LIVE)
+
+    new, plaintext = services.renew_api_key(developer, environment=Environment.LIVE)
+
+    old.refresh_from_db()
+    assert not old.is_active and new.is_active and new.plaintext == plaintext
+    assert keys.active_api_key(developer) == developer.api_key  # sandbox untouched
+    event = developer.security_events.get(kind=SecurityEvent.Kind.API_KEY_RENEWED)
+    assert event.detail == f"live: …{old.last4} retired, …{new.last4} issued"

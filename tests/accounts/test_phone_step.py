@@ -34,7 +34,8 @@ def send_code(client, number=KE_NUMBER):
 
 
 @pytest.mark.parametrize(
-    "path", ["/profile/", "/", "/docs/", "/reports/", "/profile/api-key/renew/"]
+    "path",
+    ["/profile/", "/", "/docs/", "/reports/", "/profile/api-key/renew/", "/sandbox/callbacks/"],
 )
 def test_every_portal_page_redirects_to_the_phone_step(newcomer_client, path):
     response = newcomer_client.get(path)
@@ -43,7 +44,16 @@ def test_every_portal_page_redirects_to_the_phone_step(newcomer_client, path):
     assert response["Location"] == ADD
 
 
-@pytest.mark.parametrize("path", [ADD, "/healthz", "/static/css/portal.css"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        ADD,
+        "/healthz",
+        "/static/css/portal.css",
+        "/sandbox/openapi.json",
+        "/sandbox/ipg/v2/vodafoneGHA/queryTransactionStatus/",
+    ],
+)
 def test_phone_pages_and_infrastructure_stay_reachable(newcomer_client, path):
     response = newcomer_client.get(path)
 

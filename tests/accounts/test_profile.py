@@ -5,6 +5,7 @@ from django.test import Client
 
 from accounts import keys
 from accounts.models import SecurityEvent, User
+from netguard import ssrf
 from tests.factories import DeveloperFactory
 
 pytestmark = pytest.mark.django_db
@@ -174,8 +175,9 @@ def test_bad_username_is_refused_next_to_the_field(
 # --- Asynchronous Response URL ----------------------------------------------------------
 
 
-def test_async_url_is_saved_and_cleared(developer_client, developer, settings):
-    settings.ASYNC_URL_VALIDATORS = []
+def test_async_url_is_saved_and_cleared(developer_client, developer, settings, monkeypatch):
+    # example.com must resolve to a public address without the network.
+    monkeypatch.setattr(ssrf, "_getaddrinfo", lambda host, port: ["93.184.215.14"])
     response = developer_client.post(
         "/profile/async-response-url/", {"async_response_url": "https://example.com/results"}
     )
@@ -204,50 +206,31 @@ def test_bad_async_url_is_refused_next_to_the_field(developer_client, developer,
     assert developer.async_response_url == "https://example.com/before"
 
 
-def test_async_url_runs_the_validators_other_apps_register(developer_client, developer, settings):
-    settings.ASYNC_URL_VALIDATORS = ["tests.accounts.test_profile.refuse_everything"]
+def test_async_url_into_a_private_network_is_refused(developer_client, developer, settings):
+    settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = False
 
     response = developer_client.post(
-        "/profile/async-response-url/", {"async_response_url": "https://example.com/results"}
+        "/profile/async-response-url/", {"async_response_url": "http://127.0.0.1:8000/results"}
     )
 
-    assert "refused by a registered validator" in field_errors(response, "async_response_url")
+    assert response.status_code == 200
+    assert "callbacks may not be sent there" in field_errors(response, "async_response_url")
     developer.refresh_from_db()
     assert developer.async_response_url == ""
 
 
-def refuse_everything(url: str) -> None:
-    from django.core.exceptions import ValidationError
-
-    raise ValidationError("refused by a registered validator")
+# --- Sections of the apps above accounts -----------------------------------------------
 
 
-# --- Panels of other apps ---------------------------------------------------------------
-
-
-def first_panel(request) -> str:
-    return f'<section class="card"><h2>Panel one for {request.user.username}</h2></section>'
-
-
-def empty_panel(request) -> str:
-    return ""
-
-
-def second_panel(request) -> str:
-    return '<section class="card"><h2>Panel two</h2></section>'
-
-
-def test_profile_renders_the_registered_panels_in_order_at_the_end(developer_client, settings):
-    settings.PROFILE_PANELS = [
-        "tests.accounts.test_profile.first_panel",
-        "tests.accounts.test_profile.empty_panel",
-        "tests.accounts.test_profile.second_panel",
-    ]
-
+def test_profile_shows_the_callbacks_and_go_live_sections_after_security_events(
+    developer_client,
+):
     html = developer_client.get(PROFILE).content.decode()
 
-    one, two = html.index("Panel one for dev"), html.index("Panel two")
-    assert html.index("Security events") < one < two
+    security = html.index('id="security-heading"')
+    callbacks = html.index('id="callbacks-heading"')
+    golive = html.index('id="golive-heading"')
+    assert security < callbacks < golive
 
 
 # --- Security events ----------------------------------------------------------------------

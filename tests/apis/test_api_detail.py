@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts import keys
+from accounts import keys, services
 from apis.docs import API_KEY_PLACEHOLDER, PUBLIC_KEY_PLACEHOLDER, param_format
 from catalog import MARKETS, all_apis, get_api
 from tests.factories import ApiCallFactory, ApiKeyFactory
@@ -124,7 +124,7 @@ def test_signed_in_developer_sees_own_key_and_current_public_key(developer_clien
 
 
 def test_samples_follow_a_renewed_key(developer_client, developer):
-    _, new_plaintext = keys.renew_api_key(developer)
+    _, new_plaintext = services.renew_api_key(developer)
 
     page = html.unescape(developer_client.get(_url("reversal")).content.decode())
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import keys
+from accounts import keys, services
 from accounts.models import ApiKey
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_bearer_is_the_api_key_encrypted_with_the_current_public_key(developer_c
 
 
 def test_bearer_uses_the_renewed_key(developer_client, developer):
-    _, plaintext = keys.renew_api_key(developer)
+    _, plaintext = services.renew_api_key(developer)
 
     bearer = developer_client.post(URL).json()["bearer"]
 

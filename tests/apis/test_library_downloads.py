@@ -1,8 +1,10 @@
-"""The library files: served for download from the docs, built by sdk/build.sh."""
+"""The library files: built by sdk/build.sh (make sdk, the Docker build), served for
+download from the docs."""
 
 from __future__ import annotations
 
 import io
+import subprocess
 import zipfile
 
 import pytest
@@ -38,29 +40,23 @@ def test_java_jar_downloads_with_the_sdk_classes(client, javac):
         assert f"mpesa/portal/sdk/{cls}.class" in names
 
 
-def test_missing_library_file_that_cannot_be_built_is_404(client, monkeypatch):
-    monkeypatch.setattr(library, "python_wheel", lambda: None)
-    monkeypatch.setattr(library, "java_jar", lambda: None)
-    built = []
-    monkeypatch.setattr(library, "build", lambda: built.append(True))
+def test_missing_library_file_is_a_503_page_and_nothing_is_built(client, monkeypatch):
+    monkeypatch.setattr(library, "WHEEL_DIR", library.SDK_DIR / "no-such-folder")
+    monkeypatch.setattr(library, "JAR_PATH", library.SDK_DIR / "no-such-folder" / "x.jar")
+    ran = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: ran.append(a))
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: ran.append(a))
 
-    assert client.get(reverse("apis:library-python")).status_code == 404
-    assert client.get(reverse("apis:library-java")).status_code == 404
-    assert built == [True, True]  # each download tried to build first
+    for name in ("apis:library-python", "apis:library-java"):
+        response = client.get(reverse(name))
+
+        assert response.status_code == 503
+        html = response.content.decode()
+        assert "the library files were not built" in html
+        assert "make sdk" in html
+    assert ran == []  # a request never starts a build
 
 
 def test_downloads_refuse_post(client):
     assert client.post(reverse("apis:library-python")).status_code == 405
     assert client.post(reverse("apis:library-java")).status_code == 405
-
-
-def test_a_failed_build_is_not_retried_on_every_download(monkeypatch):
-    monkeypatch.setattr(library, "python_wheel", lambda: None)
-    monkeypatch.setattr(library, "_last_attempt", {"at": float("-inf")})
-    runs = []
-    monkeypatch.setattr(library.subprocess, "run", lambda *a, **k: runs.append(a))
-
-    library.build()
-    library.build()
-
-    assert len(runs) == 1

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(scope="module")
 def jar(javac):
-    path = library.get_java_jar()
-    assert path is not None, "sdk/build.sh could not build portal-sdk.jar"
+    path = library.java_jar()
+    assert path is not None, "portal-sdk.jar is not built: run make sdk (needs a JDK)"
     return path
 
 

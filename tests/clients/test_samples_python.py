@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(scope="module")
 def sdk_install(tmp_path_factory):
     """The wheel the portal serves, pip-installed into a folder of its own."""
-    wheel = library.get_python_wheel()
-    assert wheel is not None, "sdk/build.sh could not build the wheel"
+    wheel = library.python_wheel()
+    assert wheel is not None, "the wheel is not built: run make sdk"
     target = tmp_path_factory.mktemp("sdk-install")
     subprocess.run(
         [

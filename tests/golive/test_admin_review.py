@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from accounts.models import ApiKey, Environment
+from accounts.models import ApiKey, Environment, SecurityEvent
 from golive import services
 from golive.models import GoLiveRequest
 from tests import factories
@@ -144,6 +144,8 @@ def test_approve_issues_live_key_records_decision_and_emails(
     assert mail.to == [waiting.user.email]
     assert "approved" in mail.subject
     assert live.plaintext not in mail.body  # the key is shown on My Profile only
+    event = waiting.user.security_events.get(kind=SecurityEvent.Kind.GOLIVE_APPROVED)
+    assert event.detail == f"by {reviewer.username}; live key …{live.last4}"
 
 
 def test_staff_without_permission_cannot_approve(plain_staff_client, waiting):
@@ -215,6 +217,8 @@ def test_reject_with_reason_records_and_emails(
     (mail,) = mailoutbox
     assert "rejected" in mail.subject
     assert "Reversal never succeeded." in mail.body
+    event = waiting.user.security_events.get(kind=SecurityEvent.Kind.GOLIVE_REJECTED)
+    assert event.detail == f"by {reviewer.username}"
 
 
 def test_staff_without_permission_cannot_reject(plain_staff_client, waiting):

@@ -23,7 +23,7 @@ def test_submit_reject_fix_resubmit_approve(
     log_calls(developer, successes=("c2bPayment",), failures=("reversal",))
     make_report(developer)
     client.force_login(developer)
-    profile = client.get(reverse("accounts:profile")).content.decode()
+    profile = client.get(reverse("dashboard:profile")).content.decode()
     assert "no successful Reversal call (reversal)" in profile
     assert "no successful Query Transaction Status call" in profile
 
@@ -49,7 +49,7 @@ def test_submit_reject_fix_resubmit_approve(
 
     # 4. The developer sees the reason on My Profile, fixes, and sends again.
     client.force_login(developer)
-    profile = client.get(reverse("accounts:profile")).content.decode()
+    profile = client.get(reverse("dashboard:profile")).content.decode()
     assert "Please test a partial reversal too." in profile
     report = make_report(developer)
     _post(client, capture, create, {"report": str(report.public_id)})
@@ -65,7 +65,7 @@ def test_submit_reject_fix_resubmit_approve(
     assert "approved" in mailoutbox[-1].subject and mailoutbox[-1].to == [developer.email]
     live = ApiKey.objects.get(user=developer, environment=Environment.LIVE, retired_at=None)
     client.force_login(developer)
-    profile = client.get(reverse("accounts:profile")).content.decode()
+    profile = client.get(reverse("dashboard:profile")).content.decode()
     assert live.plaintext in profile
     assert settings.LIVE_BASE_URL in profile
     # Staff + developer per submission (4), in review, rejected, approved.

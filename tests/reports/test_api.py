@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from accounts import keys
+from accounts import services
 from tests.reports.conftest import FAILED, assert_near_percentile, bearer_for, utc
 
 CALLS = reverse("reports:api-calls")
@@ -126,7 +126,7 @@ def test_summary_as_csv_is_one_line_per_day(partner, calls):
 
 def test_keys_lists_active_and_retired_keys(partner, client, developer):
     old = developer.api_key
-    new, plaintext = keys.renew_api_key(developer)
+    new, plaintext = services.renew_api_key(developer)
     client.defaults["HTTP_AUTHORIZATION"] = bearer_for(plaintext)
     body = client.get(KEYS).json()
     assert [(k["id"], k["is_active"]) for k in body] == [
@@ -138,7 +138,7 @@ def test_keys_lists_active_and_retired_keys(partner, client, developer):
 def test_a_retired_keys_calls_are_reachable_with_the_new_keys_bearer(client, developer, make_call):
     old = developer.api_key
     make_call(old, at=utc(2026, 11, 10, 9), transaction_id="TXOLD00001")
-    new, plaintext = keys.renew_api_key(developer)
+    new, plaintext = services.renew_api_key(developer)
     make_call(new, at=utc(2026, 11, 11, 9), transaction_id="TXNEW00001")
     client.defaults["HTTP_AUTHORIZATION"] = bearer_for(plaintext)
 
@@ -150,7 +150,7 @@ def test_a_retired_keys_calls_are_reachable_with_the_new_keys_bearer(client, dev
 
 def test_a_retired_keys_bearer_is_refused(client, developer, calls):
     old_bearer = bearer_for(developer.api_key_plaintext)
-    keys.renew_api_key(developer)
+    services.renew_api_key(developer)
     response = client.get(CALLS, NOVEMBER, HTTP_AUTHORIZATION=old_bearer)
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import keys
+from accounts import services
 from reports.models import CallSlot, Report, RollupMark
 from tests.reports.conftest import FAILED
 
@@ -115,7 +115,7 @@ def test_another_developers_key_is_not_a_valid_choice(developer_client, other_de
 def test_a_retired_keys_calls_appear_only_when_it_is_chosen(developer_client, developer, make_call):
     old_key = developer.api_key
     make_call(old_key, at=timezone.now() - timedelta(hours=2), transaction_id="OLDKEYTX01")
-    new_key, _ = keys.renew_api_key(developer)
+    new_key, _ = services.renew_api_key(developer)
     make_call(new_key, at=timezone.now() - timedelta(hours=1), transaction_id="NEWKEYTX01")
 
     developer_client.post(URL, {"range": "7d", "key": new_key.public_id})

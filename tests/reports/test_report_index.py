@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts import keys
+from accounts import services
 
 URL = reverse("reports:index")
 
@@ -18,7 +18,7 @@ def test_anonymous_is_sent_to_sign_in(anonymous_client, db):
 
 def test_form_selects_the_active_key_and_lists_retired_keys_with_periods(client, developer):
     old_key = developer.api_key
-    new_key, _ = keys.renew_api_key(developer)
+    new_key, _ = services.renew_api_key(developer)
     old_key.refresh_from_db()
     client.force_login(developer)
 

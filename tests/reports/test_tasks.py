@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from accounts import keys
+from accounts import services
 from reports.models import CallSlot, RollupMark
 from reports.tasks import roll_up_keys
 
@@ -20,7 +20,7 @@ def test_rolls_up_keys_in_use_and_skips_long_retired_ones(developer, other_devel
     make_call(developer.api_key, at=an_hour_ago)
     old_key = other_developer.api_key
     make_call(old_key, at=an_hour_ago - timedelta(days=3))
-    keys.renew_api_key(other_developer)
+    services.renew_api_key(other_developer)
     type(old_key).objects.filter(pk=old_key.pk).update(
         retired_at=timezone.now() - timedelta(days=2)
     )

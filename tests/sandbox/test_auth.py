@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts import keys
+from accounts import keys, services
 from sandbox import auth
 from sandbox.models import Session
 from tests.sandbox.helpers import bearer_for
@@ -56,7 +56,7 @@ def test_unknown_key_fails(developer):
 def test_retired_key_is_refused_even_when_cached(developer):
     header = f"Bearer {bearer_for(developer.api_key_plaintext)}"
     auth.authenticate(header)
-    keys.renew_api_key(developer)
+    services.renew_api_key(developer)
     with pytest.raises(auth.BearerError):
         auth.authenticate(header)
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from accounts import keys
+from accounts import keys, services
 from accounts.models import GatewayKeypair
 from sandbox import auth
 from sandbox.models import ApiCall, Session
@@ -119,7 +119,7 @@ def test_unknown_key_is_refused(gw):
 def test_retired_key_is_refused_on_the_very_next_call(gw, developer):
     assert gw.call("GET", PATH).status_code == 200  # the bearer is now cached
     session_id = new_session(gw)
-    _, new_plaintext = keys.renew_api_key(developer)
+    _, new_plaintext = services.renew_api_key(developer)
     assert gw.call("GET", PATH).status_code == 401
     # Sessions of the retired key die with it.
     assert gw.call("GET", PATH, bearer=bearer_for(session_id)).status_code == 401

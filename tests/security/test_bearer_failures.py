@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from accounts import keys
+from accounts import keys, services
 from accounts.models import User
 from sandbox.models import Session
 from sandbox.sessions import issue_session
@@ -57,7 +57,7 @@ def failing_bearers(developer):
     Session.objects.filter(digest=keys.crypto.digest(session_id)).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
-    keys.renew_api_key(developer)
+    services.renew_api_key(developer)
     inactive = DeveloperFactory(username="gone")
     User.objects.filter(pk=inactive.pk).update(is_active=False)
     secrets_of = {

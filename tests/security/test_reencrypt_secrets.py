@@ -10,7 +10,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import models
 
-from accounts import crypto, keys
+from accounts import crypto, keys, services
 from accounts.management.commands.reencrypt_secrets import encrypted_columns
 from accounts.models import ApiKey, GatewayKeypair
 from sandbox.callbacks import get_signing_secret
@@ -26,7 +26,7 @@ FERNET_PREFIX = "gAAAAA"  # version byte 0x80 and a timestamp: every Fernet toke
 def secrets_at_rest(developer, other_developer):
     """Every kind of secret the portal stores, with its plaintext."""
     keys.current_keypair()
-    keys.renew_api_key(developer)  # a retired key is kept (and encrypted) too
+    services.renew_api_key(developer)  # a retired key is kept (and encrypted) too
     get_signing_secret(developer)
     get_signing_secret(other_developer)
     DeveloperFactory(username="third")

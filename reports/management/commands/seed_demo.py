@@ -92,7 +92,7 @@ def _keys(user: User) -> tuple[ApiKey, ApiKey]:
         raise CommandError(f"{user} has no active sandbox key.")
     if retired is None:
         retired = active
-        active, _ = keys.renew_api_key(user)
+        active, _ = services.renew_api_key(user)
     # Back-date the history so that the key selector shows a believable month.
     ApiKey.objects.filter(pk=retired.pk).update(
         created_at=now - timedelta(days=DAYS + 5), retired_at=halfway

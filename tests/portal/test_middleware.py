@@ -1,34 +1,13 @@
+"""Project-wide middleware (portal/middleware.py): security headers, the request log."""
+
 import pytest
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
 
-def test_home_explains_the_portal_and_leads_to_registration(client):
-    response = client.get(reverse("home"))
-
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Build M-Pesa payments into your app" in html
-    assert reverse("account_signup") in html
-    for link in ("API Docs", "Reports", "Sign in"):
-        assert link in html
-
-
-def test_home_for_signed_in_developer_links_profile_and_sign_out(developer_client):
-    html = developer_client.get(reverse("home")).content.decode()
-
-    assert "My Profile" in html
-    assert "Sign out" in html
-    assert "Register for a developer account" not in html
-
-
-def test_home_refuses_post(client):
-    assert client.post(reverse("home")).status_code == 405
-
-
 def test_pages_carry_security_headers(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("dashboard:home"))
 
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
@@ -39,7 +18,7 @@ def test_pages_carry_security_headers(client):
 
 def test_request_log_line_has_method_path_status_duration(client, caplog):
     caplog.set_level("INFO", logger="portal.requests")
-    client.get(reverse("home") + "?secret=1")
+    client.get(reverse("dashboard:home") + "?secret=1")
 
     lines = [r.getMessage() for r in caplog.records if r.name == "portal.requests"]
     assert len(lines) == 1

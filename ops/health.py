@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from portal.celery import app
+
 
 def check_database() -> str | None:
     try:
@@ -32,8 +34,6 @@ def check_cache() -> str | None:
 
 
 def check_broker() -> str | None:
-    from portal.celery import app
-
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     if settings.CELERY_BROKER_URL.startswith(("filesystem", "portalfs")):
         folder = options.get("data_folder_in", "")

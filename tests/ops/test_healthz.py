@@ -4,14 +4,14 @@ from django.db.backends.postgresql.base import DatabaseWrapper as PostgresWrappe
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import health
-from portal.models import Heartbeat
+from ops import health
+from ops.models import Heartbeat
 
 pytestmark = pytest.mark.django_db
 
 
 def test_healthz_reports_every_backend_ok(client, settings):
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("ops:healthz"))
 
     assert response.status_code == 200
     body = response.json()
@@ -31,7 +31,7 @@ def test_healthz_reports_every_backend_ok(client, settings):
 def test_healthz_shows_when_the_worker_was_last_seen(client):
     Heartbeat.objects.create(name="worker", seen_at=timezone.now() - timezone.timedelta(seconds=42))
 
-    body = client.get(reverse("healthz")).json()
+    body = client.get(reverse("ops:healthz")).json()
 
     assert 41 <= body["worker"]["last_seen_seconds_ago"] <= 60
 
@@ -53,7 +53,7 @@ def test_healthz_is_503_when_the_database_is_unreachable(client, monkeypatch):
     )
     monkeypatch.setattr(health, "connection", dead)
 
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("ops:healthz"))
 
     assert response.status_code == 503
     body = response.json()
@@ -67,11 +67,11 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client, settings, monkeyp
     settings.CELERY_BROKER_URL = "filesystem://"
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": "/nonexistent/broker"}
 
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("ops:healthz"))
 
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False
 
 
 def test_healthz_refuses_post(client):
-    assert client.post(reverse("healthz")).status_code == 405
+    assert client.post(reverse("ops:healthz")).status_code == 405

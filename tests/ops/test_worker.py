@@ -6,9 +6,9 @@ import time
 import pytest
 from django.conf import settings
 
+from ops.models import Heartbeat
+from ops.tasks import record_heartbeat
 from portal.celery import app
-from portal.models import Heartbeat
-from portal.tasks import record_heartbeat
 
 pytestmark = pytest.mark.celery_worker
 

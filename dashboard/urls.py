@@ -1,0 +1,15 @@
+from django.urls import path
+
+from dashboard import views
+
+app_name = "dashboard"
+
+# My Profile's own forms. Its credential and phone pages (profile/api-key/..., profile/
+# phone/...) belong to accounts and are routed by accounts.urls under the same prefix.
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/details/", views.details_update, name="details-update"),
+    path("profile/username/", views.username_update, name="username-update"),
+    path("profile/async-response-url/", views.async_url_update, name="async-url-update"),
+]
