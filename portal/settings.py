@@ -67,6 +67,13 @@ if not DEBUG:
             "`python -c 'from cryptography.fernet import Fernet; "
             "print(Fernet.generate_key().decode())'`."
         )
+    # Host-header injection: with "*" Django builds absolute links (password-reset and
+    # activation emails) from whatever Host the client sent (issue 18, finding 7).
+    if not ALLOWED_HOSTS or any(host.strip() in {"*", ""} for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured(
+            "DEBUG is off but ALLOWED_HOSTS is empty or contains '*'. List the portal's "
+            "public host names, e.g. ALLOWED_HOSTS=portal.example.com."
+        )
 
 # --- Applications -------------------------------------------------------------------
 
