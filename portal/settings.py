@@ -429,3 +429,15 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Production refusals (DEBUG=0), checked once every setting above is known -------
+
+# A local-memory cache is per process: with several gunicorn workers, the sign-in, reset
+# and gateway rate limits would count per worker (issue 18, finding 3).
+SINGLE_PROCESS = env.bool("SINGLE_PROCESS", default=False)
+if not DEBUG and not REDIS_URL and not SINGLE_PROCESS:
+    raise ImproperlyConfigured(
+        "DEBUG is off but REDIS_URL is not set: the cache would be per process, so rate "
+        "limits would count per web worker. Set REDIS_URL, or SINGLE_PROCESS=1 if the "
+        "portal really runs as one process."
+    )

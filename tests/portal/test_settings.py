@@ -49,6 +49,7 @@ def test_check_deploy_is_clean_with_production_settings():
             "SECRET_KEY": "k3y-" + "a1B2c3D4e5F6g7H8" * 4,
             "FIELD_ENCRYPTION_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
             "ALLOWED_HOSTS": "portal.example.com",
+            "SINGLE_PROCESS": "1",
         },
         "check",
         "--deploy",

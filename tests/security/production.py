@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k3y-" + "z9Y8x7W6v5U4t3S2" * 4,
     "FIELD_ENCRYPTION_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
     "ALLOWED_HOSTS": "portal.example.com",
+    "SINGLE_PROCESS": "1",  # no Redis in these tests: one process is the honest claim
 }
 # Whatever the test process has for these must not leak into the production process.
 _CLEARED = {

@@ -91,6 +91,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "portal.example.com",
     # Behind one TLS-terminating proxy, as docs/operations.md deploys it.
     "TRUSTED_PROXY_COUNT": "1",
+    "SINGLE_PROCESS": "1",
 }
 
 # Runs in a fresh process with DEBUG=0: prints the settings and what real responses carry.
@@ -131,6 +132,7 @@ print("PROBE" + json.dumps(out))
 @pytest.fixture(scope="module")
 def production():
     unset = {"DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS", "TRUSTED_PROXY_COUNT"}
+    unset |= {"REDIS_URL", "SINGLE_PROCESS"}
     unset.add("DJANGO_ALLOW_ASYNC_UNSAFE")  # set by the browser fixture in this process
     env = {k: v for k, v in os.environ.items() if k not in unset} | PRODUCTION_ENV
     result = subprocess.run(
