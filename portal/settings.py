@@ -441,3 +441,19 @@ if not DEBUG and not REDIS_URL and not SINGLE_PROCESS:
         "limits would count per web worker. Set REDIS_URL, or SINGLE_PROCESS=1 if the "
         "portal really runs as one process."
     )
+
+# Console email and SMS print activation and reset links and phone codes to the log,
+# where whoever reads logs could take accounts over (issue 18, finding 8).
+_CONSOLE_DELIVERY = {
+    "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+    "SMS_BACKEND": "accounts.sms.ConsoleBackend",
+}
+ALLOW_CONSOLE_DELIVERY = env.bool("ALLOW_CONSOLE_DELIVERY", default=False)
+if not DEBUG and not ALLOW_CONSOLE_DELIVERY:
+    for _name, _console in _CONSOLE_DELIVERY.items():
+        if vars()[_name] == _console:
+            raise ImproperlyConfigured(
+                f"DEBUG is off but {_name} is the console backend: links and codes would "
+                "be printed to the log. Set EMAIL_URL to a real SMTP server and SMS_BACKEND "
+                "to your provider's backend, or ALLOW_CONSOLE_DELIVERY=1 for a trial."
+            )

@@ -50,6 +50,8 @@ def test_check_deploy_is_clean_with_production_settings():
             "FIELD_ENCRYPTION_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
             "ALLOWED_HOSTS": "portal.example.com",
             "SINGLE_PROCESS": "1",
+            "EMAIL_URL": "smtp+tls://portal:secret@mail.example.com:587",
+            "SMS_BACKEND": "accounts.sms.FileBackend",
         },
         "check",
         "--deploy",

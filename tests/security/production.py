@@ -19,6 +19,9 @@ PRODUCTION_ENV = {
     "FIELD_ENCRYPTION_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
     "ALLOWED_HOSTS": "portal.example.com",
     "SINGLE_PROCESS": "1",  # no Redis in these tests: one process is the honest claim
+    # Real delivery (nothing is sent: these processes only start and answer GETs).
+    "EMAIL_URL": "smtp+tls://portal:secret@mail.example.com:587",
+    "SMS_BACKEND": "accounts.sms.FileBackend",
 }
 # Whatever the test process has for these must not leak into the production process.
 _CLEARED = {
