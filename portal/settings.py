@@ -269,11 +269,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[M-Pesa Developer Portal] "
 # One email address per account; a change stays pending until the new address is
 # verified by its link (allauth's "change email" mode).
 ACCOUNT_CHANGE_EMAIL = True
-# Sign-up names the field in error, a taken email address included (issue 3 asks for a
-# message next to the field); usernames are public anyway, so enumeration gains little.
-ACCOUNT_PREVENT_ENUMERATION = False
+# Password reset and sign-up answer the same whether or not an address has an account:
+# a taken address at sign-up shows the usual "check your email" page and its owner gets
+# an "account already exists" email (issue 18, finding 6; docs/security.md). Taken
+# usernames are still named (they are public). A signed-in email change still says
+# "taken" (accounts/enumeration.py).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "add_email": "accounts.enumeration.ChangeEmailForm",
+}
 
 # --- Email and SMS ------------------------------------------------------------------
 
