@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator, URLValidator
 from django.utils.module_loading import import_string
 
+from accounts.adapter import normalise_username
 from accounts.models import User
 from accounts.phone import normalise_phone_number
 
@@ -51,7 +52,7 @@ class UsernameForm(forms.Form):
             self.initial.setdefault("username", user.username)
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
+        username = normalise_username(self.cleaned_data["username"])
         if username == self.user.username:
             return username
         # The same rules as sign-up (characters, blacklist, uniqueness ignoring case).
