@@ -12,8 +12,8 @@ from django.urls import reverse
 
 # Paths a developer without a confirmed phone may still reach. The gateway (/sandbox/)
 # authenticates by bearer, not by session; the admin has its own login; the health probe
-# and static files carry no account data.
-ALWAYS_OPEN_PREFIXES = ("/sandbox/", "/admin/", "/healthz")
+# and static files carry no account data, nor does /.well-known/ (security.txt).
+ALWAYS_OPEN_PREFIXES = ("/sandbox/", "/admin/", "/healthz", "/.well-known/")
 
 
 class PhoneStepMiddleware:

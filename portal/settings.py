@@ -408,6 +408,12 @@ PROFILE_PANELS: list[str] = [
     "golive.views.profile_panel",
 ]
 
+# --- Vulnerability reports ------------------------------------------------------------
+
+# Contact lines of /.well-known/security.txt (RFC 9116): mailto: or https: URIs, comma
+# separated. Set it to a monitored address in production.
+SECURITY_CONTACT = env.list("SECURITY_CONTACT", default=["mailto:security@localhost"])
+
 # --- Go Live ------------------------------------------------------------------------
 
 GOLIVE_REVIEWER_EMAILS = env.list("GOLIVE_REVIEWER_EMAILS", default=["golive@localhost"])

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import views, wellknown
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", wellknown.security_txt, name="security-txt"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
