@@ -5,6 +5,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.validators import RegexValidator, URLValidator
 
+from accounts.adapter import normalise_username
 from accounts.models import User
 from accounts.phone import normalise_phone_number
 from netguard import ssrf
@@ -50,7 +51,7 @@ class UsernameForm(forms.Form):
             self.initial.setdefault("username", user.username)
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
+        username = normalise_username(self.cleaned_data["username"])
         if username == self.user.username:
             return username
         # The same rules as sign-up (characters, blacklist, uniqueness ignoring case).

@@ -13,9 +13,16 @@ from django.urls import reverse
 # Paths a developer without a confirmed phone may still reach. The gateway's routes
 # (/sandbox/ipg/..., its OpenAPI document) authenticate by bearer, not by session, and
 # answer in the M-Pesa envelope, never with a redirect; the admin has its own login; the
-# health probe and static files carry no account data. The rest of /sandbox/ (the
-# Callbacks pages) are ordinary session pages and wait for the phone like every other.
-ALWAYS_OPEN_PREFIXES = ("/sandbox/ipg/", "/sandbox/openapi.json", "/admin/", "/healthz")
+# health probe, static files and /.well-known/ (security.txt) carry no account data. The
+# rest of /sandbox/ (the Callbacks pages) are ordinary session pages and wait for the
+# phone like every other.
+ALWAYS_OPEN_PREFIXES = (
+    "/sandbox/ipg/",
+    "/sandbox/openapi.json",
+    "/admin/",
+    "/healthz",
+    "/.well-known/",
+)
 
 
 class PhoneStepMiddleware:

@@ -4,8 +4,10 @@ A developer chooses the Asynchronous Response URL, and the portal POSTs to it fr
 our network, so the URL must not reach our own services: addresses that are private,
 loopback, link-local (cloud metadata lives at 169.254.169.254), reserved, shared
 (100.64/10), unspecified or multicast are refused, at save time and again at delivery
-time. `CALLBACK_ALLOW_PRIVATE_NETWORKS` (on in the embedded default, for a listener on
-the developer's own machine) admits every unicast address.
+time. An IPv6 address that stands for an IPv4 one (mapped, compatible, NAT64) is judged
+by that IPv4 address; 6to4 and Teredo tunnel addresses are refused.
+`CALLBACK_ALLOW_PRIVATE_NETWORKS` (on in the embedded default, for a listener on the
+developer's own machine) admits every unicast address.
 
 No DNS rebinding: `resolve_callback_url` resolves the name once and returns the checked
 address, and `sandbox.callbacks` connects to exactly that address (Host header and TLS
@@ -46,16 +48,35 @@ class ResolvedUrl:
         return host if self.port == default else f"{host}:{self.port}"
 
 
+# NAT64's well-known prefix (RFC 6052): 64:ff9b::a.b.c.d is a.b.c.d through the translator.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# IPv4-compatible addresses (RFC 4291, deprecated): ::a.b.c.d, except :: and ::1 themselves.
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, compatible or NAT64), if any."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    if ip in _NAT64 or (ip in _IPV4_COMPATIBLE and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def refusal_reason(ip: IPAddress, *, allow_private: bool) -> str:
     """Why `ip` may not receive callbacks ("" when it may)."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    if isinstance(ip, ipaddress.IPv6Address):
+        ip = _embedded_ipv4(ip) or ip  # judged by the IPv4 address it reaches
     if ip.is_multicast:
         return "a multicast address"
     if ip.is_unspecified:
         return "an unspecified address"
     if allow_private:
         return ""
+    # 6to4 (2002::/16) and Teredo (2001::/32) tunnel to an embedded IPv4 address through
+    # relays (2002:7f00:1:: reaches 127.0.0.1): no listener needs them, so refuse them all.
+    if isinstance(ip, ipaddress.IPv6Address) and (ip.sixtofour or ip.teredo):
+        return "a 6to4 or Teredo tunnel address"
     for label, flag in (
         ("a loopback address", ip.is_loopback),
         ("a link-local address", ip.is_link_local),

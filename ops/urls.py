@@ -1,9 +1,10 @@
 from django.urls import path
 
-from ops import views
+from ops import views, wellknown
 
 app_name = "ops"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", wellknown.security_txt, name="security-txt"),
 ]

@@ -67,6 +67,13 @@ if not DEBUG:
             "`python -c 'from cryptography.fernet import Fernet; "
             "print(Fernet.generate_key().decode())'`."
         )
+    # Host-header injection: with "*" Django builds absolute links (password-reset and
+    # activation emails) from whatever Host the client sent (issue 18, finding 7).
+    if not ALLOWED_HOSTS or any(host.strip() in {"*", ""} for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured(
+            "DEBUG is off but ALLOWED_HOSTS is empty or contains '*'. List the portal's "
+            "public host names, e.g. ALLOWED_HOSTS=portal.example.com."
+        )
 
 # --- Applications -------------------------------------------------------------------
 
@@ -263,11 +270,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[M-Pesa Developer Portal] "
 # One email address per account; a change stays pending until the new address is
 # verified by its link (allauth's "change email" mode).
 ACCOUNT_CHANGE_EMAIL = True
-# Sign-up names the field in error, a taken email address included (issue 3 asks for a
-# message next to the field); usernames are public anyway, so enumeration gains little.
-ACCOUNT_PREVENT_ENUMERATION = False
+# Password reset and sign-up answer the same whether or not an address has an account:
+# a taken address at sign-up shows the usual "check your email" page and its owner gets
+# an "account already exists" email (issue 18, finding 6; docs/security.md). Taken
+# usernames are still named (they are public). A signed-in email change still says
+# "taken" (accounts/enumeration.py).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "add_email": "accounts.enumeration.ChangeEmailForm",
+}
 
 # --- Email and SMS ------------------------------------------------------------------
 
@@ -322,7 +335,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Only a proxy of our own may say the client used HTTPS: without one, any client could
+    # send X-Forwarded-Proto and pass as secure (issue 18, finding 14).
+    if ALLAUTH_TRUSTED_PROXY_COUNT > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -379,6 +395,13 @@ CALLBACK_BACKOFF_MAX_SECONDS = env.float("CALLBACK_BACKOFF_MAX_SECONDS", default
 CALLBACK_SWEEP_GRACE_SECONDS = env.float("CALLBACK_SWEEP_GRACE_SECONDS", default=60.0)
 # CA bundle that https callback URLs are verified against (empty: certifi's public CAs).
 CALLBACK_CA_BUNDLE = env.str("CALLBACK_CA_BUNDLE", default="")
+
+# --- Vulnerability reports ------------------------------------------------------------
+
+# Contact lines of /.well-known/security.txt (RFC 9116): mailto: or https: URIs, comma
+# separated. Set it to a monitored address in production.
+SECURITY_CONTACT = env.list("SECURITY_CONTACT", default=["mailto:security@localhost"])
+
 # --- Go Live ------------------------------------------------------------------------
 
 GOLIVE_REVIEWER_EMAILS = env.list("GOLIVE_REVIEWER_EMAILS", default=["golive@localhost"])
@@ -406,3 +429,31 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Production refusals (DEBUG=0), checked once every setting above is known -------
+
+# A local-memory cache is per process: with several gunicorn workers, the sign-in, reset
+# and gateway rate limits would count per worker (issue 18, finding 3).
+SINGLE_PROCESS = env.bool("SINGLE_PROCESS", default=False)
+if not DEBUG and not REDIS_URL and not SINGLE_PROCESS:
+    raise ImproperlyConfigured(
+        "DEBUG is off but REDIS_URL is not set: the cache would be per process, so rate "
+        "limits would count per web worker. Set REDIS_URL, or SINGLE_PROCESS=1 if the "
+        "portal really runs as one process."
+    )
+
+# Console email and SMS print activation and reset links and phone codes to the log,
+# where whoever reads logs could take accounts over (issue 18, finding 8).
+_CONSOLE_DELIVERY = {
+    "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+    "SMS_BACKEND": "accounts.sms.ConsoleBackend",
+}
+ALLOW_CONSOLE_DELIVERY = env.bool("ALLOW_CONSOLE_DELIVERY", default=False)
+if not DEBUG and not ALLOW_CONSOLE_DELIVERY:
+    for _name, _console in _CONSOLE_DELIVERY.items():
+        if vars()[_name] == _console:
+            raise ImproperlyConfigured(
+                f"DEBUG is off but {_name} is the console backend: links and codes would "
+                "be printed to the log. Set EMAIL_URL to a real SMTP server and SMS_BACKEND "
+                "to your provider's backend, or ALLOW_CONSOLE_DELIVERY=1 for a trial."
+            )

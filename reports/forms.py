@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from accounts.models import ApiKey, User
+from inputguard.dates import validate_filter_date
 from reports import services
 from reports.apinames import api_choices
 from reports.queries import Outcome, Selection, zone
@@ -50,10 +51,16 @@ class ReportForm(forms.Form):
 
     range = forms.ChoiceField(label="Date range", choices=DateRange.CHOICES, initial="7d")
     date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From",
+        required=False,
+        validators=[validate_filter_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="To",
+        required=False,
+        validators=[validate_filter_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     key = KeyChoiceField(
         label="API key", queryset=ApiKey.objects.none(), to_field_name="public_id", empty_label=None

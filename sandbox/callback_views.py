@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
+from inputguard.dates import validate_filter_date
 from sandbox import callbacks
 from sandbox.models import CallbackDelivery
 
@@ -32,11 +33,15 @@ class DeliveryFilterForm(forms.Form):
         choices=[("", "All statuses"), *CallbackDelivery.Status.choices],
     )
     date_from = forms.DateField(
-        label="From (date, UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From (date, UTC)",
+        required=False,
+        validators=[validate_filter_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
         label="To (date, UTC, inclusive)",
         required=False,
+        validators=[validate_filter_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

@@ -57,7 +57,8 @@ def _read_params(request: HttpRequest) -> dict[str, str]:
         try:
             # Numbers keep their exact text ("10.50" stays "10.50", never a float).
             body = json.loads(raw, parse_float=str, parse_int=str)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: deeply nested input ("[[[[..."), malformed for our purposes.
             raise MalformedRequest from None
         if not isinstance(body, dict):
             raise MalformedRequest

@@ -7,6 +7,7 @@ from functools import partial
 from django.utils import timezone
 from rest_framework import serializers
 
+from inputguard.dates import validate_filter_date
 from reports.columns import COLUMNS, Column, Kind
 from reports.forms import MAX_DAYS
 from reports.queries import Outcome
@@ -23,8 +24,14 @@ class SelectionQuerySerializer(serializers.Serializer):
         required=False,
         help_text="public_id of one of your API keys (GET /keys/); default: the bearer's key.",
     )
-    date_from = serializers.DateField(required=False, help_text="First day, YYYY-MM-DD.")
-    date_to = serializers.DateField(required=False, help_text="Last day (included), YYYY-MM-DD.")
+    date_from = serializers.DateField(
+        required=False, validators=[validate_filter_date], help_text="First day, YYYY-MM-DD."
+    )
+    date_to = serializers.DateField(
+        required=False,
+        validators=[validate_filter_date],
+        help_text="Last day (included), YYYY-MM-DD.",
+    )
     api = serializers.CharField(
         required=False, allow_blank=True, max_length=50, help_text="API slug, e.g. c2bPayment."
     )

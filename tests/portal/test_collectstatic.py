@@ -15,6 +15,8 @@ def test_collectstatic_with_production_storage(tmp_path):
         "SECRET_KEY": "collectstatic-build-placeholder-not-used-at-runtime-000000",
         "FIELD_ENCRYPTION_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
         "PORTAL_VAR_DIR": str(tmp_path / "var"),
+        "SINGLE_PROCESS": "1",  # a build step, as in the Dockerfile
+        "ALLOW_CONSOLE_DELIVERY": "1",
     }
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings'; "

@@ -115,6 +115,7 @@ def _admin_model(app_model: str, object_id: Callable[[World], object]) -> dict[s
 TABLE: dict[str, Row] = {
     "": public("/"),
     "healthz": public("/healthz"),
+    ".well-known/security.txt": public("/.well-known/security.txt"),
     # --- Django admin ------------------------------------------------------------------
     "admin/": admin("/admin/", staff=200),
     "admin/login/": Row(

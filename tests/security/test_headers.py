@@ -89,6 +89,11 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k3y-" + "p9Q8r7S6t5U4v3W2" * 4,
     "FIELD_ENCRYPTION_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
     "ALLOWED_HOSTS": "portal.example.com",
+    # Behind one TLS-terminating proxy, as docs/operations.md deploys it.
+    "TRUSTED_PROXY_COUNT": "1",
+    "SINGLE_PROCESS": "1",
+    "EMAIL_URL": "smtp+tls://portal:secret@mail.example.com:587",
+    "SMS_BACKEND": "accounts.sms.FileBackend",
 }
 
 # Runs in a fresh process with DEBUG=0: prints the settings and what real responses carry.
@@ -128,7 +133,8 @@ print("PROBE" + json.dumps(out))
 
 @pytest.fixture(scope="module")
 def production():
-    unset = {"DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS"}
+    unset = {"DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS", "TRUSTED_PROXY_COUNT"}
+    unset |= {"REDIS_URL", "SINGLE_PROCESS", "EMAIL_BACKEND", "ALLOW_CONSOLE_DELIVERY"}
     unset.add("DJANGO_ALLOW_ASYNC_UNSAFE")  # set by the browser fixture in this process
     env = {k: v for k, v in os.environ.items() if k not in unset} | PRODUCTION_ENV
     result = subprocess.run(
