@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from reports.models import Report
 from tests.sandbox.helpers import bearer_for
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +75,10 @@ def test_callbacks_page_shows_a_form_error_for_dates_out_of_range(developer_clie
 @pytest.mark.parametrize("query", EXTREME_DATES)
 def test_reports_page_shows_a_form_error_for_dates_out_of_range(developer, developer_client, query):
     params = {"range": "custom", "key": str(developer.api_key.public_id), **query}
-    response = developer_client.get("/reports/generate/", params)
+    response = developer_client.post("/reports/generate/", params)
 
     assert response.status_code == 400  # the page again, with the error by the field
+    assert not Report.objects.exists()
     assert "Enter a date between 1900-01-01 and 2999-12-31." in response.content.decode()
 
 
