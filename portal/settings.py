@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "accounts",
     "apis",
     "sandbox",
+    "callbacks",
     "reports",
     "golive",
 ]
@@ -388,7 +389,7 @@ ASYNC_URL_VALIDATORS = ["netguard.ssrf.validate_callback_url"]
 # Profile shows their sections (callback signing secret, Go Live). Each entry is the
 # dotted path of a callable `panel(request) -> str` returning rendered HTML ("" hides it).
 PROFILE_PANELS: list[str] = [
-    "sandbox.callback_views.profile_panel",
+    "callbacks.views.profile_panel",
     "golive.views.profile_panel",
 ]
 

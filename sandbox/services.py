@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from sandbox.callbacks import defer_result
+from callbacks.outbox import defer_result
 from sandbox.models import ApiCall
 from sandbox.simulation import GatewayCall, Outcome, simulate
 

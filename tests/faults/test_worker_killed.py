@@ -14,9 +14,10 @@ import time
 import pytest
 from django.utils import timezone
 
-from sandbox import tasks
-from sandbox.models import ApiCall, CallbackDelivery, Transaction
-from tests.sandbox.callback_receiver import Receiver, Reply
+from callbacks import tasks
+from callbacks.models import CallbackDelivery
+from sandbox.models import ApiCall, Transaction
+from tests.callbacks.callback_receiver import Receiver, Reply
 from tests.sandbox.conftest import Gateway
 
 pytestmark = pytest.mark.celery_worker
