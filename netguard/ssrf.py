@@ -8,7 +8,7 @@ time. `CALLBACK_ALLOW_PRIVATE_NETWORKS` (on in the embedded default, for a liste
 the developer's own machine) admits every unicast address.
 
 No DNS rebinding: `resolve_callback_url` resolves the name once and returns the checked
-address, and `sandbox.callbacks` connects to exactly that address (Host header and TLS
+address, and `callbacks.delivery` connects to exactly that address (Host header and TLS
 SNI / certificate check still use the name).
 """
 

@@ -22,7 +22,7 @@ from tests.sandbox.conftest import Gateway
 
 pytestmark = pytest.mark.celery_worker
 
-# The worker's POST timeout: the claim lasts 3x this + 30 s (sandbox/callbacks.py), so
+# The worker's POST timeout: the claim lasts 3x this + 30 s (callbacks/delivery.py), so
 # the test waits about 40 s for it to expire. Long enough for the kill to land first.
 TIMEOUT_SECONDS = 3
 
