@@ -77,12 +77,12 @@ def main() -> int:
     from django.test import Client
 
     from accounts import keys
+    from callbacks import signing
+    from callbacks.models import CallbackDelivery
     from catalog import get_api, get_market
     from portal.celery import app
-    from sandbox import callbacks
-    from sandbox.models import CallbackDelivery
+    from tests.callbacks.callback_receiver import Receiver
     from tests.factories import DeveloperFactory
-    from tests.sandbox.callback_receiver import Receiver
 
     queue = f"bench-callbacks-{os.getpid()}"
     app.conf.task_default_queue = queue
@@ -152,9 +152,9 @@ def main() -> int:
             first, last = received[0].at, received[N - 1].at
             throughput = (N - 1) / (last - first)
             ids = {r.headers["X-Mpesa-Delivery-Id"] for r in received[:N]}
-            secret = callbacks.get_signing_secret(developer).secret
+            secret = signing.get_signing_secret(developer).secret
             sample = received[0]
-            assert callbacks.verify_signature(
+            assert signing.verify_signature(
                 secret,
                 delivery_id=sample.headers["X-Mpesa-Delivery-Id"],
                 timestamp=sample.headers["X-Mpesa-Timestamp"],

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import keys, phone, services
 from accounts.forms import AsyncResponseUrlForm, PersonalDetailsForm, UsernameForm
 from accounts.views import REVEAL_KEY_SESSION_FLAG
+from callbacks import views as callback_views
 from golive import views as golive_views
-from sandbox import callback_views
 
 
 @require_GET

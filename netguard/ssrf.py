@@ -10,7 +10,7 @@ by that IPv4 address; 6to4 and Teredo tunnel addresses are refused.
 developer's own machine) admits every unicast address.
 
 No DNS rebinding: `resolve_callback_url` resolves the name once and returns the checked
-address, and `sandbox.callbacks` connects to exactly that address (Host header and TLS
+address, and `callbacks.delivery` connects to exactly that address (Host header and TLS
 SNI / certificate check still use the name).
 """
 

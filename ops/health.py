@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import uuid
 
+from celery import current_app as app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-
-from portal.celery import app
 
 
 def check_database() -> str | None:

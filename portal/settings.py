@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "accounts",
     "apis",
     "sandbox",
+    "callbacks",
     "reports",
     "golive",
     "dashboard",
@@ -225,6 +226,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
     },
     # Re-enqueues callback deliveries that are due and were never picked up (docs/callbacks.md).
+    # callbacks/tasks.py, registered under its original name.
     "sweep-callbacks": {
         "task": "sandbox.tasks.sweep_callbacks",
         "schedule": env.float("CALLBACK_SWEEP_INTERVAL_SECONDS", default=60.0),

@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
     path("docs/", include("apis.urls")),
+    # The Callbacks page stays under /sandbox/ (its URL before it became an app).
+    path("sandbox/callbacks/", include("callbacks.urls")),
     path("sandbox/", include("sandbox.urls")),
     path("reports/", include("reports.urls")),
     path("golive/", include("golive.urls")),

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from sandbox.callbacks import defer_result
+from callbacks.outbox import defer_result
 from sandbox.models import ApiCall
 from sandbox.simulation import GatewayCall, Outcome, simulate
 

@@ -17,21 +17,3 @@ if settings.SANDBOX_BENCH_FLOOR:  # bench/gateway.py's baseline, never in produc
     from sandbox import bench_views
 
     urlpatterns.append(path("bench/floor/", bench_views.floor, name="bench-floor"))
-
-# Asynchronous mode, the developer's side (issue 6): sandbox/callback_views.py.
-from sandbox import callback_views  # noqa: E402
-
-urlpatterns += [
-    path("callbacks/", callback_views.callbacks_list, name="callbacks"),
-    path(
-        "callbacks/signing-secret/rotate/",
-        callback_views.signing_secret_rotate,
-        name="callback-secret-rotate",
-    ),
-    path("callbacks/<uuid:public_id>/", callback_views.callback_detail, name="callback-detail"),
-    path(
-        "callbacks/<uuid:public_id>/redeliver/",
-        callback_views.callback_redeliver,
-        name="callback-redeliver",
-    ),
-]

@@ -7,9 +7,10 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from callbacks import outbox, signing
+from callbacks.delivery import attempt_delivery
 from catalog import get_api
-from sandbox import callbacks
-from tests.sandbox.callback_receiver import Receiver, Reply
+from tests.callbacks.callback_receiver import Receiver, Reply
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,7 @@ def test_developer_sees_why_a_callback_failed_and_redelivers_it(
     settings.CALLBACK_MAX_ATTEMPTS = 1
     queued = []
     # The broker is the outer boundary here; delivery itself is tested with a worker.
-    monkeypatch.setattr(callbacks, "enqueue_delivery", lambda pk, countdown=None: queued.append(pk))
+    monkeypatch.setattr(outbox, "enqueue_delivery", lambda pk, countdown=None: queued.append(pk))
     with Receiver([Reply(500, '{"error": "listener exploded"}')]) as receiver:
         developer.async_response_url = receiver.url
         developer.save(update_fields=["async_response_url"])
@@ -41,9 +42,9 @@ def test_developer_sees_why_a_callback_failed_and_redelivers_it(
             "output_ThirdPartyConversationID": "asv02e5958774f7ba228d83d0d689761",
         }
         with transaction.atomic():
-            callbacks.defer_result(user=developer, api=get_api("c2bPayment"), result=result)
+            outbox.defer_result(user=developer, api=get_api("c2bPayment"), result=result)
         delivery = developer.callback_deliveries.get()
-        assert callbacks.attempt_delivery(delivery.pk) == "failed"
+        assert attempt_delivery(delivery.pk) == "failed"
 
     sign_in(page, live_server, developer)
     page.goto("/sandbox/callbacks/")
@@ -73,9 +74,9 @@ def test_developer_sees_why_a_callback_failed_and_redelivers_it(
     page.goto("/profile/#callbacks")
     panel = page.locator("#callbacks")
     panel.get_by_text("Show signing secret").click()
-    secret = callbacks.get_signing_secret(developer).secret
+    secret = signing.get_signing_secret(developer).secret
     assert page.get_by_label("Callback signing secret").input_value() == secret
     panel.screenshot(path=str(screenshot(page, "profile").with_name("profile-panel.png")))
     page.get_by_role("button", name="Rotate signing secret").click()
     assert page.get_by_text("New callback signing secret created").is_visible()
-    assert callbacks.get_signing_secret(developer).secret != secret
+    assert signing.get_signing_secret(developer).secret != secret

@@ -15,9 +15,10 @@ from collections import defaultdict
 
 import pytest
 
-from sandbox import tasks
-from sandbox.models import ApiCall, CallbackDelivery, Transaction
-from tests.sandbox.callback_receiver import Receiver
+from callbacks import tasks
+from callbacks.models import CallbackDelivery
+from sandbox.models import ApiCall, Transaction
+from tests.callbacks.callback_receiver import Receiver
 from tests.sandbox.conftest import Gateway
 
 pytestmark = pytest.mark.celery_worker

@@ -14,14 +14,15 @@ import time
 import pytest
 from django.utils import timezone
 
-from sandbox import tasks
-from sandbox.models import ApiCall, CallbackDelivery, Transaction
-from tests.sandbox.callback_receiver import Receiver, Reply
+from callbacks import tasks
+from callbacks.models import CallbackDelivery
+from sandbox.models import ApiCall, Transaction
+from tests.callbacks.callback_receiver import Receiver, Reply
 from tests.sandbox.conftest import Gateway
 
 pytestmark = pytest.mark.celery_worker
 
-# The worker's POST timeout: the claim lasts 3x this + 30 s (sandbox/callbacks.py), so
+# The worker's POST timeout: the claim lasts 3x this + 30 s (callbacks/delivery.py), so
 # the test waits about 40 s for it to expire. Long enough for the kill to land first.
 TIMEOUT_SECONDS = 3
 

@@ -32,8 +32,9 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from callbacks.models import CallbackDelivery
 from catalog import Api, find_operation, get_market
-from sandbox.models import ApiCall, CallbackDelivery, Mandate, Session, Transaction
+from sandbox.models import ApiCall, Mandate, Session, Transaction
 from tests.sandbox.helpers import GATEWAY_PREFIX, bearer_for
 
 MIN_REQUESTS_PER_RUN = 10_000

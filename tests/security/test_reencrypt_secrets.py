@@ -13,8 +13,8 @@ from django.db import models
 from accounts import crypto, keys, services
 from accounts.management.commands.reencrypt_secrets import encrypted_columns
 from accounts.models import ApiKey, GatewayKeypair
-from sandbox.callbacks import get_signing_secret
-from sandbox.models import CallbackSigningSecret
+from callbacks.models import CallbackSigningSecret
+from callbacks.signing import get_signing_secret
 from tests.factories import DeveloperFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_every_column_holding_a_fernet_token_is_found(secrets_at_rest):
     assert {
         ("accounts.ApiKey", "encrypted"),
         ("accounts.GatewayKeypair", "private_key_encrypted"),
-        ("sandbox.CallbackSigningSecret", "secret_encrypted"),
+        ("callbacks.CallbackSigningSecret", "secret_encrypted"),
     } <= found
     # And no column outside that list holds a token (a new secret column must follow the
     # naming convention, or the rotation would leave it under the old key).
@@ -110,4 +110,4 @@ def test_a_secret_under_an_unknown_key_makes_check_fail(secrets_at_rest, setting
     with pytest.raises(CommandError):
         call_command("reencrypt_secrets", "--check", stdout=out)
 
-    assert "sandbox.CallbackSigningSecret.secret_encrypted: 2 not readable" in out.getvalue()
+    assert "callbacks.CallbackSigningSecret.secret_encrypted: 2 not readable" in out.getvalue()

@@ -18,11 +18,12 @@ from django.urls import include, path
 
 from accounts import crypto, keys, sms
 from accounts.models import User
+from callbacks import signing
+from callbacks.delivery import attempt_delivery
+from callbacks.models import CallbackDelivery
 from catalog import get_api, get_market
-from sandbox import callbacks
-from sandbox.models import CallbackDelivery
 from tests.accounts.conftest import code_from
-from tests.sandbox.callback_receiver import Receiver, Reply
+from tests.callbacks.callback_receiver import Receiver, Reply
 from tests.sandbox.helpers import bearer_for
 from tests.security.test_access_matrix import TABLE
 from tests.security.world import client_for
@@ -83,7 +84,7 @@ def test_a_whole_flow_leaves_no_secret_in_the_logs(client, caplog, settings):
     client.get("/profile/")
     client.post("/docs/console/bearer/")
     client.post("/sandbox/callbacks/signing-secret/rotate/")
-    signing_secret = callbacks.get_signing_secret(user).secret
+    signing_secret = signing.get_signing_secret(user).secret
 
     gateway = Client()
     bearer = bearer_for(key)
@@ -102,9 +103,9 @@ def test_a_whole_flow_leaves_no_secret_in_the_logs(client, caplog, settings):
         accepted = _gateway(gateway, "post", "c2bPayment/singleStage/", bearer, c2b_async)
         assert accepted.status_code in (200, 201), accepted.content
         delivery = CallbackDelivery.objects.get(user=user)
-        callbacks.attempt_delivery(delivery.pk)  # 500: a failure, logged
+        attempt_delivery(delivery.pk)  # 500: a failure, logged
         CallbackDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=delivery.created_at)
-        callbacks.attempt_delivery(delivery.pk)
+        attempt_delivery(delivery.pk)
         assert len(receiver.received) == 2
     delivery.refresh_from_db()
     assert delivery.status == "delivered"

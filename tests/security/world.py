@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from accounts import keys
 from accounts.models import GatewayKeypair, User
+from callbacks.models import CallbackDelivery
+from callbacks.signing import get_signing_secret
 from golive import services as golive_services
 from golive.models import GoLiveRequest
 from reports.models import Report
-from sandbox.callbacks import get_signing_secret
-from sandbox.models import CallbackDelivery, Mandate, Transaction
+from sandbox.models import Mandate, Transaction
 from tests.golive.helpers import ready_report
 
 

@@ -1,5 +1,10 @@
 """The callback outbox (DESIGN.md, "Async callbacks"): one row per asynchronous result,
-written in the same transaction as the call, and one row per delivery attempt."""
+written in the same transaction as the call, one row per delivery attempt, and each
+developer's signing secret.
+
+These models were the sandbox app's until issue 12: they keep its tables, index and
+constraint names (`db_table`, the `sandbox_` names), so moving them changed no row.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ class CallbackSigningSecret(models.Model):
     rotated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "sandbox_callbacksigningsecret"
         verbose_name = "callback signing secret"
 
     def __str__(self) -> str:
@@ -97,6 +103,7 @@ class CallbackDelivery(models.Model):
     objects = CallbackDeliveryQuerySet.as_manager()
 
     class Meta:
+        db_table = "sandbox_callbackdelivery"
         verbose_name_plural = "callback deliveries"
         indexes = [
             # The sweep: pending rows whose next attempt is due.
@@ -139,6 +146,7 @@ class DeliveryAttempt(models.Model):
     response_excerpt = models.TextField(blank=True)
 
     class Meta:
+        db_table = "sandbox_deliveryattempt"
         ordering = ["delivery", "number"]
         constraints = [
             models.UniqueConstraint(

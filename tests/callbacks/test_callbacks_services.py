@@ -12,11 +12,12 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from callbacks import outbox, redelivery, signing
+from callbacks.delivery import attempt_delivery, backoff_seconds
+from callbacks.models import CallbackDelivery, CallbackSigningSecret
 from catalog import get_api
 from netguard import ssrf
-from sandbox import callbacks
-from sandbox.models import CallbackDelivery, CallbackSigningSecret
-from tests.sandbox.callback_receiver import Receiver, Reply
+from tests.callbacks.callback_receiver import Receiver, Reply
 
 C2B_RESULT = {
     "output_ResponseCode": "INS-0",
@@ -29,7 +30,7 @@ C2B_RESULT = {
 
 def defer(user, result=C2B_RESULT, slug="c2bPayment"):
     with transaction.atomic():
-        ack, status = callbacks.defer_result(user=user, api=get_api(slug), result=result)
+        ack, status = outbox.defer_result(user=user, api=get_api(slug), result=result)
     return ack, status, CallbackDelivery.objects.latest("pk")
 
 
@@ -123,7 +124,7 @@ def test_query_direct_debit_uses_response_code_fields(async_developer):
 
 def test_outbox_row_rolls_back_with_the_call(async_developer):
     with pytest.raises(RuntimeError), transaction.atomic():
-        callbacks.defer_result(user=async_developer, api=get_api("c2bPayment"), result=C2B_RESULT)
+        outbox.defer_result(user=async_developer, api=get_api("c2bPayment"), result=C2B_RESULT)
         raise RuntimeError("the call failed after deferring")
     assert not CallbackDelivery.objects.exists()
 
@@ -149,7 +150,7 @@ def test_attempt_delivers_signed_json_and_records_ack(developer, settings):
     settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
     with Receiver() as receiver:
         delivery = _pending(developer, receiver.url)
-        assert callbacks.attempt_delivery(delivery.pk) == "delivered"
+        assert attempt_delivery(delivery.pk) == "delivered"
         [got] = receiver.wait_for(1)
     secret = CallbackSigningSecret.objects.get(user=developer).secret
     delivery_id = got.headers["X-Mpesa-Delivery-Id"]
@@ -176,13 +177,13 @@ def test_failed_attempt_schedules_a_retry_with_backoff(
     settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
     enqueued = []
     monkeypatch.setattr(
-        callbacks, "enqueue_delivery", lambda pk, countdown=None: enqueued.append(countdown)
+        outbox, "enqueue_delivery", lambda pk, countdown=None: enqueued.append(countdown)
     )
     with Receiver([Reply(500, "oops")]) as receiver:
         delivery = _pending(developer, receiver.url)
         before = timezone.now()
         with django_capture_on_commit_callbacks(execute=True):
-            status = callbacks.attempt_delivery(delivery.pk)
+            status = attempt_delivery(delivery.pk)
     assert status == "pending"
     delivery.refresh_from_db()
     assert delivery.attempt_count == 1
@@ -205,13 +206,13 @@ def test_long_waits_are_left_to_the_sweep(
     settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
     enqueued = []
     monkeypatch.setattr(
-        callbacks, "enqueue_delivery", lambda pk, countdown=None: enqueued.append(countdown)
+        outbox, "enqueue_delivery", lambda pk, countdown=None: enqueued.append(countdown)
     )
     with Receiver([Reply(500)]) as receiver:
         delivery = _pending(developer, receiver.url)
         CallbackDelivery.objects.filter(pk=delivery.pk).update(attempt_count=4)
         with django_capture_on_commit_callbacks(execute=True) as hooks:
-            assert callbacks.attempt_delivery(delivery.pk) == "pending"
+            assert attempt_delivery(delivery.pk) == "pending"
     assert hooks == []  # nothing registered for after the commit
     delivery.refresh_from_db()
     # The fifth failure waits about 2 h: no message sits in the broker that long.
@@ -224,7 +225,7 @@ def test_last_failed_attempt_marks_the_delivery_failed(developer, settings):
     with Receiver([Reply(503)]) as receiver:
         delivery = _pending(developer, receiver.url)
         CallbackDelivery.objects.filter(pk=delivery.pk).update(attempt_count=7)
-        assert callbacks.attempt_delivery(delivery.pk) == "failed"
+        assert attempt_delivery(delivery.pk) == "failed"
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempt_count) == ("failed", 8)
 
@@ -235,7 +236,7 @@ def test_timeout_is_a_failed_attempt(developer, settings):
     settings.CALLBACK_MAX_ATTEMPTS = 1
     with Receiver([Reply(delay=2)]) as receiver:
         delivery = _pending(developer, receiver.url)
-        assert callbacks.attempt_delivery(delivery.pk) == "failed"
+        assert attempt_delivery(delivery.pk) == "failed"
     attempt = delivery.attempts.get()
     assert attempt.http_status is None
     assert attempt.error == "No answer within 0.3 s."
@@ -248,7 +249,7 @@ def test_connection_refused_is_a_failed_attempt(developer, settings):
     with Receiver() as receiver:
         url = receiver.url
     delivery = _pending(developer, url)  # the receiver is closed: nothing listens
-    assert callbacks.attempt_delivery(delivery.pk) == "failed"
+    assert attempt_delivery(delivery.pk) == "failed"
     assert delivery.attempts.get().error.startswith("Connection failed")
 
 
@@ -258,7 +259,7 @@ def test_private_address_refused_at_delivery_time(developer, settings):
     settings.CALLBACK_MAX_ATTEMPTS = 1
     with Receiver() as receiver:
         delivery = _pending(developer, receiver.url)
-        assert callbacks.attempt_delivery(delivery.pk) == "failed"
+        assert attempt_delivery(delivery.pk) == "failed"
         assert receiver.received == []
     assert "loopback" in delivery.attempts.get().error
 
@@ -278,7 +279,7 @@ def test_connects_to_the_checked_address_without_resolving_again(developer, sett
     with Receiver() as receiver:
         port = receiver.server.server_address[1]
         delivery = _pending(developer, f"http://listener.test:{port}/hook")
-        assert callbacks.attempt_delivery(delivery.pk) == "delivered"
+        assert attempt_delivery(delivery.pk) == "delivered"
         [got] = receiver.wait_for(1)
     assert lookups == ["listener.test"]
     assert got.headers["Host"] == f"listener.test:{port}"
@@ -292,8 +293,8 @@ def test_delivered_row_is_not_sent_again(developer, settings):
     settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
     with Receiver() as receiver:
         delivery = _pending(developer, receiver.url)
-        assert callbacks.attempt_delivery(delivery.pk) == "delivered"
-        assert callbacks.attempt_delivery(delivery.pk) == "skipped"
+        assert attempt_delivery(delivery.pk) == "delivered"
+        assert attempt_delivery(delivery.pk) == "skipped"
         assert len(receiver.received) == 1
     assert delivery.attempts.count() == 1
 
@@ -305,34 +306,34 @@ def test_row_held_by_another_worker_is_skipped(developer, settings):
         CallbackDelivery.objects.filter(pk=delivery.pk).update(
             claimed_until=timezone.now() + timedelta(seconds=60)
         )
-        assert callbacks.attempt_delivery(delivery.pk) == "skipped"
+        assert attempt_delivery(delivery.pk) == "skipped"
         assert receiver.received == []
 
 
 def test_missing_row_is_skipped(db):
-    assert callbacks.attempt_delivery(987654) == "skipped"
+    assert attempt_delivery(987654) == "skipped"
 
 
 # --- Backoff, sweep, redelivery, secrets --------------------------------------------
 
 
 def test_backoff_spans_about_a_day(settings, monkeypatch):
-    monkeypatch.setattr(callbacks.random, "uniform", lambda a, b: 1.0)
-    waits = [callbacks.backoff_seconds(n) for n in range(1, settings.CALLBACK_MAX_ATTEMPTS)]
+    monkeypatch.setattr("callbacks.delivery.random.uniform", lambda a, b: 1.0)
+    waits = [backoff_seconds(n) for n in range(1, settings.CALLBACK_MAX_ATTEMPTS)]
     assert waits[:3] == [30, 120, 480]
     assert max(waits) == settings.CALLBACK_BACKOFF_MAX_SECONDS
     assert 20 * 3600 < sum(waits) < 28 * 3600
 
 
 def test_backoff_has_jitter():
-    assert len({round(callbacks.backoff_seconds(3), 3) for _ in range(20)}) > 1
+    assert len({round(backoff_seconds(3), 3) for _ in range(20)}) > 1
 
 
 def test_sweep_enqueues_only_due_unclaimed_pending_rows(async_developer, settings, monkeypatch):
     settings.CALLBACK_SWEEP_GRACE_SECONDS = 60
     enqueued = []
     monkeypatch.setattr(
-        callbacks, "enqueue_delivery", lambda pk, countdown=None: enqueued.append(pk) or True
+        outbox, "enqueue_delivery", lambda pk, countdown=None: enqueued.append(pk) or True
     )
     old = timezone.now() - timedelta(minutes=5)
     due = [defer(async_developer)[2] for _ in range(5)]
@@ -344,7 +345,7 @@ def test_sweep_enqueues_only_due_unclaimed_pending_rows(async_developer, setting
     )
     CallbackDelivery.objects.filter(pk=delivered.pk).update(status="delivered")
     CallbackDelivery.objects.filter(pk=failed.pk).update(status="failed")
-    assert callbacks.enqueue_due_deliveries() == 1
+    assert outbox.enqueue_due_deliveries() == 1
     assert enqueued == [due[0].pk]
 
 
@@ -365,17 +366,17 @@ def test_redeliver_gives_a_failed_delivery_one_more_attempt(developer, settings)
     settings.CALLBACK_MAX_ATTEMPTS = 1
     with Receiver([Reply(500), Reply(200)]) as receiver:
         delivery = _pending(developer, receiver.url)
-        assert callbacks.attempt_delivery(delivery.pk) == "failed"
+        assert attempt_delivery(delivery.pk) == "failed"
         developer.async_response_url = receiver.url + "?v=2"
         developer.save(update_fields=["async_response_url"])
-        callbacks.redeliver(delivery)
+        redelivery.redeliver(delivery)
         delivery.refresh_from_db()
         assert (delivery.status, delivery.max_attempts, delivery.url) == (
             "pending",
             2,
             receiver.url + "?v=2",
         )
-        assert callbacks.attempt_delivery(delivery.pk) == "delivered"
+        assert attempt_delivery(delivery.pk) == "delivered"
         first, second = receiver.wait_for(2)
     assert first.headers["X-Mpesa-Delivery-Id"] == second.headers["X-Mpesa-Delivery-Id"]
     assert second.path.endswith("?v=2")
@@ -386,15 +387,15 @@ def test_redeliver_refused_while_in_flight(async_developer):
     CallbackDelivery.objects.filter(pk=delivery.pk).update(
         claimed_until=timezone.now() + timedelta(seconds=30)
     )
-    with pytest.raises(callbacks.RedeliveryRefused):
-        callbacks.redeliver(delivery)
+    with pytest.raises(redelivery.RedeliveryRefused):
+        redelivery.redeliver(delivery)
 
 
 def test_signing_secret_created_once_encrypted_and_rotatable(developer):
-    first = callbacks.get_signing_secret(developer)
-    assert callbacks.get_signing_secret(developer).pk == first.pk
+    first = signing.get_signing_secret(developer)
+    assert signing.get_signing_secret(developer).pk == first.pk
     assert first.secret.startswith("whsec_") and first.secret not in first.secret_encrypted
-    rotated = callbacks.rotate_signing_secret(developer)
+    rotated = signing.rotate_signing_secret(developer)
     assert rotated.secret != first.secret
     assert rotated.rotated_at is not None
     assert CallbackSigningSecret.objects.filter(user=developer).count() == 1
@@ -402,11 +403,11 @@ def test_signing_secret_created_once_encrypted_and_rotatable(developer):
 
 def test_verify_signature_rejects_tampering():
     body = b'{"input_ResultCode":"INS-0"}'
-    header = "sha256=" + callbacks.sign("whsec_k", "id1", "1700000000", body)
-    assert callbacks.verify_signature(
+    header = "sha256=" + signing.sign("whsec_k", "id1", "1700000000", body)
+    assert signing.verify_signature(
         "whsec_k", delivery_id="id1", timestamp="1700000000", body=body, header=header
     )
-    assert not callbacks.verify_signature(
+    assert not signing.verify_signature(
         "whsec_k", delivery_id="id1", timestamp="1700000000", body=body + b" ", header=header
     )
 
@@ -417,10 +418,10 @@ def test_retry_goes_to_the_developers_current_url(developer, settings):
         developer.async_response_url = broken.url
         developer.save(update_fields=["async_response_url"])
         _, _, delivery = defer(developer)
-        assert callbacks.attempt_delivery(delivery.pk) == "pending"
+        assert attempt_delivery(delivery.pk) == "pending"
         developer.async_response_url = fixed.url
         developer.save(update_fields=["async_response_url"])
         CallbackDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
-        assert callbacks.attempt_delivery(delivery.pk) == "delivered"
+        assert attempt_delivery(delivery.pk) == "delivered"
         assert len(broken.received) == 1 and len(fixed.received) == 1
     assert [a.url for a in delivery.attempts.all()] == [broken.url, fixed.url]

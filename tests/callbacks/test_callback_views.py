@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from sandbox.models import CallbackDelivery, CallbackSigningSecret, DeliveryAttempt
+from callbacks.models import CallbackDelivery, CallbackSigningSecret, DeliveryAttempt
+from callbacks.signing import get_signing_secret
 
 LIST = "/sandbox/callbacks/"
 ROTATE = "/sandbox/callbacks/signing-secret/rotate/"
@@ -219,8 +220,6 @@ def test_profile_panel_shows_secret_counts_and_link(developer_client, developer,
 
 
 def test_rotate_replaces_the_secret(developer_client, developer):
-    from sandbox.callbacks import get_signing_secret
-
     before = get_signing_secret(developer).secret
     response = developer_client.post(ROTATE)
     assert response.status_code == 302

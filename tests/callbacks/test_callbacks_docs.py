@@ -14,10 +14,11 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
+from callbacks import outbox, signing
+from callbacks.delivery import attempt_delivery
 from catalog import get_api
-from sandbox import callbacks
+from tests.callbacks.callback_receiver import Receiver
 from tests.conftest import missing
-from tests.sandbox.callback_receiver import Receiver
 
 DOC = Path(settings.BASE_DIR) / "docs" / "callbacks.md"
 
@@ -43,10 +44,10 @@ def received(developer, settings):
         developer.async_response_url = receiver.url
         developer.save(update_fields=["async_response_url"])
         with transaction.atomic():
-            callbacks.defer_result(user=developer, api=get_api("c2bPayment"), result=result)
-        callbacks.attempt_delivery(developer.callback_deliveries.get().pk)
+            outbox.defer_result(user=developer, api=get_api("c2bPayment"), result=result)
+        attempt_delivery(developer.callback_deliveries.get().pk)
         [got] = receiver.wait_for(1)
-    return got, callbacks.get_signing_secret(developer).secret
+    return got, signing.get_signing_secret(developer).secret
 
 
 def test_python_sample_verifies_a_real_callback(received):

@@ -13,10 +13,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.db import transaction
 
+from callbacks import outbox
+from callbacks.delivery import attempt_delivery
 from catalog import get_api
 from netguard import ssrf
-from sandbox import callbacks
-from tests.sandbox.callback_receiver import Receiver
+from tests.callbacks.callback_receiver import Receiver
 
 RESULT = {
     "output_ResponseCode": "INS-0",
@@ -77,9 +78,9 @@ def _deliver(user, url: str):
     user.async_response_url = url
     user.save(update_fields=["async_response_url"])
     with transaction.atomic():
-        callbacks.defer_result(user=user, api=get_api("c2bPayment"), result=RESULT)
+        outbox.defer_result(user=user, api=get_api("c2bPayment"), result=RESULT)
     delivery = user.callback_deliveries.latest("pk")
-    return callbacks.attempt_delivery(delivery.pk), delivery
+    return attempt_delivery(delivery.pk), delivery
 
 
 def test_https_to_the_pinned_address_verifies_the_certificate_name(developer, tls_receiver):

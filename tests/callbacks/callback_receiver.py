@@ -106,7 +106,7 @@ class Receiver:
 
 if __name__ == "__main__":
     # A listener for trying asynchronous mode by hand (docs/callbacks.md):
-    #   .venv/bin/python -m tests.sandbox.callback_receiver 8120
+    #   .venv/bin/python -m tests.callbacks.callback_receiver 8120
     import sys
 
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 8120

@@ -9,8 +9,9 @@ import time
 import pytest
 from django.db import connection
 
-from sandbox.models import ApiCall, CallbackDelivery, Transaction
-from tests.sandbox.callback_receiver import Receiver
+from callbacks.models import CallbackDelivery
+from sandbox.models import ApiCall, Transaction
+from tests.callbacks.callback_receiver import Receiver
 
 ACK_FIELDS = {
     "output_ResponseCode",

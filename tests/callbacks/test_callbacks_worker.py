@@ -9,14 +9,15 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from celery.signals import task_postrun
 from django.db import connection, transaction
 
+from callbacks import outbox, tasks
+from callbacks.models import CallbackDelivery, CallbackSigningSecret
 from catalog import get_api
 from portal.celery import app
-from sandbox import callbacks, tasks
-from sandbox.models import CallbackDelivery, CallbackSigningSecret
+from tests.callbacks.callback_receiver import Receiver, Reply
 from tests.factories import ApiCallFactory
-from tests.sandbox.callback_receiver import Receiver, Reply
 
 pytestmark = pytest.mark.celery_worker
 
@@ -34,9 +35,17 @@ def make_call(user) -> tuple[dict, int]:
     transaction; the task is enqueued after commit."""
     with transaction.atomic():
         call = ApiCallFactory(api_key=user.api_key, user=user, is_async=True)
-        return callbacks.defer_result(
+        return outbox.defer_result(
             user=user, api=get_api("c2bPayment"), result=RESULT, api_call=call
         )
+
+
+def wait_until(condition, timeout: float = 30.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not met after {timeout}s")
+        time.sleep(0.05)
 
 
 def wait_for_status(status: str, timeout: float = 30.0) -> CallbackDelivery:
@@ -142,9 +151,16 @@ def broker_pointed_at(url: str):
 
 
 def test_broker_down_at_call_time_loses_nothing_the_sweep_delivers(
-    request, transactional_db, developer, receiver_for, settings
+    request, transactional_db, developer, receiver_for, settings, monkeypatch
 ):
     settings.CALLBACK_SWEEP_GRACE_SECONDS = 0
+    sent = []  # what each real enqueue answered (True: the broker took the message)
+    enqueue = outbox.enqueue_delivery
+    monkeypatch.setattr(
+        outbox,
+        "enqueue_delivery",
+        lambda pk, countdown=None: sent.append(enqueue(pk, countdown=countdown)) or sent[-1],
+    )
     with receiver_for() as receiver:
         with broker_pointed_at("redis://127.0.0.1:1/0"):
             started = time.monotonic()
@@ -155,21 +171,29 @@ def test_broker_down_at_call_time_loses_nothing_the_sweep_delivers(
         assert elapsed < 5
         delivery = CallbackDelivery.objects.get()
         assert (delivery.status, delivery.attempt_count) == ("pending", 0)
+        # Nothing was enqueued while the broker was down: the after-commit enqueue gave
+        # up (the row is the only trace; the sweep finds it below).
+        assert sent == [False]
 
         request.getfixturevalue("celery_worker")  # the broker is back, with a worker
         # Celery's Django fixup closed this thread's connection under us as the worker
         # started; let Django open a fresh one.
         connection.close()
-        time.sleep(1.5)
-        assert receiver.received == [], "nothing was enqueued while the broker was down"
         assert tasks.sweep_callbacks() == 1
         # Beat runs the sweep periodically (here every 3 s) until the callback is out, so
         # even a message lost by a broker is made up for by the next sweep.
-        deadline = time.monotonic() + 30
-        while not receiver.received and time.monotonic() < deadline:
-            time.sleep(3)
-            if not receiver.received:
+        next_sweep = time.monotonic() + 3
+
+        def received_or_swept() -> bool:
+            nonlocal next_sweep
+            if receiver.received:
+                return True
+            if time.monotonic() >= next_sweep:
                 tasks.sweep_callbacks()
+                next_sweep += 3
+            return False
+
+        wait_until(received_or_swept, what="the swept callback arrives")
         delivery = wait_for_status("delivered")
         assert len(receiver.received) == 1  # sweeps never make a duplicate
         [got] = receiver.received
@@ -177,19 +201,33 @@ def test_broker_down_at_call_time_loses_nothing_the_sweep_delivers(
 
 
 def test_the_same_delivery_enqueued_many_times_is_posted_once(
-    celery_worker, developer, receiver_for, django_capture_on_commit_callbacks
+    celery_worker, developer, receiver_for
 ):
     """Sweep + broker redelivery + the after-commit enqueue may all send the task:
     the claim lets exactly one copy post."""
-    with receiver_for([Reply(delay=1)]) as receiver:
-        with django_capture_on_commit_callbacks(execute=False):
-            make_call(developer)  # not enqueued: the copies below are the only ones
-        pk = CallbackDelivery.objects.get().pk
-        for _ in range(6):
-            tasks.deliver_callback.delay(pk)
-        receiver.wait_for(1)
-        delivery = wait_for_status("delivered")
-        time.sleep(1.5)  # room for a wrongly duplicated POST to arrive
-        assert len(receiver.received) == 1
+    runs = []  # (delivery pk, outcome) of every deliver_callback the worker finished
+
+    def record(sender=None, args=None, retval=None, **kwargs):
+        if sender is not None and sender.name == outbox.DELIVER_TASK:
+            runs.append((args[0], str(retval)))
+
+    def outcomes(pk) -> list[str]:
+        # Only this test's delivery: a message left by an earlier test may run too.
+        return sorted(outcome for run_pk, outcome in runs if run_pk == pk)
+
+    task_postrun.connect(record, weak=False)
+    try:
+        with receiver_for([Reply(delay=1)]) as receiver:
+            make_call(developer)  # enqueued after commit, and six more copies below
+            pk = CallbackDelivery.objects.get().pk
+            for _ in range(6):
+                tasks.deliver_callback.delay(pk)
+            # Every copy has run in the worker: a wrongly duplicated POST would be in.
+            wait_until(lambda: len(outcomes(pk)) == 7, what="all seven copies run")
+            delivery = wait_for_status("delivered")
+            assert len(receiver.received) == 1
+    finally:
+        task_postrun.disconnect(record)
+    assert outcomes(pk) == ["delivered"] + ["skipped"] * 6
     assert delivery.attempt_count == 1
     assert delivery.attempts.count() == 1

@@ -1,5 +1,6 @@
-"""The developer's side of asynchronous mode: the Callbacks page, redelivery, the
-signing secret, and the Callbacks section of My Profile (shown by dashboard.views)."""
+"""The developer's side of asynchronous mode: the Callbacks page (under
+/sandbox/callbacks/, where it has always been), redelivery, the signing secret, and the
+Callbacks section of My Profile (`profile_panel`, shown by dashboard.views)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
+from callbacks.models import CallbackDelivery
+from callbacks.redelivery import RedeliveryRefused, redeliver
+from callbacks.signing import get_signing_secret, rotate_signing_secret
 from inputguard.dates import validate_filter_date
-from sandbox import callbacks
-from sandbox.models import CallbackDelivery
 
 PAGE_SIZE = 25
 
@@ -68,6 +70,10 @@ class DeliveryFilterForm(forms.Form):
         return queryset
 
 
+def get_delivery_for_user(user, public_id) -> CallbackDelivery:
+    return get_object_or_404(CallbackDelivery.objects.for_user(user), public_id=public_id)
+
+
 @lru_cache(maxsize=1)
 def verification_samples() -> dict[str, str]:
     """The signature-checking samples of docs/callbacks.md (one source, run by the tests),
@@ -106,38 +112,38 @@ def callbacks_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "samples": verification_samples(),
     }
-    return render(request, "sandbox/callbacks_list.html", context)
+    return render(request, "callbacks/callbacks_list.html", context)
 
 
 @login_required
 @require_GET
 def callback_detail(request: HttpRequest, public_id) -> HttpResponse:
-    delivery = callbacks.get_delivery_for_user(request.user, public_id)
+    delivery = get_delivery_for_user(request.user, public_id)
     context = {
         "delivery": delivery,
         "attempts": delivery.attempts.order_by("number"),
         "payload_json": json.dumps(delivery.payload, indent=2),
     }
-    return render(request, "sandbox/callbacks_detail.html", context)
+    return render(request, "callbacks/callbacks_detail.html", context)
 
 
 @login_required
 @require_POST
 def callback_redeliver(request: HttpRequest, public_id) -> HttpResponse:
-    delivery = callbacks.get_delivery_for_user(request.user, public_id)
+    delivery = get_delivery_for_user(request.user, public_id)
     try:
-        callbacks.redeliver(delivery)
-    except callbacks.RedeliveryRefused as exc:
+        redeliver(delivery)
+    except RedeliveryRefused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Redelivery queued: the callback will be sent again shortly.")
-    return redirect("sandbox:callback-detail", public_id=delivery.public_id)
+    return redirect("callbacks:delivery-detail", public_id=delivery.public_id)
 
 
 @login_required
 @require_POST
 def signing_secret_rotate(request: HttpRequest) -> HttpResponse:
-    callbacks.rotate_signing_secret(request.user)
+    rotate_signing_secret(request.user)
     messages.success(
         request, "New callback signing secret created: callbacks are signed with it from now on."
     )
@@ -152,8 +158,8 @@ def profile_panel(request: HttpRequest) -> str:
     rows = CallbackDelivery.objects.for_user(user).values("status").annotate(n=Count("pk"))
     counts.update({row["status"]: row["n"] for row in rows.order_by()})
     context = {
-        "signing_secret": callbacks.get_signing_secret(user),
+        "signing_secret": get_signing_secret(user),
         "counts": counts,
         "async_url": user.async_response_url,
     }
-    return render_to_string("sandbox/_profile_callbacks.html", context, request=request)
+    return render_to_string("callbacks/_profile_callbacks.html", context, request=request)

@@ -1,0 +1,245 @@
+"""Delivery: claim an outbox row, POST it signed to the address checked by
+`netguard.ssrf`, record the attempt, and schedule the retry with exponential backoff
+until `max_attempts`, after which the row is failed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import certifi
+import urllib3
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from callbacks import outbox
+from callbacks.models import CallbackDelivery, DeliveryAttempt
+from callbacks.signing import get_signing_secret, sign
+from netguard import ssrf
+
+logger = logging.getLogger(__name__)
+
+DELIVERY_ID_HEADER = "X-Mpesa-Delivery-Id"
+TIMESTAMP_HEADER = "X-Mpesa-Timestamp"
+SIGNATURE_HEADER = "X-Mpesa-Signature"
+ATTEMPT_HEADER = "X-Mpesa-Attempt"
+USER_AGENT = "MPesa-Sandbox-Callbacks/1.0"
+RESPONSE_EXCERPT_CHARS = 1000
+# Retries due sooner than this are enqueued with a countdown; later ones are left to the
+# sweep. A message held for hours by a worker is fragile (Redis hands an unacknowledged
+# message to another worker after the visibility timeout, 1 h), the outbox row is not.
+MAX_COUNTDOWN_SECONDS = 900
+# Enough of the listener's answer for its acknowledgement (§6.2) and an excerpt; the
+# rest is not read, so a listener streaming megabytes cannot hold a worker.
+RESPONSE_READ_LIMIT = 16 * 1024
+
+
+@dataclass
+class AttemptOutcome:
+    started_at: Any
+    duration_ms: float = 0.0
+    http_status: int | None = None
+    error: str = ""
+    response_excerpt: str = ""
+    acknowledged_code: str = ""
+
+    @property
+    def is_success(self) -> bool:
+        return self.http_status is not None and 200 <= self.http_status < 300
+
+
+def backoff_seconds(failed_attempts: int) -> float:
+    """Wait after the n-th failed attempt: base * 4**(n-1), capped, with ±20% jitter.
+
+    With the defaults (30 s, cap 12 h, 8 attempts) the waits are about 30 s, 2 min,
+    8 min, 32 min, 2 h, 8.5 h and 12 h: the eighth attempt is about a day after the first.
+    The jitter spreads retries of many deliveries that failed together (a listener
+    outage) so they do not all return at the same second.
+    """
+    base = settings.CALLBACK_BACKOFF_BASE_SECONDS * 4 ** max(failed_attempts - 1, 0)
+    capped = min(base, settings.CALLBACK_BACKOFF_MAX_SECONDS)
+    return capped * random.uniform(0.8, 1.2)
+
+
+def _claim(pk: int) -> CallbackDelivery | None:
+    """Take the row for one attempt, or None when there is nothing to do: delivered,
+    failed, gone, another worker holds it, or not due yet (an early duplicate)."""
+    timeout = settings.CALLBACK_TIMEOUT_SECONDS
+    with transaction.atomic():
+        delivery = (
+            CallbackDelivery.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=pk)
+            .first()
+        )
+        now = timezone.now()
+        if (
+            delivery is None
+            or delivery.status != CallbackDelivery.Status.PENDING
+            or delivery.is_in_flight
+            or delivery.next_attempt_at > now + timedelta(seconds=1)
+        ):
+            return None
+        delivery.attempt_count += 1
+        # Connect + read timeouts plus room for the bookkeeping on either side.
+        delivery.claimed_until = now + timedelta(seconds=3 * timeout + 30)
+        # A developer who fixes a broken URL gets the pending retries at the new one; a
+        # cleared URL (back to synchronous) still receives the results already accepted.
+        delivery.url = delivery.user.async_response_url or delivery.url
+        delivery.save(update_fields=["attempt_count", "claimed_until", "url"])
+    return delivery
+
+
+def _post(delivery: CallbackDelivery, secret: str) -> AttemptOutcome:
+    outcome = AttemptOutcome(started_at=timezone.now())
+    start = time.perf_counter()
+    try:
+        resolved = ssrf.resolve_callback_url(delivery.url)
+    except ssrf.UnsafeCallbackUrl as exc:
+        outcome.error = f"Refused: {exc}"
+        return outcome
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Host": resolved.host_header,
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        DELIVERY_ID_HEADER: delivery.delivery_id,
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: "sha256=" + sign(secret, delivery.delivery_id, timestamp, body),
+        ATTEMPT_HEADER: str(delivery.attempt_count),
+    }
+    timeout = urllib3.Timeout(
+        connect=settings.CALLBACK_TIMEOUT_SECONDS, read=settings.CALLBACK_TIMEOUT_SECONDS
+    )
+    pool = _connection_pool(resolved, timeout)
+    try:
+        response = pool.urlopen(
+            "POST",
+            resolved.target,
+            body=body,
+            headers=headers,
+            redirect=False,
+            retries=False,
+            preload_content=False,
+            assert_same_host=False,
+        )
+        raw = response.read(RESPONSE_READ_LIMIT)
+        outcome.http_status = response.status
+        response.release_conn()
+        text = raw.decode("utf-8", errors="replace")
+        outcome.response_excerpt = text[:RESPONSE_EXCERPT_CHARS]
+        outcome.acknowledged_code = _acknowledged_code(text)
+        if not outcome.is_success:
+            outcome.error = f"HTTP {response.status}: the listener must answer with a 2xx status."
+    except urllib3.exceptions.NewConnectionError as exc:
+        # Checked first: urllib3 makes it a subclass of ConnectTimeoutError.
+        outcome.error = f"Connection failed: {_reason(exc)}"[:500]
+    except urllib3.exceptions.TimeoutError:
+        outcome.error = f"No answer within {settings.CALLBACK_TIMEOUT_SECONDS:g} s."
+    except urllib3.exceptions.HTTPError as exc:
+        outcome.error = f"Connection failed: {_reason(exc)}"[:500]
+    finally:
+        pool.close()
+        outcome.duration_ms = (time.perf_counter() - start) * 1000
+    return outcome
+
+
+def _connection_pool(resolved: ssrf.ResolvedUrl, timeout: urllib3.Timeout):
+    """A pool that connects to the checked address, never resolving the name again.
+
+    For https the TLS handshake still sends the host name (SNI) and the certificate is
+    verified against it, so pinning the address costs no security.
+    """
+    common = {"timeout": timeout, "maxsize": 1, "retries": False}
+    if resolved.scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            str(resolved.ip),
+            resolved.port,
+            server_hostname=resolved.hostname,
+            assert_hostname=resolved.hostname,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=settings.CALLBACK_CA_BUNDLE or certifi.where(),
+            **common,
+        )
+    return urllib3.HTTPConnectionPool(str(resolved.ip), resolved.port, **common)
+
+
+def _reason(exc: Exception) -> str:
+    # urllib3 prefixes its messages with the connection object's repr: drop it.
+    text = str(getattr(exc, "reason", None) or exc)
+    return text.split(">: ", 1)[-1]
+
+
+def _acknowledged_code(text: str) -> str:
+    """The listener's `output_ResponseCode` (§6.2: "0"), when it sent one."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ""
+    if isinstance(data, dict) and data.get("output_ResponseCode") is not None:
+        return str(data["output_ResponseCode"])[:40]
+    return ""
+
+
+def _record(delivery: CallbackDelivery, outcome: AttemptOutcome) -> str:
+    with transaction.atomic():
+        row = CallbackDelivery.objects.select_for_update().get(pk=delivery.pk)
+        DeliveryAttempt.objects.create(
+            delivery=row,
+            number=delivery.attempt_count,
+            url=delivery.url,
+            started_at=outcome.started_at,
+            duration_ms=outcome.duration_ms,
+            http_status=outcome.http_status,
+            is_success=outcome.is_success,
+            error=outcome.error[:500],
+            response_excerpt=outcome.response_excerpt,
+        )
+        row.claimed_until = None
+        fields = ["claimed_until", "status", "last_error"]
+        if outcome.is_success:
+            row.status = CallbackDelivery.Status.DELIVERED
+            row.delivered_at = timezone.now()
+            row.acknowledged_code = outcome.acknowledged_code
+            row.last_error = ""
+            fields += ["delivered_at", "acknowledged_code"]
+        else:
+            row.last_error = outcome.error[:500]
+            if row.attempt_count >= row.max_attempts:
+                row.status = CallbackDelivery.Status.FAILED
+            else:
+                delay = backoff_seconds(row.attempt_count)
+                row.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+                fields.append("next_attempt_at")
+                if delay <= MAX_COUNTDOWN_SECONDS:
+                    outbox.enqueue_on_commit(row.pk, countdown=delay)
+        row.save(update_fields=fields)
+    return row.status
+
+
+def attempt_delivery(pk: int) -> str:
+    """One delivery attempt of the outbox row `pk`; safe to run twice or concurrently.
+
+    Returns the row's status afterwards, or "skipped" when there was nothing to do.
+    """
+    delivery = _claim(pk)
+    if delivery is None:
+        return "skipped"
+    secret = get_signing_secret(delivery.user).secret
+    outcome = _post(delivery, secret)
+    status = _record(delivery, outcome)
+    logger.info(
+        "callback %s attempt %s: %s (%s)",
+        delivery.public_id,
+        delivery.attempt_count,
+        status,
+        outcome.http_status or outcome.error,
+    )
+    return status

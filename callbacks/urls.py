@@ -1,0 +1,19 @@
+"""The Callbacks page: mounted under /sandbox/callbacks/ (portal/urls.py), the paths it
+had when it was part of the sandbox app."""
+
+from django.urls import path
+
+from callbacks import views
+
+app_name = "callbacks"
+
+urlpatterns = [
+    path("", views.callbacks_list, name="delivery-list"),
+    path(
+        "signing-secret/rotate/",
+        views.signing_secret_rotate,
+        name="signing-secret-rotate",
+    ),
+    path("<uuid:public_id>/", views.callback_detail, name="delivery-detail"),
+    path("<uuid:public_id>/redeliver/", views.callback_redeliver, name="delivery-redeliver"),
+]
