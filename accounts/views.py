@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import keys, phone, services
 from accounts.forms import PhoneCodeForm, PhoneNumberForm
+from accounts.http import AuthenticatedHttpRequest
 
 # Session flag: show the API key's plaintext on the next rendering of My Profile only.
 REVEAL_KEY_SESSION_FLAG = "accounts.reveal_api_key"
@@ -32,7 +33,7 @@ def _profile_url(anchor: str = "") -> str:
 @never_cache
 @login_required
 @require_POST
-def api_key_reveal(request: HttpRequest) -> HttpResponse:
+def api_key_reveal(request: AuthenticatedHttpRequest) -> HttpResponse:
     api_key = keys.active_api_key(request.user)
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"api_key": api_key.plaintext if api_key else None})
@@ -42,7 +43,7 @@ def api_key_reveal(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_key_renew(request: HttpRequest) -> HttpResponse:
+def api_key_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         context = {"api_key": keys.active_api_key(request.user)}
         return render(request, "accounts/api_key_renew.html", context)
@@ -71,7 +72,7 @@ def public_key_pem(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def phone_add(request: HttpRequest) -> HttpResponse:
+def phone_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PhoneNumberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,7 +87,7 @@ def phone_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def phone_confirm(request: HttpRequest) -> HttpResponse:
+def phone_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     verification = phone.pending_verification(request.user)
     if verification is None:
         return redirect("accounts:phone-add")
@@ -114,7 +115,7 @@ def _after_phone_confirmed(request: HttpRequest, *, was_active: bool) -> HttpRes
 
 @login_required
 @require_POST
-def phone_resend(request: HttpRequest) -> HttpResponse:
+def phone_resend(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         phone.resend_phone_code(request.user)
     except phone.PhoneStepError as error:

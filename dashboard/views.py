@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import keys, phone, services
 from accounts.forms import AsyncResponseUrlForm, PersonalDetailsForm, UsernameForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.views import REVEAL_KEY_SESSION_FLAG
 from callbacks import views as callback_views
 from golive import views as golive_views
@@ -31,14 +32,14 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- My Profile -----------------------------------------------------------------------
 
 
-def _other_sections(request: HttpRequest) -> list[str]:
+def _other_sections(request: AuthenticatedHttpRequest) -> list[str]:
     """The sections of the apps above accounts, in page order ("" hides one)."""
     rendered = [callback_views.profile_panel(request), golive_views.profile_panel(request)]
     # Each section renders its own template, which escapes what it shows.
     return [mark_safe(html) for html in rendered if html]  # noqa: S308
 
 
-def _render_profile(request: HttpRequest, **forms) -> HttpResponse:
+def _render_profile(request: AuthenticatedHttpRequest, **forms) -> HttpResponse:
     user = request.user
     api_key = keys.active_api_key(user)
     reveal = request.session.pop(REVEAL_KEY_SESSION_FLAG, False)
@@ -63,13 +64,13 @@ def _render_profile(request: HttpRequest, **forms) -> HttpResponse:
 
 @login_required
 @require_GET
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _render_profile(request)
 
 
 @login_required
 @require_POST
-def details_update(request: HttpRequest) -> HttpResponse:
+def details_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PersonalDetailsForm(request.POST, instance=request.user)
     if not form.is_valid():
         return _render_profile(request, details_form=form)
@@ -80,7 +81,7 @@ def details_update(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def username_update(request: HttpRequest) -> HttpResponse:
+def username_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UsernameForm(request.POST, user=request.user)
     if not form.is_valid():
         return _render_profile(request, username_form=form)
@@ -91,7 +92,7 @@ def username_update(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def async_url_update(request: HttpRequest) -> HttpResponse:
+def async_url_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AsyncResponseUrlForm(request.POST, instance=request.user)
     if not form.is_valid():
         return _render_profile(request, async_form=form)

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from reports import columns, csvexport, queries, services
 from reports.forms import ReportForm, initial_for
 from reports.models import Report
@@ -22,14 +23,14 @@ def get_report_for_user(user, public_id) -> Report:
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReportForm(user=request.user)
     return render(request, "reports/report_index.html", _page_context(request, form))
 
 
 @login_required
 @require_POST
-def generate(request: HttpRequest) -> HttpResponse:
+def generate(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Generate": a POST (it saves a report) that redirects to the report's own page,
     a bookmarkable GET. Invalid input shows the form again and saves nothing."""
     form = ReportForm(request.POST, user=request.user)
@@ -42,7 +43,7 @@ def generate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, public_id) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     report = get_report_for_user(request.user, public_id)
     selection = services.selection_of(report)
     sort = queries.parse_sort(request.GET.get("sort"))
@@ -103,5 +104,5 @@ def _chart_data(report: Report) -> dict:
     }
 
 
-def _page_context(request: HttpRequest, form: ReportForm) -> dict:
+def _page_context(request: AuthenticatedHttpRequest, form: ReportForm) -> dict:
     return {"form": form, "recent_reports": services.recent_reports(request.user)[:10]}
