@@ -10,7 +10,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 import certifi
 import urllib3
@@ -151,13 +151,21 @@ def _post(delivery: CallbackDelivery, secret: str) -> AttemptOutcome:
     return outcome
 
 
+class _PoolOptions(TypedDict):
+    """The options both pools share."""
+
+    timeout: urllib3.Timeout
+    maxsize: int
+    retries: bool
+
+
 def _connection_pool(resolved: ssrf.ResolvedUrl, timeout: urllib3.Timeout):
     """A pool that connects to the checked address, never resolving the name again.
 
     For https the TLS handshake still sends the host name (SNI) and the certificate is
     verified against it, so pinning the address costs no security.
     """
-    common = {"timeout": timeout, "maxsize": 1, "retries": False}
+    common = _PoolOptions(timeout=timeout, maxsize=1, retries=False)
     if resolved.scheme == "https":
         return urllib3.HTTPSConnectionPool(
             str(resolved.ip),

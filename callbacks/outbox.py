@@ -71,7 +71,8 @@ def enqueue_delivery(pk: int, *, countdown: float | None = None) -> bool:
     in which case the sweep enqueues the delivery once it is due."""
     try:
         current_app.signature(DELIVER_TASK, args=(pk,)).apply_async(
-            countdown=countdown,
+            # celery-types says `float`; Celery's default is None (no countdown).
+            countdown=countdown,  # type: ignore[arg-type]
             # Fail fast: the call that produced the result must not wait on the broker.
             retry=True,
             retry_policy={

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from callbacks.models import CallbackDelivery
 from callbacks.redelivery import RedeliveryRefused, redeliver
 from callbacks.signing import get_signing_secret, rotate_signing_secret
@@ -48,7 +49,8 @@ class DeliveryFilterForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns (typed Optional by the stubs)
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end date must not be before the start date.")
         return data
@@ -151,7 +153,7 @@ def signing_secret_rotate(request: HttpRequest) -> HttpResponse:
     return redirect(resolve_url(settings.LOGIN_REDIRECT_URL) + "#callbacks")
 
 
-def profile_panel(request: HttpRequest) -> str:
+def profile_panel(request: AuthenticatedHttpRequest) -> str:
     """The Callbacks section of My Profile: mode, signing secret, recent outcomes."""
     user = request.user
     counts = dict.fromkeys(CallbackDelivery.Status.values, 0)
