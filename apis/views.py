@@ -155,7 +155,7 @@ def _library_missing(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @require_GET
-def download_python(request: HttpRequest) -> HttpResponse:
+def download_python(request: HttpRequest) -> HttpResponse | FileResponse:
     wheel = library.python_wheel()
     if wheel is None:
         return _library_missing(request, "The Python library file")
@@ -163,7 +163,7 @@ def download_python(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def download_java(request: HttpRequest) -> HttpResponse:
+def download_java(request: HttpRequest) -> HttpResponse | FileResponse:
     jar = library.java_jar()
     if jar is None:
         return _library_missing(request, "portal-sdk.jar")
