@@ -143,6 +143,7 @@ class CallListView(PartnerView):
             return csvexport.csv_response(selection)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queries.table_rows(selection), request, view=self)
+        assert page is not None, "CallPagination has a page_size, so it always paginates"
         calls = [columns.values(row) for row in page]
         return paginator.get_paginated_response(CallSerializer(calls, many=True).data)
 
