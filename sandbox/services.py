@@ -15,21 +15,29 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from catalog import SUCCESS_CODES
 from sandbox.callbacks import defer_result
+from sandbox.calllog import bounded_request
 from sandbox.models import ApiCall
 from sandbox.simulation import GatewayCall, Outcome, simulate
 
 
 def response_body(call: GatewayCall, outcome: Outcome) -> dict[str, str]:
-    """The answer: code, description, the API's output fields, then the request's input
-    values echoed ("all the request parameters originally sent as input", the seed)."""
+    """The answer: code, description, then the API's output fields in the catalogue's
+    order (the captured order where one exists, else the documented one) and nothing
+    else. The real gateway echoes no `input_*` value: its captured C2B answer is five
+    fields, Content-Length 252 (reference §4, §5.2). The console shows what was sent."""
     result = call.api.result(outcome.code)
-    return {
+    body = {
         "output_ResponseCode": result.code,
         "output_ResponseDesc": outcome.description or result.description,
-        **outcome.outputs,
-        **call.echo,
     }
+    outputs = outcome.outputs
+    for name in call.api.output_order:
+        if name in outputs:
+            body[name] = outputs[name]
+    body.update({k: v for k, v in outputs.items() if k not in body})
+    return body
 
 
 def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple[dict, int]:
@@ -86,14 +94,14 @@ def log_call(
         market=call.market.slug,
         method=call.method,
         path=call.path[:200],
-        request_body=call.echo,
+        request_body=bounded_request(call.api, call.echo),
         response_body=body,
         result_code=code,
         result_desc=body.get("output_ResponseDesc", "")[:200],
         http_status=status,
         latency_ms=round((time.perf_counter() - call.started) * 1000, 3),
         is_async=is_async,
-        is_success=code == "INS-0",
+        is_success=code in SUCCESS_CODES,
         amount=amount,
         msisdn=(outcome.msisdn if outcome and outcome.msisdn else "")
         or call.get("input_CustomerMSISDN")[:32],

@@ -295,11 +295,13 @@ QUERY_DIRECT_DEBIT = Api(
         CURRENCY,
     ),
     response_fields=(
+        # The documented order (§5.10): TransactionReference before the two ids.
         RESPONSE_CODE,
         RESPONSE_DESC,
+        ResponseField(*_QDD_OUT[0], on_success_only=True),
         CONVERSATION_ID,
         TPCID_ECHO,
-        *(ResponseField(n, d, e, on_success_only=True) for n, d, e in _QDD_OUT),
+        *(ResponseField(n, d, e, on_success_only=True) for n, d, e in _QDD_OUT[1:]),
     ),
     result_codes=(
         *codes(

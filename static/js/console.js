@@ -183,7 +183,10 @@
     return parsed;
   }
 
-  function showResponse(response, text) {
+  function showResponse(response, text, sent) {
+    // The answer carries no input_* echo (as the real gateway's): what was sent is
+    // shown beside it.
+    $("console-request-sent").textContent = JSON.stringify(sent, null, 2);
     $("console-response").hidden = false;
     $("console-http-status").textContent = response.status + " " + (response.statusText || "");
     var lines = [];
@@ -264,7 +267,7 @@
     fetch(url, init)
       .then(function (response) {
         return response.text().then(function (text) {
-          var parsed = showResponse(response, text);
+          var parsed = showResponse(response, text, body);
           statusLine.textContent =
             "Answered in " + Math.round(performance.now() - started) + " ms.";
           addRecentCall(response.status, parsed, body);
