@@ -212,7 +212,8 @@
     var summary = document.createElement("summary");
     var badge = document.createElement("span");
     var code = parsed.output_ResponseCode || "?";
-    badge.className = "badge " + (code === "INS-0" ? "badge-success" : "badge-error");
+    var success = code === "INS-0" || code === "INS-GAR-0"; // INS-GAR-0: Update Transaction Status
+    badge.className = "badge " + (success ? "badge-success" : "badge-error");
     badge.textContent = code;
     summary.appendChild(badge);
     summary.appendChild(
