@@ -7,6 +7,7 @@ samples and the console with, and the developer's recent calls.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -22,6 +23,9 @@ API_KEY_PLACEHOLDER = "YOUR_API_KEY"
 PUBLIC_KEY_PLACEHOLDER = "YOUR_PUBLIC_KEY"
 SANDBOX_PREFIX = "/sandbox/ipg/v2"
 RECENT_CALLS = 10
+# What one request or response of the "last calls" panel shows at most: the log is
+# bounded already (sandbox.calllog), this bounds the page whatever an old row holds.
+RECENT_CALL_CHARS = 4000
 
 
 @dataclass(frozen=True)
@@ -122,3 +126,13 @@ def recent_calls(user, api: Api):
     return ApiCall.objects.filter(user=user, operation=api.slug).order_by("-created_at")[
         :RECENT_CALLS
     ]
+
+
+def recent_call_json(value) -> str:
+    """A logged request or response, pretty-printed for the "last calls" panel and cut
+    at RECENT_CALL_CHARS characters (saying how much was left out)."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    if len(text) <= RECENT_CALL_CHARS:
+        return text
+    hidden = len(text) - RECENT_CALL_CHARS
+    return f"{text[:RECENT_CALL_CHARS]}\n… ({hidden} more characters not shown)"

@@ -85,7 +85,11 @@ def api_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "samples": samples_for(api, market, endpoint, credentials),
         "params": [(p, docs.param_format(p)) for p in api.params],
         "recent_calls": [
-            (call, _pretty(call.request_body), _pretty(call.response_body))
+            (
+                call,
+                docs.recent_call_json(call.request_body),
+                docs.recent_call_json(call.response_body),
+            )
             for call in docs.recent_calls(request.user, api)
         ],
         "console": _console_data(request, api, markets),

@@ -61,7 +61,4 @@ def acknowledgement(api, result: dict[str, Any]) -> tuple[dict[str, str], int]:
     ack = {name: str(result.get(name, "")) for name in names}
     ack["output_ResponseCode"] = ACCEPTED_CODE
     ack["output_ResponseDesc"] = ACCEPTED_DESC
-    # Like every answer of the gateway, the acknowledgement echoes the request's input
-    # values (the seed: "all the request parameters originally sent as input").
-    ack.update({k: v for k, v in result.items() if k.startswith("input_")})
     return ack, api.success_status

@@ -11,6 +11,7 @@ from __future__ import annotations
 from catalog.entries import ENTRIES
 from catalog.markets import ALL_MARKETS, MARKETS, get_market
 from catalog.types import (
+    SUCCESS_CODES,
     Api,
     CallbackField,
     Market,
@@ -22,6 +23,7 @@ from catalog.types import (
 
 __all__ = [
     "ALL_MARKETS",
+    "SUCCESS_CODES",
     "MARKETS",
     "Api",
     "CallbackField",

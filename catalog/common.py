@@ -61,6 +61,7 @@ DESCRIPTIONS: dict[str, str] = {
 
 # Gateway-level answers that do not depend on the API (docs/gateway.md, reference §13.1).
 UNAUTHORIZED = ResultCode("INS-2", DESCRIPTIONS["INS-2"], 401)
+SESSION_CREATION_FAILED = ResultCode("INS-989", DESCRIPTIONS["INS-989"], 400)
 RATE_LIMITED = ResultCode("INS-16", DESCRIPTIONS["INS-16"], 429)
 NOT_FOUND = ResultCode("INS-997", "API Not Enabled: no such API", 404)
 API_NOT_IN_MARKET = ResultCode("INS-997", DESCRIPTIONS["INS-997"], 400)

@@ -52,6 +52,10 @@ def _responses(api: Api) -> dict[str, Any]:
             "description": "; ".join(lines),
             "content": {"application/json": {"schema": schema}},
         }
+    if api.slug == "getSession":
+        # Its documented failure (§5.1) is also its answer to any refused bearer.
+        responses["400"]["description"] += " (any bearer that is not accepted)"
+        return responses
     responses["401"] = {
         "description": "INS-2 Invalid API Key (any bearer that is not accepted)",
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{_ENVELOPE}"}}},

@@ -83,6 +83,10 @@ class CallbackField:
     example: str = ""
 
 
+# The success codes: INS-0 everywhere, INS-GAR-0 for Update Transaction Status (§5.12).
+SUCCESS_CODES = frozenset({"INS-0", "INS-GAR-0"})
+
+
 @dataclass(frozen=True)
 class ResultCode:
     """A result code an API may answer, with the HTTP status the reference maps it to."""
@@ -93,7 +97,7 @@ class ResultCode:
 
     @property
     def is_success(self) -> bool:
-        return self.code == "INS-0"
+        return self.code in SUCCESS_CODES
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,11 @@ class Api:
     is_seed: bool = False  # one of the seed's first three APIs (C2B, Reversal, QTS)
     notes: tuple[str, ...] = field(default=())
 
+    @cached_property
+    def output_order(self) -> tuple[str, ...]:
+        """The answer's field names in wire order (reference §5; docs/gateway.md)."""
+        return tuple(f.name for f in self.response_fields)
+
     @property
     def accepted_methods(self) -> tuple[str, ...]:
         return (self.method, *self.alternate_methods)
@@ -143,6 +152,11 @@ class Api:
             if param.name == name or name in param.aliases:
                 return param
         return None
+
+    @property
+    def success(self) -> ResultCode:
+        """The API's success code: INS-0, or INS-GAR-0 for Update Transaction Status."""
+        return next(r for r in self.result_codes if r.is_success)
 
     def result(self, code: str) -> ResultCode:
         """The code as this API documents it; KeyError for a code it does not list."""

@@ -15,20 +15,28 @@ from django.core.cache import cache
 from django.db import transaction
 
 from callbacks.outbox import defer_result
+from sandbox.calllog import bounded_request
 from sandbox.models import ApiCall
 from sandbox.simulation import GatewayCall, Outcome, simulate
+from sandbox.validation import amount_of
 
 
 def response_body(call: GatewayCall, outcome: Outcome) -> dict[str, str]:
-    """The answer: code, description, the API's output fields, then the request's input
-    values echoed ("all the request parameters originally sent as input", the seed)."""
+    """The answer: code, description, then the API's output fields in the catalogue's
+    order (the captured order where one exists, else the documented one) and nothing
+    else. The real gateway echoes no `input_*` value: its captured C2B answer is five
+    fields, Content-Length 252 (reference §4, §5.2). The console shows what was sent."""
     result = call.api.result(outcome.code)
-    return {
+    body = {
         "output_ResponseCode": result.code,
         "output_ResponseDesc": outcome.description or result.description,
-        **outcome.outputs,
-        **call.echo,
     }
+    outputs = outcome.outputs
+    for name in call.api.output_order:
+        if name in outputs:
+            body[name] = outputs[name]
+    body.update({k: v for k, v in outputs.items() if k not in body})
+    return body
 
 
 def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple[dict, int]:
@@ -82,7 +90,7 @@ def log_call(
         market=call.market.slug,
         method=call.method,
         path=call.path,
-        request_body=call.echo,
+        request_body=bounded_request(call.api, call.echo),
         response_body=body,
         http_status=status,
         latency_ms=(time.perf_counter() - call.started) * 1000,
@@ -97,8 +105,6 @@ def log_call(
 
 
 def _amount_in(params: dict[str, str]) -> Decimal | None:
-    from sandbox.validation import amount_of
-
     value = params.get("input_Amount") or params.get("input_ReversalAmount")
     amount = amount_of(value)
     if amount is None or abs(amount) >= Decimal("1e12"):

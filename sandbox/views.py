@@ -66,6 +66,10 @@ def _serve(request: HttpRequest, market_slug: str, operation: str, started: floa
     try:
         credential = auth.authenticate(request.headers.get("Authorization"))
     except auth.BearerError:
+        # One answer per API family whatever the reason (no oracle): getSession's
+        # documented failure, the uniform INS-2 for every other call (docs/gateway.md).
+        if api.slug == "getSession":
+            return envelope(common.SESSION_CREATION_FAILED)
         return envelope(common.UNAUTHORIZED)
     if not services.within_rate_limit(credential.api_key.pk):
         return envelope(common.RATE_LIMITED)
@@ -101,7 +105,7 @@ def _prepare(call: GatewayCall, request: HttpRequest) -> Outcome | None:
         return Outcome("INS-21", description=common.MALFORMED_JSON.description)
     except TooManyFieldsSent:  # over DATA_UPLOAD_MAX_NUMBER_FIELDS in the query string
         return Outcome("INS-21")
-    call.echo = {k: v for k, v in raw.items() if k.startswith("input_")}
+    call.echo = raw  # what was sent: logged (bounded, sandbox.calllog), never answered
     call.params = canonical(call.api, raw)
     invalid = validate(call.api, call.market, call.params)
     return failure(call, invalid.code) if invalid else None

@@ -10,6 +10,7 @@ from catalog.entries.direct_debit import (
 from catalog.entries.payments import B2B_PAYMENT, B2C_PAYMENT, C2B_PAYMENT
 from catalog.entries.session import GET_SESSION
 from catalog.entries.transactions import QUERY_TRANSACTION_STATUS, REVERSAL
+from catalog.entries.two_stage import C2B_MULTI_STAGE, UPDATE_TRANSACTION_STATUS
 
 ENTRIES = (
     GET_SESSION,
@@ -23,4 +24,6 @@ ENTRIES = (
     QUERY_DIRECT_DEBIT,
     DIRECT_DEBIT_CANCEL,
     QUERY_BENEFICIARY_NAME,
+    C2B_MULTI_STAGE,
+    UPDATE_TRANSACTION_STATUS,
 )

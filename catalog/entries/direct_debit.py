@@ -236,8 +236,18 @@ DIRECT_DEBIT_PAYMENT = Api(
     success_status=201,
     callback_fields=(*PAYMENT_CALLBACK, MSISDN_TOKEN_CB),
     # 20-digit MSISDNs although the regex says 12 to 14 (reference §5.8, §13.8): the
-    # gateway accepts a trigger value whatever the regex.
-    triggers=_triggers("input_CustomerMSISDN", 20, _COMMON_OUTCOMES),
+    # gateway accepts a trigger value whatever the regex. The default customer
+    # 000000000001 succeeds too, without a mandate (captured, §5.8 [obs]); with a mandate
+    # under the reference it pays under that mandate.
+    triggers=(
+        Trigger(
+            "input_CustomerMSISDN",
+            "000000000001",
+            "INS-0",
+            "Success: the sandbox customer, with or without a mandate",
+        ),
+        *_triggers("input_CustomerMSISDN", 20, _COMMON_OUTCOMES),
+    ),
 )
 
 _QDD_OUT = [
@@ -295,11 +305,13 @@ QUERY_DIRECT_DEBIT = Api(
         CURRENCY,
     ),
     response_fields=(
+        # The documented order (§5.10): TransactionReference before the two ids.
         RESPONSE_CODE,
         RESPONSE_DESC,
+        ResponseField(*_QDD_OUT[0], on_success_only=True),
         CONVERSATION_ID,
         TPCID_ECHO,
-        *(ResponseField(n, d, e, on_success_only=True) for n, d, e in _QDD_OUT),
+        *(ResponseField(n, d, e, on_success_only=True) for n, d, e in _QDD_OUT[1:]),
     ),
     result_codes=(
         *codes(

@@ -112,7 +112,9 @@ QUERY_TRANSACTION_STATUS = Api(
         RESPONSE_DESC,
         ResponseField(
             "output_ResponseTransactionStatus",
-            "The transaction's state: Completed, or Failed for a transaction that failed.",
+            "The transaction's state: Completed; Failed for a payment a test trigger "
+            "refused (a timeout included); Pending or Cancelled for a two-stage payment "
+            "not yet committed or released.",
             "Completed",
             on_success_only=True,
         ),

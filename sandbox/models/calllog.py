@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-# The one result code that means success (reference: INS-0 "Request processed successfully").
-SUCCESS_CODE = "INS-0"
+# The result codes that mean success: INS-0, and INS-GAR-0 of the two-stage flow (catalog).
+from catalog import SUCCESS_CODES
 
 
 class ApiCallQuerySet(models.QuerySet):
@@ -111,7 +111,7 @@ class ApiCall(models.Model):
             http_status=http_status,
             latency_ms=round(latency_ms, 3),
             is_async=is_async,
-            is_success=code == SUCCESS_CODE,
+            is_success=code in SUCCESS_CODES,
             amount=amount,
             msisdn=msisdn[:32],
             # "N/A" is what the gateway answers when there is no transaction (reference).

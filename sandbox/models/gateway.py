@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import string
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -79,7 +80,11 @@ class Transaction(models.Model):
     payment) or a reversal of one (`original` set)."""
 
     class Status(models.TextChoices):
+        # The labels are what Query Transaction Status answers (docs/gateway.md, §13.5).
         COMPLETED = "completed", "Completed"
+        PENDING = "pending", "Pending"  # a two-stage payment reserved, not yet committed
+        CANCELLED = "cancelled", "Cancelled"  # a two-stage payment released
+        FAILED = "failed", "Failed"  # a payment a §9 failure trigger refused (e.g. INS-9)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     api_key = models.ForeignKey(
@@ -100,6 +105,9 @@ class Transaction(models.Model):
     reversed_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     currency = models.CharField(max_length=3, blank=True)
     msisdn = models.CharField(max_length=32, blank=True)
+    # The voucher of a two-stage payment (C2B multi stage, §5.12), named again by
+    # Update Transaction Status to commit or release it.
+    voucher_code = models.CharField(max_length=12, blank=True)
     original = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals"
     )
@@ -185,3 +193,15 @@ class Mandate(models.Model):
 
     def __str__(self) -> str:
         return f"mandate {self.mandate_id} ({self.third_party_reference}, {self.status})"
+
+    def is_expired(self, today: date | None = None) -> bool:
+        """Past its ExpiryDate (valid through that day, in the portal's time zone)."""
+        today = today or timezone.localdate()
+        return self.expiry_date is not None and self.expiry_date < today
+
+    @property
+    def status_label(self) -> str:
+        """What Query Direct Debit answers as output_MandateStatus."""
+        if self.status == self.Status.ACTIVE and self.is_expired():
+            return "Expired"
+        return self.get_status_display()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from catalog import SUCCESS_CODES
 from sandbox.simulation import direct_debit, other, transactions
 from sandbox.simulation.base import GatewayCall, Outcome, failure
 
@@ -23,6 +24,8 @@ RULES: dict[str, Callable[[GatewayCall], Outcome]] = {
     "queryDirectDebit": direct_debit.query,
     "directDebitCancel": direct_debit.cancel,
     "queryBeneficiaryName": other.query_beneficiary_name,
+    "c2bMultiStage": transactions.reserve,
+    "updateTransactionStatus": transactions.update_status,
 }
 
 
@@ -32,7 +35,11 @@ def simulate(call: GatewayCall) -> Outcome:
     for trigger in call.api.triggers:
         if call.params.get(trigger.field) != trigger.value:
             continue
-        if trigger.code != "INS-0":
+        if trigger.code not in SUCCESS_CODES:
+            # A payment refused by a trigger is recorded as Failed, so that Query
+            # Transaction Status resolves it (a timeout included; docs/gateway.md).
+            if call.api.slug in transactions.FAILED_IS_RECORDED:
+                transactions.record_failed(call)
             return failure(call, trigger.code)
         call.trigger_outputs.update(trigger.outputs)
         call.triggered.add(trigger.field)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from catalog import Api, Market
+from catalog import SUCCESS_CODES, Api, Market
 from sandbox.auth import Credential
 from sandbox.models import Transaction
 from sandbox.models.gateway import new_conversation_id
@@ -21,7 +21,9 @@ class GatewayCall:
     method: str
     path: str
     params: dict[str, str]  # the API's parameters, canonical names, stripped
-    echo: dict[str, str]  # every input_* the client sent, as sent (the seed's echo)
+    # Every parameter the client sent, as sent: the call log keeps it (bounded, see
+    # sandbox.calllog). No answer echoes it (docs/gateway.md, "Answers").
+    echo: dict[str, str]
     started: float  # time.perf_counter() when the request arrived
     conversation_id: str = field(default_factory=new_conversation_id)
     # Output fields set by a successful §9 trigger (e.g. output_Reversed "True").
@@ -55,7 +57,7 @@ class Outcome:
 
     @property
     def is_success(self) -> bool:
-        return self.code == "INS-0"
+        return self.code in SUCCESS_CODES
 
 
 def conversation_outputs(call: GatewayCall) -> dict[str, str]:

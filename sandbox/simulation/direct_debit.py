@@ -11,12 +11,20 @@ from django.utils import timezone
 
 from sandbox.models import Mandate
 from sandbox.simulation.base import GatewayCall, Outcome, conversation_outputs, failure
-from sandbox.simulation.transactions import duplicate, is_duplicate, record_transaction, succeeded
+from sandbox.simulation.transactions import (
+    duplicate,
+    is_duplicate,
+    record_transaction,
+    succeeded,
+    validated_amount,
+)
 from sandbox.validation import amount_of
 
 # The sandbox customer's wallet balance for Query Direct Debit (§9: 600 is "larger than
 # 500" and not covered, 100 is covered).
 SANDBOX_BALANCE = 500
+# The sandbox's default customer (§9): success for every API, with or without a mandate.
+SANDBOX_CUSTOMER = "000000000001"
 _ONE_SHOT_FREQUENCIES = {"01", "02", "03", "08"}
 _TOKEN_ALPHABET = string.ascii_letters + string.digits
 
@@ -56,7 +64,8 @@ def _schedule_error(call: GatewayCall) -> str | None:
     if end and (not 1 <= int(end) <= 31 or (start and int(end) < int(start))):
         return "INS-42"
     first_date = _parse_date(first) if first else None
-    if expiry and first_date and _parse_date(expiry) < first_date:
+    expiry_date = _parse_date(expiry) if expiry else None
+    if expiry_date and first_date and expiry_date < first_date:
         return "INS-43"
     return None
 
@@ -82,6 +91,9 @@ def create(call: GatewayCall) -> Outcome:
                 market=call.market.slug,
                 mandate_id=_new_mandate_id(),
                 third_party_reference=reference,
+                # Captured (§5.7 [obs]): TransactionReference is the ThirdPartyReference
+                # sent, which clients send back to Payment, Query and Cancel.
+                transaction_reference=reference,
                 third_party_conversation_id=call.get("input_ThirdPartyConversationID"),
                 msisdn=call.get("input_CustomerMSISDN"),
                 msisdn_token=_new_token(),
@@ -115,12 +127,17 @@ def _customer_error(call: GatewayCall, *, neither: str) -> str | None:
 
 
 def _find_mandate(call: GatewayCall, *, active_only: bool) -> Mandate | None:
+    """The reference's newest mandate; with `active_only`, only one that is active and
+    not past its ExpiryDate (an expired mandate takes no payment and no cancellation)."""
     mandates = Mandate.objects.filter(
         user=call.user, third_party_reference=call.get("input_ThirdPartyReference")
     )
     if active_only:
         mandates = mandates.filter(status=Mandate.Status.ACTIVE)
-    return mandates.order_by("-created_at", "-pk").first()
+    mandate = mandates.order_by("-created_at", "-pk").first()
+    if active_only and mandate is not None and mandate.is_expired():
+        return None
+    return mandate
 
 
 def _mandate_mismatch(call: GatewayCall, mandate: Mandate, *, mismatch_code: str) -> str | None:
@@ -142,14 +159,18 @@ def payment(call: GatewayCall) -> Outcome:
         return failure(call, code)
     if is_duplicate(call):
         return duplicate(call)
-    amount = amount_of(call.get("input_Amount"))
-    if "input_CustomerMSISDN" in call.triggered:
-        tx = record_transaction(call, amount=amount, msisdn=call.get("input_CustomerMSISDN"))
-        return duplicate(call) if tx is None else succeeded(call, tx, output_MsisdnToken="")
+    amount = validated_amount(call)
     mandate = _find_mandate(call, active_only=True)
+    msisdn = call.get("input_CustomerMSISDN")
+    if "input_CustomerMSISDN" in call.triggered and (mandate is None or msisdn != SANDBOX_CUSTOMER):
+        # A success trigger needs no mandate (captured: 000000000001 with an unknown
+        # reference answers 201 INS-0, §5.8). No mandate, so no MsisdnToken field: an
+        # empty one would be a field the capture does not have.
+        tx = record_transaction(call, amount=amount, msisdn=msisdn)
+        return duplicate(call) if tx is None else succeeded(call, tx)
     if mandate is None:
-        # A payment needs a live mandate: none under this reference (or a MandateID of
-        # no mandate) is an invalid MandateID (docs/gateway.md).
+        # A payment needs a live mandate: none under this reference, or only an expired
+        # or cancelled one, is an invalid MandateID (docs/gateway.md).
         return failure(call, "INS-51")
     code = _mandate_mismatch(call, mandate, mismatch_code="INS-50")
     if code:
@@ -167,10 +188,15 @@ def query(call: GatewayCall) -> Outcome:
     code = _customer_error(call, neither="INS-57")
     if code:
         return failure(call, code)
-    if "input_ThirdPartyReference" in call.triggered:
+    mandate = None
+    if "input_ThirdPartyReference" not in call.triggered:
+        mandate = _find_mandate(call, active_only=False)
+    if mandate is None and _status_triggered(call):
+        # The reference trigger and the status triggers (customer 000000000002..04,
+        # mandate 000001..04) answer on their own, with the documented sample mandate,
+        # when the caller has no mandate under that reference.
         outputs = _synthetic_mandate_outputs(call)
     else:
-        mandate = _find_mandate(call, active_only=False)
         if mandate is None:
             return failure(call, "INS-58")
         code = _mandate_mismatch(call, mandate, mismatch_code="INS-56")
@@ -187,6 +213,19 @@ def query(call: GatewayCall) -> Outcome:
     return Outcome("INS-0", {**conversation_outputs(call), **outputs})
 
 
+def _status_triggered(call: GatewayCall) -> bool:
+    """A Query Direct Debit trigger that stands for a mandate of its own: not the
+    default customer 000000000001 (whose mandates are real) nor a balance trigger."""
+    return (
+        "input_ThirdPartyReference" in call.triggered
+        or "input_MandateID" in call.triggered
+        or (
+            "input_CustomerMSISDN" in call.triggered
+            and call.get("input_CustomerMSISDN") != SANDBOX_CUSTOMER
+        )
+    )
+
+
 def _mandate_outputs(mandate: Mandate) -> dict[str, str]:
     def ymd(value):
         return value.strftime("%Y%m%d") if value else ""
@@ -195,7 +234,7 @@ def _mandate_outputs(mandate: Mandate) -> dict[str, str]:
         "output_TransactionReference": mandate.transaction_reference,
         "output_MsisdnToken": mandate.msisdn_token,
         "output_MandateID": mandate.mandate_id,
-        "output_MandateStatus": mandate.get_status_display(),
+        "output_MandateStatus": mandate.status_label,
         "output_AccountStatus": "Active",
         "output_FirstPaymentDate": ymd(mandate.first_payment_date),
         "output_Frequency": mandate.frequency,

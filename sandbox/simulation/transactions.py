@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import string
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -14,6 +16,7 @@ from sandbox.validation import amount_of
 # duplicate (§9, §13.4: the observed duplicate repeated both).
 _REFERENCE_FIELD = {
     "c2bPayment": "input_TransactionReference",
+    "c2bMultiStage": "input_TransactionReference",
     "b2cPayment": "input_TransactionReference",
     "b2bPayment": "input_TransactionReference",
     "directDebitPayment": "input_ThirdPartyReference",
@@ -29,6 +32,15 @@ def dedupe_key(call: GatewayCall) -> str:
 def duplicate(call: GatewayCall) -> Outcome:
     """409 INS-10 with TransactionID N/A and a fresh ConversationID (observed, §4)."""
     return failure(call, "INS-10", output_TransactionID="N/A")
+
+
+def validated_amount(call: GatewayCall, name: str = "input_Amount") -> Decimal:
+    """The amount of a call whose validation required it (the catalogue marks the
+    parameter required with an amount format, so it parses: anything else is a bug)."""
+    amount = amount_of(call.get(name))
+    if amount is None:
+        raise ValueError(f"{call.api.slug}: {name} passed validation but is no amount")
+    return amount
 
 
 def is_duplicate(call: GatewayCall) -> bool:
@@ -58,6 +70,32 @@ def record_transaction(call: GatewayCall, *, amount: Decimal, msisdn: str = "", 
         return None
 
 
+# The APIs whose §9 failure triggers leave a Failed transaction (docs/gateway.md).
+FAILED_IS_RECORDED = frozenset(
+    {"c2bPayment", "b2cPayment", "b2bPayment", "c2bMultiStage", "directDebitPayment"}
+)
+
+
+def record_failed(call: GatewayCall) -> Transaction:
+    """A payment that a failure trigger refused, timeouts included: Query Transaction
+    Status finds it by its ConversationID or ThirdPartyConversationID and answers
+    Failed. Its dedupe key is its own ConversationID, so a retry with the same
+    ThirdPartyConversationID and reference is a new payment, not a duplicate."""
+    return Transaction.objects.create(
+        api_key=call.api_key,
+        user=call.user,
+        operation=call.api.slug,
+        market=call.market.slug,
+        status=Transaction.Status.FAILED,
+        conversation_id=call.conversation_id,
+        third_party_conversation_id=call.get("input_ThirdPartyConversationID"),
+        dedupe_key=f"failed|{call.conversation_id}",
+        amount=amount_of(call.get("input_Amount")) or Decimal("0.00"),
+        currency=call.get("input_Currency").upper(),
+        msisdn=call.get("input_CustomerMSISDN"),
+    )
+
+
 def succeeded(call: GatewayCall, tx: Transaction, **outputs: str) -> Outcome:
     return Outcome(
         "INS-0",
@@ -76,7 +114,7 @@ def payment(call: GatewayCall) -> Outcome:
     """
     tx = record_transaction(
         call,
-        amount=amount_of(call.get("input_Amount")),
+        amount=validated_amount(call),
         msisdn=call.get("input_CustomerMSISDN"),
     )
     return duplicate(call) if tx is None else succeeded(call, tx)
@@ -99,7 +137,8 @@ def reversal(call: GatewayCall) -> Outcome:
         .filter(transaction_id=call.get("input_TransactionID"))
         .first()
     )
-    if original is None or original.is_reversal:
+    if original is None or original.is_reversal or original.status != Transaction.Status.COMPLETED:
+        # Only completed money can be returned: not a failed, pending or released one.
         return failure(call, "INS-18")
     if original.user_id != call.user.pk:
         return failure(call, "INS-35")
@@ -158,3 +197,57 @@ def query_transaction_status(call: GatewayCall) -> Outcome:
         },
         transaction=tx,
     )
+
+
+def _new_voucher_code() -> str:
+    return "".join(secrets.choice(_VOUCHER_ALPHABET) for _ in range(10))
+
+
+_VOUCHER_ALPHABET = string.ascii_uppercase + string.digits
+
+
+def reserve(call: GatewayCall) -> Outcome:
+    """C2B two-stage, stage 1 (§5.12): the customer's money is reserved, the
+    transaction is Pending until Update Transaction Status commits or releases it."""
+    tx = record_transaction(
+        call,
+        amount=validated_amount(call),
+        msisdn=call.get("input_CustomerMSISDN"),
+        status=Transaction.Status.PENDING,
+        voucher_code=_new_voucher_code(),
+    )
+    if tx is None:
+        return duplicate(call)
+    return succeeded(call, tx, output_VoucherCode=tx.voucher_code)
+
+
+# Update Transaction Status carries its operation in input_CustomerMSISDN (§5.12).
+_COMMIT, _RELEASE = "1", "0"
+
+
+def update_status(call: GatewayCall) -> Outcome:
+    """C2B two-stage, stage 2 (§5.12): "1" commits the reserved payment (Completed),
+    "0" releases it (Cancelled). Success is INS-GAR-0.
+
+    Refused: a TransactionID that is not one of the caller's two-stage payments
+    (INS-18), a voucher that is not the payment's (INS-21), a payment no longer
+    pending (INS-6: it was committed or released already).
+    """
+    if "input_TransactionID" in call.triggered:
+        return Outcome("INS-GAR-0", conversation_outputs(call))
+    tx = (
+        Transaction.objects.select_for_update()
+        .for_user(call.user)
+        .filter(operation="c2bMultiStage", transaction_id=call.get("input_TransactionID"))
+        .first()
+    )
+    if tx is None:
+        return failure(call, "INS-18")
+    if not secrets.compare_digest(tx.voucher_code, call.get("input_VoucherCode")):
+        return failure(call, "INS-21")
+    if tx.status != Transaction.Status.PENDING:
+        return failure(call, "INS-6")
+    commit = call.get("input_CustomerMSISDN") == _COMMIT
+    tx.status = Transaction.Status.COMPLETED if commit else Transaction.Status.CANCELLED
+    tx.save(update_fields=["status"])
+    return Outcome("INS-GAR-0", conversation_outputs(call), transaction=tx, msisdn=tx.msisdn)

@@ -183,7 +183,10 @@
     return parsed;
   }
 
-  function showResponse(response, text) {
+  function showResponse(response, text, sent) {
+    // The answer carries no input_* echo (as the real gateway's): what was sent is
+    // shown beside it.
+    $("console-request-sent").textContent = JSON.stringify(sent, null, 2);
     $("console-response").hidden = false;
     $("console-http-status").textContent = response.status + " " + (response.statusText || "");
     var lines = [];
@@ -209,7 +212,8 @@
     var summary = document.createElement("summary");
     var badge = document.createElement("span");
     var code = parsed.output_ResponseCode || "?";
-    badge.className = "badge " + (code === "INS-0" ? "badge-success" : "badge-error");
+    var success = code === "INS-0" || code === "INS-GAR-0"; // INS-GAR-0: Update Transaction Status
+    badge.className = "badge " + (success ? "badge-success" : "badge-error");
     badge.textContent = code;
     summary.appendChild(badge);
     summary.appendChild(
@@ -264,7 +268,7 @@
     fetch(url, init)
       .then(function (response) {
         return response.text().then(function (text) {
-          var parsed = showResponse(response, text);
+          var parsed = showResponse(response, text, body);
           statusLine.textContent =
             "Answered in " + Math.round(performance.now() - started) + " ms.";
           addRecentCall(response.status, parsed, body);

@@ -105,5 +105,6 @@ def test_get_session_with_leaked_parameters(live_server, developer):
 def test_official_sdk_gets_an_envelope_on_errors(live_server, developer):
     ctx = context(live_server, "not-my-key-00000000000000000000", APIMethodType.GET, "getSession/")
     result = APIRequest(ctx).execute()
-    assert result.status_code == 401
-    assert result.body["output_ResponseCode"] == "INS-2"
+    # getSession's documented failure (§5.1); transactional calls answer 401 INS-2.
+    assert result.status_code == 400
+    assert result.body["output_ResponseCode"] == "INS-989"

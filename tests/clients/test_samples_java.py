@@ -115,8 +115,7 @@ public class SessionFlow {
         pay.addParameter("input_ThirdPartyConversationID", "javaflow1");
         pay.addParameter("input_PurchasedItemsDesc", "Tea");
         APIResponse paid = new APIRequest(pay).execute();
-        pay.addParameter("input_ThirdPartyConversationID", "javaflow2");
-        pay.addParameter("input_PurchasedItemsDesc", "Tea and \\"cake\\" \\\\ 100%");
+        pay.addParameter("input_ThirdPartyConversationID", "Tea and \\"cake\\" \\\\ 100%");
         APIResponse bad = new APIRequest(pay).execute();
         APIContext query = context(sessionId, APIMethodType.GET, "queryTransactionStatus/", port);
         query.addParameter("input_QueryReference", paid.getBodyValue("output_TransactionID"));
@@ -128,9 +127,9 @@ public class SessionFlow {
             session.getStatusCode() + " " + session.getBodyValue("output_ResponseCode"));
         System.out.println(paid.getStatusCode() + " " + paid.getBodyValue("output_ResponseCode"));
         System.out.println(bad.getStatusCode() + " " + bad.getBodyValue("output_ResponseCode")
-            + " " + bad.getBodyValue("input_PurchasedItemsDesc"));
+            + " " + bad.getBodyValue("output_ThirdPartyConversationID"));
         System.out.println(status.getStatusCode() + " " + status.getBodyValue("output_ResponseCode")
-            + " " + status.getBodyValue("input_ThirdPartyConversationID"));
+            + " " + status.getBodyValue("output_ThirdPartyConversationID"));
     }
 }
 """
@@ -166,8 +165,9 @@ def test_java_sdk_session_flow_with_escaping_and_query_encoding(
     session, paid, bad, status = result.stdout.splitlines()
     assert session == "200 INS-0"
     assert paid == "201 INS-0"
-    # The description fails its regex (quotes, %): the gateway answers INS-30 and echoes
-    # it, proof that the JSON writer escaped it and the reader unescaped it.
-    assert bad == '400 INS-30 Tea and "cake" \\ 100%'
+    # The ThirdPartyConversationID fails its regex (quotes, %): the gateway answers INS-28
+    # and echoes it as output_ThirdPartyConversationID (answers echo no input_*), proof
+    # that the JSON writer escaped it and the reader unescaped it.
+    assert bad == '400 INS-28 Tea and "cake" \\ 100%'
     # Space and plus survive the query string (URL-encoded by the SDK).
     assert status == "200 INS-0 java flow+3"

@@ -53,6 +53,10 @@ def _response_body(page) -> dict:
     return json.loads(page.locator("#console-response-body").text_content())
 
 
+def _sent(page) -> dict:
+    return json.loads(page.locator("#console-request-sent").text_content())
+
+
 def _watch_alerts(page) -> list:
     alerts: list = []
     page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
@@ -108,7 +112,20 @@ def test_c2b_console_sends_the_edited_amount_and_shows_ins_0(
     assert dialog.locator("#console-http-status").text_content().startswith("201")
     assert dialog.locator("#console-result-code").text_content() == "INS-0"
     assert dialog.locator("#console-result-desc").text_content() == "Request processed successfully"
-    assert _response_body(page)["input_Amount"] == "123.45"
+    # The answer is the five captured fields only; what was sent is shown beside it.
+    answer = _response_body(page)
+    assert list(answer) == [
+        "output_ResponseCode",
+        "output_ResponseDesc",
+        "output_TransactionID",
+        "output_ConversationID",
+        "output_ThirdPartyConversationID",
+    ]
+    sent = _sent(page)
+    assert sent == body and sent["input_Amount"] == "123.45"
+    assert answer["output_ThirdPartyConversationID"] == sent["input_ThirdPartyConversationID"]
+    assert dialog.get_by_role("heading", name="Parameters sent").is_visible()
+    assert page.locator("#console-request-sent").is_visible()
     code_link = dialog.locator("#console-response-body a.hl-code")
     assert code_link.get_attribute("href") == "#result-INS-0"
     assert (
@@ -159,11 +176,12 @@ def test_script_in_the_body_is_shown_escaped_never_executed(signed_in, screensho
     _send(page, dialog)
 
     dialog_shot(dialog, "escaped", "#console-response-body")
-    response_text = page.locator("#console-response-body").text_content()
-    assert "<script>alert(1)</script>" in response_text
-    assert page.locator("#console-response-body script").count() == 0
-    assert page.locator("#console-response-body img").count() == 0
-    assert page.locator("#console-response-body b").count() == 0
+    # The answer echoes nothing; the sent parameters are shown beside it, as text.
+    sent_text = page.locator("#console-request-sent").text_content()
+    assert "<script>alert(1)</script>" in sent_text
+    assert "<b>bold</b>" in sent_text
+    for panel in ("#console-request-sent", "#console-response-body"):
+        assert page.locator(f"{panel} script, {panel} img, {panel} b").count() == 0
     dialog.get_by_role("button", name="Close the console").click()
     assert page.locator("#recent-calls script, #recent-calls img").count() == 0
     screenshot(page, "escaped")
@@ -186,7 +204,8 @@ def test_reversal_console_sends_put_and_shows_ins_0(signed_in, developer, dialog
     assert methods == ["PUT"]
     assert dialog.locator("#console-http-status").text_content().startswith("201")
     assert dialog.locator("#console-result-code").text_content() == "INS-0"
-    assert _response_body(page)["input_TransactionID"] == _body(page)["input_TransactionID"]
+    assert _sent(page)["input_TransactionID"] == _body(page)["input_TransactionID"]
+    assert not any(k.startswith("input_") for k in _response_body(page))
     dialog_shot(dialog, "reversal", "#console-response")
     assert ApiCall.objects.get(user=developer).method == "PUT"
 
@@ -201,8 +220,8 @@ def test_reversal_script_value_is_escaped(signed_in):
 
     _send(page, dialog)
 
-    assert "<script>alert(1)</script>" in page.locator("#console-response-body").text_content()
-    assert page.locator("#console-response-body script").count() == 0
+    assert "<script>alert(1)</script>" in page.locator("#console-request-sent").text_content()
+    assert page.locator("#console-request-sent script, #console-response-body script").count() == 0
     assert dialog.locator("#console-result-code").text_content() != "INS-0"
     assert alerts == []
 
@@ -258,8 +277,8 @@ def test_query_transaction_status_script_value_is_escaped_and_invalid_json_block
 
     _send(page, dialog)
 
-    assert "<script>alert(1)</script>" in page.locator("#console-response-body").text_content()
-    assert page.locator("#console-response-body script").count() == 0
+    assert "<script>alert(1)</script>" in page.locator("#console-request-sent").text_content()
+    assert page.locator("#console-request-sent script, #console-response-body script").count() == 0
     calls_before = ApiCall.objects.filter(user=developer).count()
     page.get_by_label("Body (JSON").fill("not json")
     dialog.get_by_role("button", name="Send", exact=True).click()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import json
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding
+from django.test import Client
 
 from accounts import keys
+from catalog import get_api, get_market
 
 GATEWAY_PREFIX = "/sandbox/ipg/v2"
 
@@ -22,3 +25,27 @@ def bearer_for(secret: str, *, public_key_b64: str | None = None) -> str:
 
 def auth_header(secret: str, **kwargs) -> dict[str, str]:
     return {"Authorization": f"Bearer {bearer_for(secret, **kwargs)}"}
+
+
+class Wire:
+    """In-process calls to the gateway with the developer's API-key bearer."""
+
+    def __init__(self, developer, market: str):
+        self.client = Client()
+        self.market = get_market(market)
+        self.bearer = bearer_for(developer.api_key_plaintext)
+
+    def sample(self, slug: str, **overrides) -> dict:
+        body = get_api(slug).sample_request(self.market)
+        body.update(overrides)
+        return {k: v for k, v in body.items() if v is not None}
+
+    def call(self, slug: str, body: dict | None = None, *, bearer: str | None = None):
+        api = get_api(slug)
+        path = f"{GATEWAY_PREFIX}/{self.market.slug}/{api.path}"
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {bearer or self.bearer}"}
+        if api.method == "GET":
+            return self.client.get(path, body or {}, **headers)
+        return self.client.generic(
+            api.method, path, json.dumps(body or {}), "application/json", **headers
+        )

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from catalog import get_api
+from sandbox.calllog import documented_length
 from sandbox.models import ApiCall, Transaction
 
 PATH = "c2bPayment/singleStage/"
@@ -24,8 +25,14 @@ def test_success_creates_a_transaction_and_logs_the_call(gw, developer):
     assert len(data["output_ConversationID"]) == 32
     int(data["output_ConversationID"], 16)
     assert data["output_ThirdPartyConversationID"] == body["input_ThirdPartyConversationID"]
-    for name, value in body.items():  # the seed: the answer echoes every input
-        assert data[name] == value
+    # Exactly the five captured fields, in the captured order: no input_* echo (§5.2).
+    assert list(data) == [
+        "output_ResponseCode",
+        "output_ResponseDesc",
+        "output_TransactionID",
+        "output_ConversationID",
+        "output_ThirdPartyConversationID",
+    ]
 
     tx = Transaction.objects.get(transaction_id=data["output_TransactionID"])
     assert tx.amount == Decimal("12.50")
@@ -41,7 +48,7 @@ def test_success_creates_a_transaction_and_logs_the_call(gw, developer):
     assert call.transaction_id == tx.transaction_id
     assert call.conversation_id == tx.conversation_id
     assert call.third_party_conversation_id == body["input_ThirdPartyConversationID"]
-    assert call.request_body == body and call.response_body == data
+    assert call.request_body == body and call.response_body == data  # the log keeps both
     assert call.latency_ms > 0 and call.api_key == developer.api_key
 
 
@@ -51,7 +58,8 @@ def test_numbers_where_strings_are_documented_are_accepted(gw):
     body["input_ServiceProviderCode"] = 123456
     response = gw.call("POST", PATH, json=body)
     assert response.status_code == 201, response.text
-    assert response.json()["input_Amount"] == "10"
+    assert not any(k.startswith("input_") for k in response.json())
+    assert ApiCall.objects.get().request_body["input_Amount"] == "10"
     assert Transaction.objects.get().amount == Decimal("10.00")
 
 
@@ -90,7 +98,13 @@ def test_bad_value_answers_the_fields_code(gw, param, value, code):
     data = response.json()
     assert data["output_ResponseCode"] == code
     assert data["output_ResponseDesc"] == get_api("c2bPayment").result(code).description
-    assert data[param] == value  # still echoed
+    assert not any(k.startswith("input_") for k in data)  # nothing echoed
+    # The log keeps it, cut at the parameter's documented length (sandbox.calllog).
+    api = get_api("c2bPayment")
+    assert (
+        ApiCall.objects.get().request_body[param]
+        == value[: documented_length(api, api.param(param))]
+    )
     assert not Transaction.objects.exists()
 
 
@@ -99,8 +113,12 @@ def test_each_test_trigger_produces_its_outcome(gw, trigger):
     response = gw.c2b(input_CustomerMSISDN=trigger.value)
     expected = get_api("c2bPayment").result(trigger.code)
     assert response.status_code == expected.http_status
-    assert response.json()["output_ResponseCode"] == trigger.code
-    assert not Transaction.objects.exists()
+    data = response.json()
+    assert data["output_ResponseCode"] == trigger.code
+    # A refused payment is recorded as Failed, so Query Transaction Status resolves it.
+    tx = Transaction.objects.get()
+    assert tx.status == Transaction.Status.FAILED
+    assert tx.conversation_id == data["output_ConversationID"]
     call = ApiCall.objects.get()
     assert call.result_code == trigger.code and not call.is_success
 

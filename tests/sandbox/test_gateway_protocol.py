@@ -49,9 +49,13 @@ def test_errors_outside_any_api_are_envelopes(gw, method, path, status, code):
     assert_sdk_parsable_headers(response)
 
 
-def test_unauthorized_answer_has_parsable_headers(gw):
-    response = gw.http.get(gw.url("vodafoneGHA", "getSession/"))
-    assert response.status_code == 401
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "getSession/", 400), ("POST", "c2bPayment/singleStage/", 401)],
+)
+def test_unauthorized_answer_has_parsable_headers(gw, method, path, status):
+    response = gw.http.request(method, gw.url("vodafoneGHA", path))
+    assert response.status_code == status
     assert_sdk_parsable_headers(response)
 
 

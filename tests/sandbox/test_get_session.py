@@ -103,26 +103,27 @@ def test_session_is_refused_before_its_activation_delay(gw):
 )
 def test_every_bearer_failure_answers_the_same(gw, header):
     response = gw.http.get(gw.url("vodafoneGHA", PATH), headers={"Authorization": header})
-    assert response.status_code == 401
+    assert response.status_code == 400
+    # getSession's documented failure (§5.1), the same whatever the reason.
     assert response.json() == {
-        "output_ResponseCode": "INS-2",
-        "output_ResponseDesc": "Invalid API Key",
+        "output_ResponseCode": "INS-989",
+        "output_ResponseDesc": "Session Creation Failed",
     }
     assert not ApiCall.objects.exists()
 
 
 def test_unknown_key_is_refused(gw):
     response = gw.call("GET", PATH, bearer=bearer_for("a" * 32))
-    assert response.status_code == 401
+    assert response.status_code == 400
 
 
 def test_retired_key_is_refused_on_the_very_next_call(gw, developer):
     assert gw.call("GET", PATH).status_code == 200  # the bearer is now cached
     session_id = new_session(gw)
     _, new_plaintext = services.renew_api_key(developer)
-    assert gw.call("GET", PATH).status_code == 401
+    assert gw.call("GET", PATH).status_code == 400
     # Sessions of the retired key die with it.
-    assert gw.call("GET", PATH, bearer=bearer_for(session_id)).status_code == 401
+    assert gw.call("GET", PATH, bearer=bearer_for(session_id)).status_code == 400
     assert gw.call("GET", PATH, bearer=bearer_for(new_plaintext)).status_code == 200
 
 
@@ -130,12 +131,12 @@ def test_deactivated_developer_is_refused(gw, developer):
     assert gw.call("GET", PATH).status_code == 200
     developer.is_active = False
     developer.save(update_fields=["is_active"])
-    assert gw.call("GET", PATH).status_code == 401
+    assert gw.call("GET", PATH).status_code == 400
 
 
 def test_live_key_is_refused_by_the_sandbox(gw, developer):
     _, live_plaintext = keys.issue_api_key(developer, environment="live")
-    assert gw.call("GET", PATH, bearer=bearer_for(live_plaintext)).status_code == 401
+    assert gw.call("GET", PATH, bearer=bearer_for(live_plaintext)).status_code == 400
 
 
 def test_reused_bearer_costs_no_rsa_operation_over_http(gw, monkeypatch):
@@ -164,7 +165,7 @@ def test_rotated_keypair_old_bearer_accepted_in_overlap_then_refused(gw, develop
     assert gw.call("GET", PATH, bearer=fresh_old_bearer).status_code == 200
     assert gw.call("GET", PATH, bearer=new_bearer).status_code == 200
     GatewayKeypair.objects.exclude(pk=new.pk).update(accepted_until=timezone.now())
-    assert gw.call("GET", PATH, bearer=old_bearer).status_code == 401  # even cached
+    assert gw.call("GET", PATH, bearer=old_bearer).status_code == 400  # even cached
     third_old_bearer = bearer_for(developer.api_key_plaintext, public_key_b64=old_public)
-    assert gw.call("GET", PATH, bearer=third_old_bearer).status_code == 401
+    assert gw.call("GET", PATH, bearer=third_old_bearer).status_code == 400
     assert gw.call("GET", PATH, bearer=new_bearer).status_code == 200

@@ -31,6 +31,10 @@ from tests.sandbox.helpers import bearer_for
 pytestmark = pytest.mark.django_db
 
 C2B = "/sandbox/ipg/v2/vodafoneGHA/c2bPayment/singleStage/"
+GET_SESSION = "/sandbox/ipg/v2/vodafoneGHA/getSession/"
+# Each family's one answer to every bearer failure: getSession's documented failure
+# (§5.1), the uniform INS-2 for every transactional call (docs/gateway.md).
+FAILURE = {C2B: (401, b'"output_ResponseCode":"INS-2"'), GET_SESSION: (400, b'"INS-989"')}
 KINDS = (
     "bad base64",
     "wrong length",
@@ -80,9 +84,11 @@ def failing_bearers(developer):
     return lambda kind, fresh=False: make(kind, fresh=True) if fresh else cached[kind]
 
 
-def _call(client: Client, bearer: str):
+def _call(client: Client, bearer: str, path: str = C2B):
+    if path == GET_SESSION:
+        return client.get(path, HTTP_AUTHORIZATION=f"Bearer {bearer}")
     return client.post(
-        C2B, b"{}", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {bearer}"
+        path, b"{}", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {bearer}"
     )
 
 
@@ -90,27 +96,40 @@ def _comparable(response) -> tuple:
     return response.status_code, response.content, sorted(response.headers.items())
 
 
-def test_every_failure_answers_the_same(failing_bearers):
+@pytest.mark.parametrize("path", [C2B, GET_SESSION], ids=["c2b", "getSession"])
+def test_every_failure_answers_the_same(failing_bearers, path):
     client = Client()
-    answers = {kind: _comparable(_call(client, failing_bearers(kind))) for kind in KINDS}
+    answers = {kind: _comparable(_call(client, failing_bearers(kind), path)) for kind in KINDS}
     # Missing header and another scheme answer the same too.
-    answers["no header"] = _comparable(client.post(C2B, b"{}", content_type="application/json"))
+    answers["no header"] = _comparable(
+        client.generic(
+            "GET" if path == GET_SESSION else "POST", path, b"{}", content_type="application/json"
+        )
+    )
     answers["basic scheme"] = _comparable(
-        client.post(C2B, b"{}", content_type="application/json", HTTP_AUTHORIZATION="Basic eA==")
+        client.generic(
+            "GET" if path == GET_SESSION else "POST",
+            path,
+            b"{}",
+            content_type="application/json",
+            HTTP_AUTHORIZATION="Basic eA==",
+        )
     )
 
     first = answers["bad base64"]
-    assert first[0] == 401
-    assert b'"output_ResponseCode":"INS-2"' in first[1]
+    status, marker = FAILURE[path]
+    assert first[0] == status
+    assert marker in first[1]
     for kind, answer in answers.items():
         assert answer == first, f"{kind} answers differently from a bad base64 bearer"
 
 
-def test_a_repeated_failing_bearer_answers_the_same_each_time(failing_bearers):
+@pytest.mark.parametrize("path", [C2B, GET_SESSION], ids=["c2b", "getSession"])
+def test_a_repeated_failing_bearer_answers_the_same_each_time(failing_bearers, path):
     client = Client()
     for kind in KINDS:
         bearer = failing_bearers(kind)
-        first, second = _call(client, bearer), _call(client, bearer)
+        first, second = _call(client, bearer, path), _call(client, bearer, path)
         assert _comparable(first) == _comparable(second), kind
 
 
@@ -189,14 +208,15 @@ def _operations():
 
 @pytest.mark.parametrize(("api", "market", "method"), list(_operations()))
 def test_every_operation_in_every_market_refuses_a_call_without_bearer(api, market, method):
-    """The same 401 envelope everywhere, and nothing written."""
+    """The same 401 INS-2 envelope everywhere (400 INS-989 for getSession, its documented
+    failure), and nothing written."""
     from sandbox.models import ApiCall, Transaction
 
     cache.clear()
     path = f"/sandbox/ipg/v2/{market}/{api.path}"
     response = getattr(Client(), method.lower())(path, content_type="application/json")
 
-    assert response.status_code == 401
-    assert response.json()["output_ResponseCode"] == "INS-2"
+    expected = (400, "INS-989") if api.slug == "getSession" else (401, "INS-2")
+    assert (response.status_code, response.json()["output_ResponseCode"]) == expected
     assert not ApiCall.objects.exists()
     assert not Transaction.objects.exists()
