@@ -11,12 +11,29 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models
 
 from accounts import keys, services
-from accounts.models import ApiKey, GatewayKeypair, SecurityEvent, User
+from accounts.models import ApiKey, Application, GatewayKeypair, SecurityEvent, User
+
+
+class ApplicationInline(admin.TabularInline):
+    model = Application
+    fields = readonly_fields = ("name", "is_default", "async_response_url", "locked_at")
+    extra = 0
+    can_delete = False
+    ordering = ["created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ApiKeyInline(admin.TabularInline):
     model = ApiKey
-    fields = readonly_fields = ("environment", "masked", "created_at", "retired_at")
+    fields = readonly_fields = (
+        "application",
+        "environment",
+        "masked",
+        "created_at",
+        "retired_at",
+    )
     extra = 0
     can_delete = False
     ordering = ["-created_at"]
@@ -67,12 +84,11 @@ class DeveloperAdmin(UserAdmin):
                     "company",
                     "country",
                     "timezone",
-                    "async_response_url",
                 ]
             },
         ),
     ]
-    inlines = [ApiKeyInline, SecurityEventInline]
+    inlines = [ApplicationInline, ApiKeyInline, SecurityEventInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["deactivate_developers", "reactivate_developers"]
 

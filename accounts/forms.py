@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import RegexValidator, URLValidator
 
 from accounts.adapter import normalise_username
-from accounts.models import User
+from accounts.models import Application, User
 from accounts.phone import normalise_phone_number
 from netguard import ssrf
 
@@ -70,7 +70,7 @@ class AsyncResponseUrlForm(forms.ModelForm):
     )
 
     class Meta:
-        model = User
+        model = Application
         fields = ["async_response_url"]
 
     def clean_async_response_url(self) -> str:

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import crypto
-from accounts.models import ApiKey, Environment, GatewayKeypair, User
+from accounts.models import ApiKey, Application, Environment, GatewayKeypair, User
 
 API_KEY_ALPHABET = string.ascii_lowercase + string.digits
 API_KEY_LENGTH = 32
@@ -35,15 +35,38 @@ def generate_api_key() -> str:
     return "".join(secrets.choice(API_KEY_ALPHABET) for _ in range(API_KEY_LENGTH))
 
 
-def issue_api_key(user: User, *, environment: str = Environment.SANDBOX) -> tuple[ApiKey, str]:
-    """Create the user's active key for `environment`; returns the row and the plaintext.
+def default_application(user: User) -> Application:
+    """The developer's "Default" application (registration makes it; made here on first
+    use for accounts that predate it, e.g. staff or `create_developer`)."""
+    application = Application.objects.filter(user=user, is_default=True).first()
+    if application is None:
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    user=user, name=Application.DEFAULT_NAME, is_default=True
+                )
+        except IntegrityError:  # a concurrent first use made it
+            application = Application.objects.get(user=user, is_default=True)
+    return application
 
-    Callers retire the previous active key first (services.renew_api_key does both
+
+def issue_api_key(
+    user: User,
+    *,
+    environment: str = Environment.SANDBOX,
+    application: Application | None = None,
+) -> tuple[ApiKey, str]:
+    """Create the current key of `application` (default: the Default application) for
+    `environment`; returns the row and the plaintext.
+
+    Callers retire the previous current key first (services.renew_api_key does both
     atomically, and records the security event).
     """
+    application = application or default_application(user)
     plaintext = generate_api_key()
     key = ApiKey.objects.create(
         user=user,
+        application=application,
         environment=environment,
         digest=crypto.digest(plaintext),
         encrypted=crypto.encrypt(plaintext),
@@ -52,8 +75,17 @@ def issue_api_key(user: User, *, environment: str = Environment.SANDBOX) -> tupl
     return key, plaintext
 
 
-def active_api_key(user: User, *, environment: str = Environment.SANDBOX) -> ApiKey | None:
-    return ApiKey.objects.filter(user=user, environment=environment).active().first()
+def active_api_key(
+    user: User,
+    *,
+    environment: str = Environment.SANDBOX,
+    application: Application | None = None,
+) -> ApiKey | None:
+    """The current key of `application` (default: the Default application)."""
+    keys = ApiKey.objects.filter(user=user, environment=environment).active()
+    if application is not None:
+        return keys.filter(application=application).first()
+    return keys.filter(application__is_default=True).first()
 
 
 # --- Gateway keypairs ---------------------------------------------------------------

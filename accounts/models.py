@@ -26,9 +26,6 @@ class User(AbstractUser):
     company = models.CharField(max_length=150, blank=True)
     country = models.CharField(max_length=100, blank=True)
     timezone = models.CharField(max_length=64, default="UTC")
-    # Empty: every API answers synchronously. Set: every API answers at once and the
-    # result is delivered to this URL (seed: "Asynchronous Response URL").
-    async_response_url = models.URLField("Asynchronous Response URL", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "developer"
@@ -41,23 +38,100 @@ class User(AbstractUser):
         return self.phone_confirmed_at is not None
 
 
+class Application(models.Model):
+    """An integration (reference §1): its API keys, session lifetime, trusted sources,
+    products and limits, and where its asynchronous results go.
+
+    Registration makes the developer's first one, "Default" (`is_default`): it holds the
+    key the seed calls "the API key assigned to your profile", and My Profile's
+    Asynchronous Response URL box edits it. After Go Live approval the application is
+    locked (`locked_at`): its settings change only through a new review.
+    """
+
+    MAX_PER_USER = 10
+    DEFAULT_NAME = "Default"
+    MIN_SESSION_LIFETIME = 60
+    MAX_SESSION_LIFETIME = 24 * 3600
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="applications")
+    name = models.CharField(max_length=60)
+    version = models.CharField(max_length=20, blank=True, default="1.0")
+    description = models.CharField(max_length=500, blank=True)
+    is_default = models.BooleanField(default=False)
+    # Empty: every API answers synchronously. Set: every API answers at once and the
+    # result is delivered to this URL (seed: "Asynchronous Response URL").
+    async_response_url = models.URLField("Asynchronous Response URL", max_length=500, blank=True)
+    session_lifetime_seconds = models.PositiveIntegerField(default=3600)
+    # IP addresses or CIDR ranges the gateway accepts calls from; empty: anywhere.
+    trusted_sources = models.JSONField(default=list, blank=True)
+    # Catalogue slugs of the APIs turned off (400 INS-997); empty: every API enabled, so
+    # an API added to the catalogue later is on for existing applications too.
+    disabled_apis = models.JSONField(default=list, blank=True)
+    # Limits (reference §8: INS-990...INS-996); null: no limit.
+    limit_single_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    limit_session_count = models.PositiveIntegerField(null=True, blank=True)
+    limit_session_value = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    limit_customer_daily_count = models.PositiveIntegerField(null=True, blank=True)
+    limit_customer_daily_value = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    usage_start = models.TimeField(null=True, blank=True)
+    usage_end = models.TimeField(null=True, blank=True)
+    usage_timezone = models.CharField(max_length=64, default="UTC")
+    # Strict mode: the sandbox refuses what production refuses (docs/gateway.md).
+    strict_mode = models.BooleanField(default=False)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="accounts_application_name"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_default=True), name="accounts_application_default"
+            ),
+        ]
+        indexes = [
+            # The Applications page: the developer's applications, oldest first.
+            models.Index(fields=["user", "created_at"], name="accounts_application_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
 class ApiKeyQuerySet(models.QuerySet):
     def active(self) -> ApiKeyQuerySet:
+        """The current key of each application and environment (the one renewal
+        replaces); a key in its overlap period is not current but still usable."""
         return self.filter(retired_at__isnull=True)
+
+    def usable(self, now=None) -> ApiKeyQuerySet:
+        """Keys the gateway accepts now: current, or retiring later (overlap)."""
+        return self.filter(Q(retired_at__isnull=True) | Q(retired_at__gt=now or timezone.now()))
 
     def for_environment(self, environment: str) -> ApiKeyQuerySet:
         return self.filter(environment=environment)
 
 
 class ApiKey(models.Model):
-    """A developer's API key. One active key per developer and environment.
+    """An application's API key. One current key per application and environment.
 
     The plaintext is never stored: `digest` finds the key from a bearer, `encrypted`
-    lets the owner see it on My Profile.
+    lets the owner see it on My Profile. `retired_at` in the future is an overlap
+    ("roll"): the key still works until then, beside its successor. `user` is the
+    application's owner, kept on the key because reports and the gateway read it.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="api_keys")
     environment = models.CharField(
         max_length=10, choices=Environment.choices, default=Environment.SANDBOX
     )
@@ -72,9 +146,9 @@ class ApiKey(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "environment"],
+                fields=["application", "environment"],
                 condition=Q(retired_at__isnull=True),
-                name="accounts_apikey_one_active_per_env",
+                name="accounts_apikey_one_active_per_app_env",
             ),
         ]
         indexes = [
@@ -89,6 +163,11 @@ class ApiKey(models.Model):
 
     @property
     def is_active(self) -> bool:
+        """Accepted by the gateway now: current, or inside its overlap period."""
+        return self.retired_at is None or self.retired_at > timezone.now()
+
+    @property
+    def is_current(self) -> bool:
         return self.retired_at is None
 
     @property

@@ -3,12 +3,14 @@ activated account, and `record_security_event`, the one writer of the audit trai
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import keys
-from accounts.models import ApiKey, Environment, SecurityEvent, User
+from accounts.models import ApiKey, Application, Environment, SecurityEvent, User
 
 
 def record_security_event(user: User, *, kind: str, detail: str = "") -> SecurityEvent:
@@ -17,19 +19,41 @@ def record_security_event(user: User, *, kind: str, detail: str = "") -> Securit
     return SecurityEvent.objects.create(user=user, kind=kind, detail=detail[:200])
 
 
+MAX_KEY_OVERLAP = timedelta(days=7)
+
+
 @transaction.atomic
-def renew_api_key(user: User, *, environment: str = Environment.SANDBOX) -> tuple[ApiKey, str]:
-    """Retire the active key at once (kept for reports), issue a new one and record the
-    security event. Returns the new row and its plaintext."""
-    # Lock the user row so two concurrent renewals serialise instead of racing on the
-    # one-active-key constraint.
-    User.objects.select_for_update().filter(pk=user.pk).first()
-    previous = keys.active_api_key(user, environment=environment)
-    ApiKey.objects.filter(user=user, environment=environment).active().update(
-        retired_at=timezone.now()
+def renew_api_key(
+    user: User,
+    *,
+    environment: str = Environment.SANDBOX,
+    application: Application | None = None,
+    overlap: timedelta = timedelta(0),
+) -> tuple[ApiKey, str]:
+    """Replace the application's current key (default: the Default application) and
+    record the security event. Returns the new row and its plaintext.
+
+    With no `overlap` the old key is retired at once (the seed's "Renew API Key"); with
+    one (up to 7 days, Stripe's "roll") it keeps working until then, beside the new one,
+    and is kept for reports afterwards.
+    """
+    if not timedelta(0) <= overlap <= MAX_KEY_OVERLAP:
+        raise ValueError("The overlap must be between 0 and 7 days.")
+    application = application or keys.default_application(user)
+    # Lock the application row so two concurrent renewals serialise instead of racing
+    # on the one-current-key constraint.
+    Application.objects.select_for_update().filter(pk=application.pk).first()
+    previous = keys.active_api_key(user, environment=environment, application=application)
+    ApiKey.objects.filter(application=application, environment=environment).active().update(
+        retired_at=timezone.now() + overlap
     )
-    key, plaintext = keys.issue_api_key(user, environment=environment)
+    key, plaintext = keys.issue_api_key(user, environment=environment, application=application)
     detail = f"…{previous.last4} retired, …{key.last4} issued" if previous else ""
+    if previous and overlap:
+        until = timezone.now() + overlap
+        detail = f"…{previous.last4} works until {until:%Y-%m-%d %H:%M} UTC, …{key.last4} issued"
+    if not application.is_default:
+        detail = f"{application.name}: {detail}"
     if environment != Environment.SANDBOX:
         detail = f"{environment}: {detail}" if detail else environment
     record_security_event(user, kind=SecurityEvent.Kind.API_KEY_RENEWED, detail=detail)

@@ -107,8 +107,9 @@ def main() -> int:
     workers = None
     worker_log = open(Path(var_dir) / "workers.log", "w")  # noqa: SIM115 (closed at exit)
     with Receiver() as receiver:
-        developer.async_response_url = receiver.url
-        developer.save(update_fields=["async_response_url"])
+        application = keys.default_application(developer)
+        application.async_response_url = receiver.url
+        application.save(update_fields=["async_response_url"])
 
         # Baseline: direct POSTs from one process to the same receiver.
         import requests

@@ -91,7 +91,7 @@ def _claim(pk: int) -> CallbackDelivery | None:
         delivery.claimed_until = now + timedelta(seconds=3 * timeout + 30)
         # A developer who fixes a broken URL gets the pending retries at the new one; a
         # cleared URL (back to synchronous) still receives the results already accepted.
-        delivery.url = delivery.user.async_response_url or delivery.url
+        delivery.url = delivery.current_url()
         delivery.save(update_fields=["attempt_count", "claimed_until", "url"])
     return delivery
 

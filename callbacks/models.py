@@ -73,6 +73,16 @@ class CallbackDelivery(models.Model):
     )
     # Nullable: a delivery outlives a purged call log row, and services may defer a
     # result before (or without) logging the call.
+    # The application whose Asynchronous Response URL receives it (a fixed URL is
+    # followed on retries and redeliveries); null only for rows older than applications
+    # that had no owner left to migrate to.
+    application = models.ForeignKey(
+        "accounts.Application",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="callback_deliveries",
+    )
     api_call = models.ForeignKey(
         "sandbox.ApiCall",
         on_delete=models.SET_NULL,
@@ -114,6 +124,14 @@ class CallbackDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} callback {self.public_id} ({self.status})"
+
+    def current_url(self) -> str:
+        """Where the next attempt goes: the application's Asynchronous Response URL as
+        it is now (a developer who fixes a broken URL gets the pending retries there), or
+        the URL the delivery was made for when it has been cleared (back to synchronous:
+        the results already accepted are still delivered)."""
+        application = self.application
+        return (application.async_response_url if application else "") or self.url
 
     @property
     def delivery_id(self) -> str:

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.keys import default_application
 from callbacks.models import CallbackDelivery
 from callbacks.payloads import acknowledgement, callback_payload
 
@@ -33,9 +34,12 @@ SWEEP_TASK = "sandbox.tasks.sweep_callbacks"
 
 
 def defer_result(
-    *, user, api, result: dict[str, Any], api_call=None, url: str = ""
+    *, user, api, result: dict[str, Any], api_call=None, application=None, url: str = ""
 ) -> tuple[dict[str, str], int]:
     """Write the result of a call to the outbox and return the acknowledgement.
+
+    The result goes to `url`, else to the Asynchronous Response URL of `application`
+    (default: the user's Default application).
 
     Must run inside the caller's transaction (the one that logs the call): the outbox
     row commits or rolls back with the call, and the task is enqueued only after commit.
@@ -45,13 +49,15 @@ def defer_result(
     if not result.get("output_ConversationID"):
         result = {**result, "output_ConversationID": uuid4().hex}
     now = timezone.now()
+    application = application or default_application(user)
     with transaction.atomic():
         delivery = CallbackDelivery.objects.create(
             user=user,
+            application=application,
             api_call=api_call,
             operation=api.slug,
             conversation_id=str(result["output_ConversationID"])[:40],
-            url=url or user.async_response_url,
+            url=url or application.async_response_url,
             payload=callback_payload(api, result),
             max_attempts=settings.CALLBACK_MAX_ATTEMPTS,
             next_attempt_at=now,

@@ -21,7 +21,7 @@ def redeliver(delivery: CallbackDelivery) -> CallbackDelivery:
     row = CallbackDelivery.objects.select_for_update().get(pk=delivery.pk)
     if row.is_in_flight:
         raise RedeliveryRefused("This callback is being delivered right now; try again shortly.")
-    row.url = row.user.async_response_url or row.url
+    row.url = row.current_url()
     row.status = CallbackDelivery.Status.PENDING
     row.max_attempts = max(row.max_attempts, row.attempt_count + 1)
     row.next_attempt_at = timezone.now()

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.keys import default_application
 from callbacks.models import CallbackDelivery
 from callbacks.redelivery import RedeliveryRefused, redeliver
 from callbacks.signing import get_signing_secret, rotate_signing_secret
@@ -162,6 +163,6 @@ def profile_panel(request: AuthenticatedHttpRequest) -> str:
     context = {
         "signing_secret": get_signing_secret(user),
         "counts": counts,
-        "async_url": user.async_response_url,
+        "async_url": default_application(user).async_response_url,
     }
     return render_to_string("callbacks/_profile_callbacks.html", context, request=request)

@@ -46,7 +46,8 @@ def _render_profile(request: AuthenticatedHttpRequest, **forms) -> HttpResponse:
     context = {
         "details_form": forms.get("details_form") or PersonalDetailsForm(instance=user),
         "username_form": forms.get("username_form") or UsernameForm(user=user),
-        "async_form": forms.get("async_form") or AsyncResponseUrlForm(instance=user),
+        "async_form": forms.get("async_form")
+        or AsyncResponseUrlForm(instance=keys.default_application(user)),
         "api_key": api_key,
         "api_key_plaintext": api_key.plaintext if (api_key and reveal) else None,
         "keypair": keys.current_keypair(),
@@ -93,7 +94,7 @@ def username_update(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def async_url_update(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = AsyncResponseUrlForm(request.POST, instance=request.user)
+    form = AsyncResponseUrlForm(request.POST, instance=keys.default_application(request.user))
     if not form.is_valid():
         return _render_profile(request, async_form=form)
     form.save()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts.keys import default_application
 from reports import columns
 from reports import services as reports_services
 from reports.apinames import api_name
@@ -117,7 +118,7 @@ def account_details(user) -> dict:
         "company": user.company,
         "country": user.country,
         "timezone": user.timezone,
-        "async_response_url": user.async_response_url,
+        "async_response_url": default_application(user).async_response_url,
         "date_joined": user.date_joined.strftime("%Y-%m-%d"),
     }
 

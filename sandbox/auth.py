@@ -170,8 +170,10 @@ def _resolve(plaintext: str, environment: str) -> tuple[str, int] | None:
 _KEY, _USER, _SESSION, _KEYPAIR = (
     m._meta.db_table for m in (ApiKey, User, Session, GatewayKeypair)
 )
+# A key renewed with an overlap ("roll") has its retired_at in the future: usable until then.
 _KEY_USABLE = f"""
-    k.retired_at IS NULL AND k.environment = %s AND u.is_active = %s AND EXISTS (
+    (k.retired_at IS NULL OR k.retired_at > %s) AND k.environment = %s AND u.is_active = %s
+    AND EXISTS (
         SELECT 1 FROM {_KEYPAIR} g
         WHERE g.id = %s AND (g.accepted_until IS NULL OR g.accepted_until > %s))"""  # noqa: S608
 _API_KEY_SQL = f"""
@@ -189,10 +191,11 @@ def _by_id(model, pk: int):
 
 
 def _load_active(kind: str, pk: int, keypair_pk: int, environment: str) -> Credential:
-    """The credential, only if it is usable right now: key not retired and of this
-    environment, developer active, keypair still accepted, session within its window."""
+    """The credential, only if it is usable right now: key not retired (or inside its
+    overlap) and of this environment, developer active, keypair still accepted, session
+    within its window."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    usable = [environment, True, keypair_pk, now]
+    usable = [now, environment, True, keypair_pk, now]
     session = None
     if kind == "api_key":
         api_key = next(iter(ApiKey.objects.raw(_API_KEY_SQL, [pk, *usable])), None)

@@ -49,9 +49,9 @@ def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple
     effects (transaction, mandate, session rows) are in the database.
 
     Asynchronous mode (DESIGN.md): when the developer has an Asynchronous Response URL
-    (`call.user.async_response_url`) and the API supports it, this is where the result
-    goes to the callback outbox (written in this same transaction) and the answer
-    becomes the acknowledgement instead of the result; see the marked spot below.
+    (`call.api_key.application.async_response_url`) and the API supports it, this is
+    where the result goes to the callback outbox (written in this same transaction) and
+    the answer becomes the acknowledgement instead of the result; see the marked spot.
     """
     with transaction.atomic():
         outcome = refused or simulate(call)
@@ -61,13 +61,18 @@ def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple
         # validation) is answered with the acknowledgement; its result goes to the
         # callback outbox in this same transaction. The log keeps the result (reports
         # count outcomes) and is_async records that the answer was the acknowledgement.
-        deferred = refused is None and call.api.supports_async and call.user.async_response_url
+        application = call.api_key.application
+        deferred = refused is None and call.api.supports_async and application.async_response_url
         api_call = log_call(
             call, outcome=outcome, body=body, status=status, is_async=bool(deferred)
         )
         if deferred:
             body, status = defer_result(
-                user=call.user, api=call.api, result=body, api_call=api_call
+                user=call.user,
+                api=call.api,
+                result=body,
+                api_call=api_call,
+                application=application,
             )
     return body, status
 

@@ -62,6 +62,7 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
         model = ApiKey
 
     user = factory.SubFactory(UserFactory)
+    application = factory.LazyAttribute(lambda k: keys.default_application(k.user))
     plaintext_value = factory.LazyFunction(keys.generate_api_key)
     digest = factory.LazyAttribute(lambda k: keys.crypto.digest(k.plaintext_value))
     encrypted = factory.LazyAttribute(lambda k: keys.crypto.encrypt(k.plaintext_value))
@@ -73,6 +74,13 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
         obj = super()._create(model_class, *args, **kwargs)
         obj.plaintext_value = plaintext
         return obj
+
+
+def set_async_url(user: User, url: str) -> None:
+    """Point the user's Default application (My Profile's box) at `url` ("" = sync)."""
+    application = keys.default_application(user)
+    application.async_response_url = url
+    application.save(update_fields=["async_response_url"])
 
 
 class ApiCallFactory(factory.django.DjangoModelFactory):

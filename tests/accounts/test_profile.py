@@ -4,9 +4,10 @@ import pytest
 from django.test import Client
 
 from accounts import keys
+from accounts.keys import default_application
 from accounts.models import SecurityEvent, User
 from netguard import ssrf
-from tests.factories import DeveloperFactory
+from tests.factories import DeveloperFactory, set_async_url
 
 pytestmark = pytest.mark.django_db
 
@@ -184,26 +185,25 @@ def test_async_url_is_saved_and_cleared(developer_client, developer, settings, m
 
     assert response.status_code == 302
     developer.refresh_from_db()
-    assert developer.async_response_url == "https://example.com/results"
+    assert default_application(developer).async_response_url == "https://example.com/results"
     page = developer_client.get(PROFILE).content.decode()
     assert "asynchronous, results go to https://example.com/results" in page
 
     developer_client.post("/profile/async-response-url/", {"async_response_url": ""})
     developer.refresh_from_db()
-    assert developer.async_response_url == ""
+    assert default_application(developer).async_response_url == ""
 
 
 @pytest.mark.parametrize("url", ["ftp://example.com/x", "not a url", "example.com/results"])
 def test_bad_async_url_is_refused_next_to_the_field(developer_client, developer, url):
-    developer.async_response_url = "https://example.com/before"
-    developer.save(update_fields=["async_response_url"])
+    set_async_url(developer, "https://example.com/before")
 
     response = developer_client.post("/profile/async-response-url/", {"async_response_url": url})
 
     assert response.status_code == 200
     assert "Enter a valid http(s) URL." in field_errors(response, "async_response_url")
     developer.refresh_from_db()
-    assert developer.async_response_url == "https://example.com/before"
+    assert default_application(developer).async_response_url == "https://example.com/before"
 
 
 def test_async_url_into_a_private_network_is_refused(developer_client, developer, settings):
@@ -216,7 +216,7 @@ def test_async_url_into_a_private_network_is_refused(developer_client, developer
     assert response.status_code == 200
     assert "callbacks may not be sent there" in field_errors(response, "async_response_url")
     developer.refresh_from_db()
-    assert developer.async_response_url == ""
+    assert default_application(developer).async_response_url == ""
 
 
 # --- Sections of the apps above accounts -----------------------------------------------

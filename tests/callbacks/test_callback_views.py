@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from callbacks.models import CallbackDelivery, CallbackSigningSecret, DeliveryAttempt
 from callbacks.signing import get_signing_secret
+from tests.factories import set_async_url
 
 LIST = "/sandbox/callbacks/"
 ROTATE = "/sandbox/callbacks/signing-secret/rotate/"
@@ -160,8 +161,7 @@ def test_detail_wrong_method(developer_client, mine):
 def test_redeliver_queues_one_more_attempt(
     developer_client, developer, mine, django_capture_on_commit_callbacks
 ):
-    developer.async_response_url = "http://127.0.0.1:8121/new"
-    developer.save(update_fields=["async_response_url"])
+    set_async_url(developer, "http://127.0.0.1:8121/new")
     with django_capture_on_commit_callbacks(execute=False) as hooks:
         response = developer_client.post(redeliver(mine))
     assert response.status_code == 302

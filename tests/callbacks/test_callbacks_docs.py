@@ -19,6 +19,7 @@ from callbacks.delivery import attempt_delivery
 from catalog import get_api
 from tests.callbacks.callback_receiver import Receiver
 from tests.conftest import missing
+from tests.factories import set_async_url
 
 DOC = Path(settings.BASE_DIR) / "docs" / "callbacks.md"
 
@@ -41,8 +42,7 @@ def received(developer, settings):
         "output_ThirdPartyConversationID": "asv02e5958774f7ba228d83d0d689761",
     }
     with Receiver() as receiver:
-        developer.async_response_url = receiver.url
-        developer.save(update_fields=["async_response_url"])
+        set_async_url(developer, receiver.url)
         with transaction.atomic():
             outbox.defer_result(user=developer, api=get_api("c2bPayment"), result=result)
         attempt_delivery(developer.callback_deliveries.get().pk)

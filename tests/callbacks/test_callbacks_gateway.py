@@ -12,6 +12,7 @@ from django.db import connection
 from callbacks.models import CallbackDelivery
 from sandbox.models import ApiCall, Transaction
 from tests.callbacks.callback_receiver import Receiver
+from tests.factories import set_async_url
 
 ACK_FIELDS = {
     "output_ResponseCode",
@@ -25,8 +26,7 @@ ACK_FIELDS = {
 def receiver(developer, settings):
     settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
     with Receiver() as receiver:
-        developer.async_response_url = receiver.url
-        developer.save(update_fields=["async_response_url"])
+        set_async_url(developer, receiver.url)
         yield receiver
 
 
@@ -91,8 +91,7 @@ def test_query_transaction_status_works_while_the_result_is_pending(
     assert status["input_Reversed"] == "False"
 
     # And synchronously, once the URL is cleared.
-    developer.async_response_url = ""
-    developer.save(update_fields=["async_response_url"])
+    set_async_url(developer, "")
     params = gw.sample("queryTransactionStatus", input_QueryReference=conversation_id)
     data = gw.call("GET", "queryTransactionStatus/", params=params).json()
     assert data["output_OriginalTransactionID"] == payment.transaction_id
@@ -114,8 +113,7 @@ def test_get_session_is_never_deferred(gw, receiver):
 
 
 def test_cleared_url_means_synchronous_again(gw, developer):
-    developer.async_response_url = ""
-    developer.save(update_fields=["async_response_url"])
+    set_async_url(developer, "")
     data = gw.c2b().json()
     assert data["output_TransactionID"]
     assert not CallbackDelivery.objects.exists()

@@ -12,12 +12,14 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.keys import default_application
 from callbacks import outbox, redelivery, signing
 from callbacks.delivery import attempt_delivery, backoff_seconds
 from callbacks.models import CallbackDelivery, CallbackSigningSecret
 from catalog import get_api
 from netguard import ssrf
 from tests.callbacks.callback_receiver import Receiver, Reply
+from tests.factories import set_async_url
 
 C2B_RESULT = {
     "output_ResponseCode": "INS-0",
@@ -36,8 +38,7 @@ def defer(user, result=C2B_RESULT, slug="c2bPayment"):
 
 @pytest.fixture
 def async_developer(developer):
-    developer.async_response_url = "http://127.0.0.1:9/unused"
-    developer.save(update_fields=["async_response_url"])
+    set_async_url(developer, "http://127.0.0.1:9/unused")
     return developer
 
 
@@ -74,7 +75,7 @@ def test_c2b_payload_has_the_documented_callback_fields(async_developer):
         "input_ThirdPartyConversationID": C2B_RESULT["output_ThirdPartyConversationID"],
     }
     assert delivery.status == CallbackDelivery.Status.PENDING
-    assert delivery.url == async_developer.async_response_url
+    assert delivery.url == default_application(async_developer).async_response_url
     assert delivery.conversation_id == C2B_RESULT["output_ConversationID"]
     assert delivery.max_attempts == 8
 
@@ -369,8 +370,7 @@ def test_redeliver_gives_a_failed_delivery_one_more_attempt(developer, settings)
     with Receiver([Reply(500), Reply(200)]) as receiver:
         delivery = _pending(developer, receiver.url)
         assert attempt_delivery(delivery.pk) == "failed"
-        developer.async_response_url = receiver.url + "?v=2"
-        developer.save(update_fields=["async_response_url"])
+        set_async_url(developer, receiver.url + "?v=2")
         redelivery.redeliver(delivery)
         delivery.refresh_from_db()
         assert (delivery.status, delivery.max_attempts, delivery.url) == (
@@ -417,12 +417,10 @@ def test_verify_signature_rejects_tampering():
 def test_retry_goes_to_the_developers_current_url(developer, settings):
     settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
     with Receiver([Reply(404)]) as broken, Receiver() as fixed:
-        developer.async_response_url = broken.url
-        developer.save(update_fields=["async_response_url"])
+        set_async_url(developer, broken.url)
         _, _, delivery = defer(developer)
         assert attempt_delivery(delivery.pk) == "pending"
-        developer.async_response_url = fixed.url
-        developer.save(update_fields=["async_response_url"])
+        set_async_url(developer, fixed.url)
         CallbackDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
         assert attempt_delivery(delivery.pk) == "delivered"
         assert len(broken.received) == 1 and len(fixed.received) == 1

@@ -18,6 +18,7 @@ from callbacks.delivery import attempt_delivery
 from catalog import get_api
 from netguard import ssrf
 from tests.callbacks.callback_receiver import Receiver
+from tests.factories import set_async_url
 
 RESULT = {
     "output_ResponseCode": "INS-0",
@@ -75,8 +76,7 @@ def tls_receiver(tmp_path, settings, monkeypatch):
 
 
 def _deliver(user, url: str):
-    user.async_response_url = url
-    user.save(update_fields=["async_response_url"])
+    set_async_url(user, url)
     with transaction.atomic():
         outbox.defer_result(user=user, api=get_api("c2bPayment"), result=RESULT)
     delivery = user.callback_deliveries.latest("pk")

@@ -17,7 +17,7 @@ from callbacks.models import CallbackDelivery, CallbackSigningSecret
 from catalog import get_api
 from portal.celery import app
 from tests.callbacks.callback_receiver import Receiver, Reply
-from tests.factories import ApiCallFactory
+from tests.factories import ApiCallFactory, set_async_url
 
 pytestmark = pytest.mark.celery_worker
 
@@ -65,8 +65,7 @@ def receiver_for(developer, settings):
     @contextmanager
     def start(script=None):
         with Receiver(script) as receiver:
-            developer.async_response_url = receiver.url
-            developer.save(update_fields=["async_response_url"])
+            set_async_url(developer, receiver.url)
             yield receiver
 
     return start

@@ -11,6 +11,7 @@ from callbacks import outbox, signing
 from callbacks.delivery import attempt_delivery
 from catalog import get_api
 from tests.callbacks.callback_receiver import Receiver, Reply
+from tests.factories import set_async_url
 
 pytestmark = pytest.mark.browser
 
@@ -32,8 +33,7 @@ def test_developer_sees_why_a_callback_failed_and_redelivers_it(
     # The broker is the outer boundary here; delivery itself is tested with a worker.
     monkeypatch.setattr(outbox, "enqueue_delivery", lambda pk, countdown=None: queued.append(pk))
     with Receiver([Reply(500, '{"error": "listener exploded"}')]) as receiver:
-        developer.async_response_url = receiver.url
-        developer.save(update_fields=["async_response_url"])
+        set_async_url(developer, receiver.url)
         result = {
             "output_ResponseCode": "INS-0",
             "output_ResponseDesc": "Request processed successfully",

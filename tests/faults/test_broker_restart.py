@@ -19,6 +19,7 @@ from callbacks import tasks
 from callbacks.models import CallbackDelivery
 from sandbox.models import ApiCall, Transaction
 from tests.callbacks.callback_receiver import Receiver
+from tests.factories import set_async_url
 from tests.sandbox.conftest import Gateway
 
 pytestmark = pytest.mark.celery_worker
@@ -83,8 +84,7 @@ def test_broker_killed_and_restarted_during_async_load_loses_nothing(
     worker = start_worker()
     outages: list[tuple[float, float]] = []
     with Receiver() as receiver:
-        developer.async_response_url = receiver.url
-        developer.save(update_fields=["async_response_url"])
+        set_async_url(developer, receiver.url)
         gateways = [Gateway(live_server.url, developer.api_key_plaintext) for _ in range(CLIENTS)]
         with Load(gateways) as load:
             for _ in range(2):

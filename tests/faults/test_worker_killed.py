@@ -18,6 +18,7 @@ from callbacks import tasks
 from callbacks.models import CallbackDelivery
 from sandbox.models import ApiCall, Transaction
 from tests.callbacks.callback_receiver import Receiver, Reply
+from tests.factories import set_async_url
 from tests.sandbox.conftest import Gateway
 
 pytestmark = pytest.mark.celery_worker
@@ -46,8 +47,7 @@ def test_worker_killed_mid_delivery_the_callback_still_arrives_with_the_same_id(
     first_worker = start_worker(**worker_env)
     # The first POST is never answered (the worker dies waiting); the next one is.
     with Receiver([Reply(delay=TIMEOUT_SECONDS + 30), Reply()]) as receiver:
-        developer.async_response_url = receiver.url
-        developer.save(update_fields=["async_response_url"])
+        set_async_url(developer, receiver.url)
         gw = Gateway(live_server.url, developer.api_key_plaintext)
         response = gw.c2b()
         assert response.status_code == 201, response.text
