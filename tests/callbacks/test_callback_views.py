@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.keys import default_application
 from callbacks.models import CallbackDelivery, CallbackSigningSecret, DeliveryAttempt
 from callbacks.signing import get_signing_secret
 from tests.factories import set_async_url
@@ -27,6 +28,7 @@ def make_delivery(user, *, status="pending", created_at=None, conversation_id="c
     now = timezone.now()
     return CallbackDelivery.objects.create(
         user=user,
+        application=default_application(user),
         operation="c2bPayment",
         conversation_id=conversation_id,
         url="http://127.0.0.1:9/cb",
