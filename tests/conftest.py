@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from tests import factories
 
@@ -25,6 +27,26 @@ def missing(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"required for this run but missing: {reason}")
     pytest.skip(reason)
+
+
+# --- Hypothesis (and schemathesis, which runs on it) ----------------------------------
+
+# CI must not depend on luck: there every property test runs the same examples each
+# time (derandomize: the seed comes from the test's name), so a red CI run is a real
+# regression, reproducible by running it again. Locally each run searches afresh, with
+# examples that once failed replayed from var/; a failure prints the blob that
+# reproduces it (@reproduce_failure) and the failing example, which then gets pinned
+# with @example in its test module. HYPOTHESIS_PROFILE picks a profile explicitly.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile(
+    "dev",
+    print_blob=True,
+    database=DirectoryBasedExampleDatabase(Path(settings.VAR_DIR) / "hypothesis"),
+)
+_IN_CI = REQUIRE_SERVICES or os.environ.get("CI", "").lower() in ("1", "true")
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _IN_CI else "dev")
+)
 
 
 # --- Gateway keypair ----------------------------------------------------------------
