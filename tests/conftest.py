@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
+from xdist.scheduler import LoadFileScheduling
 
 from tests import factories
 
@@ -47,6 +48,43 @@ _IN_CI = REQUIRE_SERVICES or os.environ.get("CI", "").lower() in ("1", "true")
 hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _IN_CI else "dev")
 )
+
+
+# --- pytest-xdist: which tests share a worker ---------------------------------------
+
+# `make test` runs the whole suite at once on pytest-xdist workers with `--dist loadfile`
+# (each test file is one unit of work, its tests in file order on one worker), with two
+# units bigger than a file:
+# - tests/fuzz: the fuzz run counts its requests across its modules in one process
+#   (test_zz_total.py checks the total of at least 10,000);
+# - tests/faults and tests/scaleout: they start their own processes (redis-server,
+#   Celery workers, gunicorn) on this suite's port ranges; one after the other, never two
+#   at once.
+# The biggest units are handed out first, so that no worker starts a long one last.
+_UNITS = {
+    "tests/fuzz/": "tests/fuzz",
+    "tests/faults/": "processes",
+    "tests/scaleout/": "processes",
+}
+_LONGEST_FIRST = ["tests/fuzz", "processes"]
+
+
+class _Scheduling(LoadFileScheduling):
+    def _split_scope(self, nodeid: str) -> str:
+        for prefix, unit in _UNITS.items():
+            if nodeid.startswith(prefix):
+                return unit
+        return super()._split_scope(nodeid)
+
+    def _assign_work_unit(self, node) -> None:
+        for unit in reversed(_LONGEST_FIRST):
+            if unit in self.workqueue:
+                self.workqueue.move_to_end(unit, last=False)
+        super()._assign_work_unit(node)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    return _Scheduling(config, log) if config.getoption("dist") == "loadfile" else None
 
 
 # --- Gateway keypair ----------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Runs last in tests/fuzz (file order): the whole fuzz run sent at least 10,000
 generated requests to the gateway.
 
-`make test` and CI run tests/fuzz in one process (not under xdist), so every module's
-requests are counted here.
+`make test` and CI run tests/fuzz as one unit of work on one pytest-xdist worker
+(tests/conftest.py, `--dist loadfile`), so every module's requests are counted here.
 """
 
 from __future__ import annotations
