@@ -37,14 +37,15 @@ lint: install-dev
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-# Most of the suite runs on three pytest-xdist workers (much of it waits on browsers,
-# servers and workers; each xdist worker has its own var/ folder, queue and test
-# database). The fuzz run (totalled across its modules), the fault tests and the
-# scale-out test start their own processes and load the machine: they run after, alone.
-SERIAL_TESTS := tests/fuzz tests/faults tests/scaleout
+# The suite runs on three pytest-xdist workers, one test file at a time per worker (much
+# of it waits on browsers, servers and workers; each xdist worker has its own var/
+# folder, queue and test database). tests/fuzz (its request total is counted in one
+# process) and the fault + scale-out tests (they start their own processes, one test at
+# a time) are each one unit of work, started first (tests/conftest.py). The slowest
+# tests are listed at the end.
+PYTEST_ARGS := -q -n 3 --dist loadfile --durations=15
 test: install-dev lint sdk
-	$(BIN)/pytest -q -n 3 --dist loadfile $(addprefix --ignore=,$(SERIAL_TESTS))
-	$(BIN)/pytest -q $(SERIAL_TESTS)
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install-dev sdk
 	$(BIN)/python bench/run_all.py

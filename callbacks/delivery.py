@@ -88,7 +88,9 @@ def _claim(pk: int) -> CallbackDelivery | None:
             return None
         delivery.attempt_count += 1
         # Connect + read timeouts plus room for the bookkeeping on either side.
-        delivery.claimed_until = now + timedelta(seconds=3 * timeout + 30)
+        delivery.claimed_until = now + timedelta(
+            seconds=3 * timeout + settings.CALLBACK_CLAIM_MARGIN_SECONDS
+        )
         # A developer who fixes a broken URL gets the pending retries at the new one; a
         # cleared URL (back to synchronous) still receives the results already accepted.
         delivery.url = delivery.current_url()

@@ -10,27 +10,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import sys
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-# pytest is imported before settings when the suite runs: tests then get their own var/
-# folder (test database file, broker folder) so a running `make run` is left alone.
-TESTING = "pytest" in sys.modules
-# Under pytest-xdist each worker process gets its own folder, queue and cache prefix, so
-# parallel workers never consume each other's tasks.
-TEST_WORKER = environ.Env().str("PYTEST_XDIST_WORKER", default="") if TESTING else ""
-VAR_DIR = (
-    Path(
-        environ.Env().str(
-            "PORTAL_VAR_DIR", default=str(BASE_DIR / "var" / ("test" if TESTING else ""))
-        )
-    )
-    / TEST_WORKER
-)
+# The suite sets its own folder (and queue, cache prefix, SMS backend) through these same
+# variables (tests/settings.py): nothing here knows about tests.
+VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
@@ -164,9 +152,6 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_portal")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-if TESTING:
-    # Password hashing dominates test time otherwise; production keeps Django's default.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_USER_MODEL = "accounts.User"
 
 # --- Cache and Celery ---------------------------------------------------------------
@@ -201,12 +186,7 @@ else:
         "polling_interval": 0.05,
     }
 
-if TEST_WORKER:
-    CACHES["default"]["KEY_PREFIX"] = f"test-{TEST_WORKER}"
-# Subprocess workers started by the tests are told the queue of their pytest worker.
-CELERY_TASK_DEFAULT_QUEUE = env.str(
-    "CELERY_TASK_DEFAULT_QUEUE", default=f"celery-{TEST_WORKER}" if TEST_WORKER else "celery"
-)
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another
@@ -294,10 +274,7 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # SMS backends are chosen like EMAIL_BACKEND: console (default), locmem (tests), file.
-SMS_BACKEND = env.str(
-    "SMS_BACKEND",
-    default="accounts.sms.LocmemBackend" if TESTING else "accounts.sms.ConsoleBackend",
-)
+SMS_BACKEND = env.str("SMS_BACKEND", default="accounts.sms.ConsoleBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
 # The phone step's one-time codes: lifetime, wrong guesses allowed per code, and the
 # wait between two codes sent to one account.
@@ -387,6 +364,9 @@ SANDBOX_BENCH_FLOOR = env.bool("SANDBOX_BENCH_FLOOR", default=False)
 
 CALLBACK_ALLOW_PRIVATE_NETWORKS = env.bool("CALLBACK_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
 CALLBACK_TIMEOUT_SECONDS = env.float("CALLBACK_TIMEOUT_SECONDS", default=10.0)
+# A worker's claim on a delivery lasts 3x the timeout plus this margin (the bookkeeping on
+# either side of the POST); a claim left by a killed worker expires after it.
+CALLBACK_CLAIM_MARGIN_SECONDS = env.float("CALLBACK_CLAIM_MARGIN_SECONDS", default=30.0)
 CALLBACK_MAX_ATTEMPTS = env.int("CALLBACK_MAX_ATTEMPTS", default=8)
 # Backoff base: attempt n waits about base * 4**(n-1) seconds (with jitter): with 30 s and
 # 8 attempts the last is about a day after the first.

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+from xdist.scheduler import LoadFileScheduling
 
 from tests import factories
 
@@ -25,6 +28,63 @@ def missing(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"required for this run but missing: {reason}")
     pytest.skip(reason)
+
+
+# --- Hypothesis (and schemathesis, which runs on it) ----------------------------------
+
+# CI must not depend on luck: there every property test runs the same examples each
+# time (derandomize: the seed comes from the test's name), so a red CI run is a real
+# regression, reproducible by running it again. Locally each run searches afresh, with
+# examples that once failed replayed from var/; a failure prints the blob that
+# reproduces it (@reproduce_failure) and the failing example, which then gets pinned
+# with @example in its test module. HYPOTHESIS_PROFILE picks a profile explicitly.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile(
+    "dev",
+    print_blob=True,
+    database=DirectoryBasedExampleDatabase(Path(settings.VAR_DIR) / "hypothesis"),
+)
+_IN_CI = REQUIRE_SERVICES or os.environ.get("CI", "").lower() in ("1", "true")
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _IN_CI else "dev")
+)
+
+
+# --- pytest-xdist: which tests share a worker ---------------------------------------
+
+# `make test` runs the whole suite at once on pytest-xdist workers with `--dist loadfile`
+# (each test file is one unit of work, its tests in file order on one worker), with two
+# units bigger than a file:
+# - tests/fuzz: the fuzz run counts its requests across its modules in one process
+#   (test_zz_total.py checks the total of at least 10,000);
+# - tests/faults and tests/scaleout: they start their own processes (redis-server,
+#   Celery workers, gunicorn) on this suite's port ranges; one after the other, never two
+#   at once.
+# The biggest units are handed out first, so that no worker starts a long one last.
+_UNITS = {
+    "tests/fuzz/": "tests/fuzz",
+    "tests/faults/": "processes",
+    "tests/scaleout/": "processes",
+}
+_LONGEST_FIRST = ["tests/fuzz", "processes"]
+
+
+class _Scheduling(LoadFileScheduling):
+    def _split_scope(self, nodeid: str) -> str:
+        for prefix, unit in _UNITS.items():
+            if nodeid.startswith(prefix):
+                return unit
+        return super()._split_scope(nodeid)
+
+    def _assign_work_unit(self, node) -> None:
+        for unit in reversed(_LONGEST_FIRST):
+            if unit in self.workqueue:
+                self.workqueue.move_to_end(unit, last=False)
+        super()._assign_work_unit(node)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    return _Scheduling(config, log) if config.getoption("dist") == "loadfile" else None
 
 
 # --- Gateway keypair ----------------------------------------------------------------

@@ -51,6 +51,16 @@ class Load:
             with self._lock:
                 self.answers.append((started, time.monotonic(), response.status_code, body))
 
+    def wait_for_answers(self, since: float, count: int = 2, timeout: float = 60.0) -> None:
+        """Wait until `count` calls that started at or after `since` were answered."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if sum(1 for a in self.answers if a[0] >= since) >= count:
+                    return
+            time.sleep(0.05)
+        raise AssertionError(f"fewer than {count} calls answered in {timeout}s: {self.failures}")
+
     def __enter__(self) -> Load:
         for thread in self.threads:
             thread.start()
@@ -87,14 +97,18 @@ def test_broker_killed_and_restarted_during_async_load_loses_nothing(
         set_async_url(developer, receiver.url)
         gateways = [Gateway(live_server.url, developer.api_key_plaintext) for _ in range(CLIENTS)]
         with Load(gateways) as load:
+            load.wait_for_answers(since=time.monotonic())  # calls flow before the outage
             for _ in range(2):
-                time.sleep(1.5)
                 down = time.monotonic()
                 broker.kill()
+                # Down for 2 s at least, and until calls made wholly inside the outage
+                # were answered (however slow the machine is today).
                 time.sleep(2.0)
+                load.wait_for_answers(since=down)
                 broker.start()
-                outages.append((down, time.monotonic()))
-            time.sleep(1.5)
+                up = time.monotonic()
+                outages.append((down, up))
+                load.wait_for_answers(since=up)  # and flow again after it
         assert load.failures == []
         answers = load.answers
         calls = len(answers)

@@ -23,9 +23,12 @@ from tests.sandbox.conftest import Gateway
 
 pytestmark = pytest.mark.celery_worker
 
-# The worker's POST timeout: the claim lasts 3x this + 30 s (callbacks/delivery.py), so
-# the test waits about 40 s for it to expire. Long enough for the kill to land first.
+# The worker's POST timeout and the claim's margin: a claim lasts 3x the timeout plus the
+# margin (callbacks/delivery.py; 30 s in production). 11 s here: long enough for the kill
+# and the checks on the dead worker's claim to land first on a loaded machine, short
+# enough that the test does not idle for the production 40 s.
 TIMEOUT_SECONDS = 3
+CLAIM_MARGIN_SECONDS = 2
 
 
 def wait_delivered(timeout: float = 60.0) -> CallbackDelivery:
@@ -43,7 +46,10 @@ def test_worker_killed_mid_delivery_the_callback_still_arrives_with_the_same_id(
 ):
     settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
     settings.CALLBACK_SWEEP_GRACE_SECONDS = 0
-    worker_env = {"CALLBACK_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS)}
+    worker_env = {
+        "CALLBACK_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS),
+        "CALLBACK_CLAIM_MARGIN_SECONDS": str(CLAIM_MARGIN_SECONDS),
+    }
     first_worker = start_worker(**worker_env)
     # The first POST is never answered (the worker dies waiting); the next one is.
     with Receiver([Reply(delay=TIMEOUT_SECONDS + 30), Reply()]) as receiver:
@@ -61,16 +67,17 @@ def test_worker_killed_mid_delivery_the_callback_still_arrives_with_the_same_id(
         assert (delivery.status, delivery.attempt_count) == ("pending", 1)
         assert delivery.attempts.count() == 0  # the dead worker recorded nothing
         assert delivery.is_in_flight
-        start_worker(**worker_env)
+        wait = (delivery.claimed_until - timezone.now()).total_seconds()
+        assert 0 < wait <= 3 * TIMEOUT_SECONDS + CLAIM_MARGIN_SECONDS
         # While the dead worker's claim lasts, the sweep leaves the delivery alone.
         assert tasks.sweep_callbacks() == 0
-        time.sleep(1)
+        start_worker(**worker_env)
         assert len(receiver.received) == 1
 
-        wait = (delivery.claimed_until - timezone.now()).total_seconds()
-        assert 0 < wait <= 3 * TIMEOUT_SECONDS + 31
-        time.sleep(wait + 0.5)
-        assert tasks.sweep_callbacks() == 1  # what beat does every minute
+        # Wait out the claim (a computed wait, not a guess), then sweep like beat does
+        # every minute: the new worker posts again.
+        time.sleep(max(0.0, (delivery.claimed_until - timezone.now()).total_seconds()) + 0.2)
+        assert tasks.sweep_callbacks() == 1
         _, second = receiver.wait_for(2, timeout=30)
         delivery = wait_delivered()
         time.sleep(1)  # room for a wrong third POST to show up

@@ -95,7 +95,7 @@ def _mutate(raw: bytes, mutations) -> bytes:
     return raw
 
 
-@fuzz(320)
+@fuzz(420)
 @given(route=_api_and_method(), mutations=MUTATIONS, content_type=CONTENT_TYPES)
 def test_malformed_json_is_refused_in_the_envelope(gateway, route, mutations, content_type):
     api, method = route
@@ -108,7 +108,7 @@ def test_malformed_json_is_refused_in_the_envelope(gateway, route, mutations, co
     )
 
 
-@fuzz(100)
+@fuzz(300)
 @given(
     route=_api_and_method(),
     raw=st.one_of(st.binary(max_size=200), st.text(max_size=80).map(str.encode)),

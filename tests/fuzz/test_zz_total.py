@@ -1,8 +1,12 @@
 """Runs last in tests/fuzz (file order): the whole fuzz run sent at least 10,000
 generated requests to the gateway.
 
-`make test` and CI run tests/fuzz in one process (not under xdist), so every module's
-requests are counted here.
+`make test` and CI run tests/fuzz as one unit of work on one pytest-xdist worker
+(tests/conftest.py, `--dist loadfile`), so every module's requests are counted here.
+
+The modules other than test_schemathesis.py reach the total on their own: schemathesis
+usually sends about 1,100 requests, but has been seen to send 40 on a heavily loaded
+machine (cause not found yet), and the total must not depend on that.
 """
 
 from __future__ import annotations
@@ -31,4 +35,4 @@ def test_the_fuzz_run_sent_at_least_10000_requests(request):
         for module, count in BY_MODULE.items()
         if not module.endswith(("test_regressions.py", "test_harness.py"))
     )
-    assert generated >= MIN_REQUESTS_PER_RUN, BY_MODULE
+    assert generated >= MIN_REQUESTS_PER_RUN, f"{generated} generated requests: {BY_MODULE}"

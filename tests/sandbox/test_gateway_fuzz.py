@@ -1,4 +1,7 @@
-"""Property: whatever the parameters, the gateway answers in the envelope, never 500.
+"""Property: whatever the parameters, the gateway answers in the envelope, with a code
+the API documents at that HTTP status: never a 5xx the catalogue does not list for it
+(Query Direct Debit documents 500 INS-57, INS-1 and INS-52; every API but getSession and
+Query Beneficiary Name 503 INS-16).
 
 Driven by hypothesis through Django's test client (in-process, fast); the same code
 path as the live server tests, minus the socket.
@@ -9,10 +12,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from catalog import MARKETS, all_apis
+from catalog import MARKETS, all_apis, find_operation
+from tests.fuzz.harness import documented_server_errors
 from tests.sandbox.helpers import GATEWAY_PREFIX, bearer_for
 
 pytestmark = pytest.mark.django_db
@@ -38,13 +42,26 @@ def requests_for(draw):
     return api, body
 
 
+QUERY_DIRECT_DEBIT = find_operation("queryDirectDebit")
+
+
 @settings(
     max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(case=requests_for())
-def test_any_parameters_get_an_envelope_never_a_500(client, developer, case):
+# Found by a CI run: neither MSISDN nor token is the documented 500 INS-57.
+@example(
+    case=(
+        QUERY_DIRECT_DEBIT,
+        {
+            **QUERY_DIRECT_DEBIT.sample_request(MARKETS[QUERY_DIRECT_DEBIT.markets[0]]),
+            "input_CustomerMSISDN": None,
+        },
+    )
+)
+def test_any_parameters_get_an_envelope_never_an_undocumented_5xx(client, developer, case):
     api, body = case
     url = f"{GATEWAY_PREFIX}/{api.markets[0]}/{api.path}"
     headers = {"HTTP_AUTHORIZATION": f"Bearer {_bearer(developer)}"}
@@ -55,11 +72,13 @@ def test_any_parameters_get_an_envelope_never_a_500(client, developer, case):
         response = client.generic(
             api.method, url, json.dumps(body), content_type="application/json", **headers
         )
-    assert response.status_code != 500, response.content
     data = response.json()
-    assert data["output_ResponseCode"].startswith("INS-")
+    code = data["output_ResponseCode"]
+    assert code.startswith("INS-")
     assert data["output_ResponseDesc"]
-    assert response.status_code == api.result(data["output_ResponseCode"]).http_status
+    if response.status_code >= 500:
+        assert (code, response.status_code) in documented_server_errors(api), data
+    assert response.status_code == api.result(code).http_status
 
 
 _BEARERS: dict[str, str] = {}
