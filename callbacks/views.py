@@ -114,6 +114,7 @@ def callbacks_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "samples": verification_samples(),
+        "async_url": default_application(request.user).async_response_url,
     }
     return render(request, "callbacks/callbacks_list.html", context)
 
@@ -126,6 +127,7 @@ def callback_detail(request: HttpRequest, public_id) -> HttpResponse:
         "delivery": delivery,
         "attempts": delivery.attempts.order_by("number"),
         "payload_json": json.dumps(delivery.payload, indent=2),
+        "next_url": delivery.current_url(),
     }
     return render(request, "callbacks/callbacks_detail.html", context)
 

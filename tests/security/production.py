@@ -14,6 +14,8 @@ import sys
 from django.conf import settings
 
 PRODUCTION_ENV = {
+    # The portal's own settings, not the suite's (tests/settings.py fills in test values).
+    "DJANGO_SETTINGS_MODULE": "portal.settings",
     "DEBUG": "0",
     "SECRET_KEY": "k3y-" + "z9Y8x7W6v5U4t3S2" * 4,
     "FIELD_ENCRYPTION_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
