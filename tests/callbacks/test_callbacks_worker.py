@@ -15,9 +15,9 @@ from django.db import connection, transaction
 from callbacks import outbox, tasks
 from callbacks.models import CallbackDelivery, CallbackSigningSecret
 from catalog import get_api
-from portal.celery import app
 from tests.callbacks.callback_receiver import Receiver, Reply
 from tests.factories import ApiCallFactory, set_async_url
+from tests.faults.processes import broker_pointed_at
 
 pytestmark = pytest.mark.celery_worker
 
@@ -127,26 +127,6 @@ def test_receiver_that_never_answers_ends_failed_after_the_configured_attempts(
     assert [a.number for a in attempts] == [1, 2, 3]
     assert all(a.http_status is None and "No answer within 0.5 s" in a.error for a in attempts)
     assert delivery.last_error == "No answer within 0.5 s."
-
-
-@contextmanager
-def broker_pointed_at(url: str):
-    """Make the producer side of the app talk to `url` (a port where nothing listens)."""
-
-    def reset_pools():
-        # Drop the cached pools (not close them: kombu shares the healthy one globally);
-        # the next publish builds a connection from the current broker_url.
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    saved = app.conf.broker_url
-    reset_pools()
-    app.conf.broker_url = url
-    try:
-        yield
-    finally:
-        reset_pools()
-        app.conf.broker_url = saved
 
 
 def test_broker_down_at_call_time_loses_nothing_the_sweep_delivers(
