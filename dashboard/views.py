@@ -42,12 +42,13 @@ def _other_sections(request: AuthenticatedHttpRequest) -> list[str]:
 def _render_profile(request: AuthenticatedHttpRequest, **forms) -> HttpResponse:
     user = request.user
     api_key = keys.active_api_key(user)
+    application = keys.default_application(user)
     reveal = request.session.pop(REVEAL_KEY_SESSION_FLAG, False)
     context = {
         "details_form": forms.get("details_form") or PersonalDetailsForm(instance=user),
         "username_form": forms.get("username_form") or UsernameForm(user=user),
-        "async_form": forms.get("async_form")
-        or AsyncResponseUrlForm(instance=keys.default_application(user)),
+        "async_form": forms.get("async_form") or AsyncResponseUrlForm(instance=application),
+        "default_application": application,
         "api_key": api_key,
         "api_key_plaintext": api_key.plaintext if (api_key and reveal) else None,
         "keypair": keys.current_keypair(),
