@@ -52,7 +52,8 @@ def _render_profile(request: AuthenticatedHttpRequest, **forms) -> HttpResponse:
         "api_key": api_key,
         "api_key_plaintext": api_key.plaintext if (api_key and reveal) else None,
         "keypair": keys.current_keypair(),
-        "key_history": user.api_keys.order_by("-created_at"),
+        # The Default application's keys: the others are on their own settings pages.
+        "key_history": application.api_keys.order_by("-created_at"),
         "security_events": user.security_events.order_by("-created_at")[:20],
         "pending_email": EmailAddress.objects.filter(user=user, verified=False).first(),
         "pending_phone": phone.pending_verification(user),

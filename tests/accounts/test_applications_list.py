@@ -59,3 +59,13 @@ def test_anonymous_is_sent_to_sign_in(client):
 
 def test_wrong_method_is_405(developer_client):
     assert developer_client.post(LIST).status_code == 405
+
+
+def test_my_profile_shows_the_default_applications_key_only(developer_client, developer):
+    payout, _ = services.create_application(developer, name="Payout service")
+    payout_key = keys.active_api_key(developer, application=payout)
+
+    html = developer_client.get("/profile/").content.decode()
+
+    assert f"…{developer.api_key.last4}" in html
+    assert f"…{payout_key.last4}" not in html
