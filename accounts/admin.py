@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from allauth.account.admin import EmailAddressAdmin
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 
 from accounts import keys, services
+from accounts.application_forms import LIMIT_FIELDS, amount_field, count_field
 from accounts.models import ApiKey, Application, GatewayKeypair, SecurityEvent, User
 
 
@@ -121,6 +123,103 @@ class DeveloperAdmin(UserAdmin):
     def reactivate_developers(self, request, queryset) -> None:
         changed = services.set_developers_active(queryset, active=True)
         self.message_user(request, f"Reactivated {changed} developer(s).", messages.SUCCESS)
+
+
+class ApplicationLimitsForm(forms.ModelForm):
+    """Staff change an application's limits only (a live one's too: that is how its
+    limits change after Go Live), validated as on the developer's page."""
+
+    limit_single_value = amount_field("Single transaction value")
+    limit_session_count = count_field("Transactions per session")
+    limit_session_value = amount_field("Value per session")
+    limit_customer_daily_count = count_field("Transactions per customer per day")
+    limit_customer_daily_value = amount_field("Value per customer per day")
+
+    class Meta:
+        model = Application
+        fields = list(LIMIT_FIELDS)
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Applications, their keys (last 4) and settings. Staff may change the limits, of a
+    live (locked) application too; every such change is recorded on the developer's
+    security events (the audit)."""
+
+    form = ApplicationLimitsForm
+    list_display = ["name", "user", "is_default", "strict_mode", "is_locked", "created_at"]
+    list_filter = ["is_default", "strict_mode", ("locked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "user__username", "user__email", "public_id"]
+    list_select_related = ["user"]
+    ordering = ["user__username", "created_at"]
+    readonly_fields = [
+        "public_id",
+        "user",
+        "name",
+        "version",
+        "description",
+        "is_default",
+        "async_response_url",
+        "session_lifetime_seconds",
+        "trusted_sources",
+        "disabled_apis",
+        "usage_start",
+        "usage_end",
+        "usage_timezone",
+        "strict_mode",
+        "locked_at",
+        "created_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["public_id", "user", "name", "version", "description", "is_default"]}),
+        (
+            "Settings",
+            {
+                "fields": [
+                    "async_response_url",
+                    "session_lifetime_seconds",
+                    "trusted_sources",
+                    "disabled_apis",
+                    "usage_start",
+                    "usage_end",
+                    "usage_timezone",
+                    "strict_mode",
+                    "locked_at",
+                    "created_at",
+                ]
+            },
+        ),
+        (
+            "Limits (changes are recorded on the developer's security events)",
+            {"fields": LIMIT_FIELDS},
+        ),
+    ]
+    inlines = [ApiKeyInline]
+
+    @admin.display(boolean=True, description="locked")
+    def is_locked(self, application: Application) -> bool:
+        return application.is_locked
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj: Application, form, change: bool) -> None:
+        # The admin's change view runs in one transaction: the change and its audit
+        # record are saved together or not at all.
+        super().save_model(request, obj, form, change)
+        changed = [name for name in LIMIT_FIELDS if name in form.changed_data]
+        if change and changed:
+            parts = [
+                f"{name} {form.initial.get(name)}→{form.cleaned_data[name]}" for name in changed
+            ]
+            services.record_security_event(
+                obj.user,
+                kind=SecurityEvent.Kind.LIMITS_CHANGED_BY_STAFF,
+                detail=f"{obj.name}: {'; '.join(parts)} (by {request.user.get_username()})",
+            )
 
 
 # The overlap of a rotation started from the admin; `manage.py rotate_gateway_key` takes any.

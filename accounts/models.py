@@ -252,6 +252,7 @@ class SecurityEvent(models.Model):
         REACTIVATED = "reactivated", "Account reactivated by staff"
         GOLIVE_APPROVED = "golive_approved", "Go Live approved (live key issued)"
         GOLIVE_REJECTED = "golive_rejected", "Go Live rejected"
+        LIMITS_CHANGED_BY_STAFF = "limits_changed_by_staff", "Application limits changed by staff"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")

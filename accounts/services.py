@@ -103,3 +103,45 @@ def create_activated_developer(
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     _, plaintext = keys.issue_api_key(user)
     return user, plaintext
+
+
+class ApplicationLimitReached(Exception):
+    """The developer has Application.MAX_PER_USER applications already."""
+
+
+class ApplicationLocked(Exception):
+    """The application was locked by Go Live approval: its settings change only through
+    a new review."""
+
+
+@transaction.atomic
+def create_application(
+    user: User, *, name: str, version: str = "1.0", description: str = ""
+) -> tuple[Application, str]:
+    """A new application of `user` with its own sandbox key; returns it and the key's
+    plaintext. Raises ApplicationLimitReached at Application.MAX_PER_USER."""
+    # Lock the developer's row so that two concurrent creations cannot both pass the cap.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if Application.objects.filter(user=user).count() >= Application.MAX_PER_USER:
+        raise ApplicationLimitReached(
+            f"You have {Application.MAX_PER_USER} applications, the most an account may have."
+        )
+    application = Application.objects.create(
+        user=user, name=name, version=version, description=description
+    )
+    _, plaintext = keys.issue_api_key(user, application=application)
+    return application, plaintext
+
+
+@transaction.atomic
+def update_application(application: Application, *, changes: dict) -> Application:
+    """Save an application's settings in one update; raises ApplicationLocked if Go Live
+    approval locked it (checked under the row lock, so an approval that lands while the
+    developer edits wins)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.is_locked:
+        raise ApplicationLocked("Locked after Go Live approval: changes go through a new review.")
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(changes))
+    return locked

@@ -42,17 +42,18 @@ def _other_sections(request: AuthenticatedHttpRequest) -> list[str]:
 def _render_profile(request: AuthenticatedHttpRequest, **forms) -> HttpResponse:
     user = request.user
     api_key = keys.active_api_key(user)
+    application = keys.default_application(user)
     reveal = request.session.pop(REVEAL_KEY_SESSION_FLAG, False)
-    default_app = keys.default_application(user)
     context = {
-        "default_application": default_app,
+        "default_application": application,
         "details_form": forms.get("details_form") or PersonalDetailsForm(instance=user),
         "username_form": forms.get("username_form") or UsernameForm(user=user),
-        "async_form": forms.get("async_form") or AsyncResponseUrlForm(instance=default_app),
+        "async_form": forms.get("async_form") or AsyncResponseUrlForm(instance=application),
         "api_key": api_key,
         "api_key_plaintext": api_key.plaintext if (api_key and reveal) else None,
         "keypair": keys.current_keypair(),
-        "key_history": user.api_keys.order_by("-created_at"),
+        # The Default application's keys: the others are on their own settings pages.
+        "key_history": application.api_keys.order_by("-created_at"),
         "security_events": user.security_events.order_by("-created_at")[:20],
         "pending_email": EmailAddress.objects.filter(user=user, verified=False).first(),
         "pending_phone": phone.pending_verification(user),

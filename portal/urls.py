@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
+    path("applications/", include("accounts.application_urls")),
     path("docs/", include("apis.urls")),
     # The Callbacks page stays under /sandbox/ (its URL before it became an app).
     path("sandbox/callbacks/", include("callbacks.urls")),

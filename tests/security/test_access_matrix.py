@@ -145,6 +145,7 @@ TABLE: dict[str, Row] = {
     ),
     **_admin_model("accounts/user", lambda w: w.owner.pk),
     **_admin_model("accounts/gatewaykeypair", lambda w: w.keypair.pk),
+    **_admin_model("accounts/application", lambda w: w.owner.api_key.application_id),
     **_admin_model("sandbox/transaction", lambda w: w.transaction.pk),
     **_admin_model("sandbox/mandate", lambda w: w.mandate.pk),
     "admin/golive/goliverequest/<path:object_id>/approve/": admin(
@@ -226,6 +227,16 @@ TABLE: dict[str, Row] = {
     "profile/phone/": signed_in("/profile/phone/"),
     "profile/phone/confirm/": signed_in("/profile/phone/confirm/", Redirect("/profile/phone/")),
     "profile/phone/resend/": signed_in("/profile/phone/resend/", 302, "post"),
+    # --- Applications ----------------------------------------------------------------------
+    "applications/": signed_in("/applications/"),
+    "applications/new/": signed_in("/applications/new/"),
+    "applications/<uuid:public_id>/": owned(lambda w: f"/applications/{_app(w)}/"),
+    "applications/<uuid:public_id>/key/reveal/": owned(
+        lambda w: f"/applications/{_app(w)}/key/reveal/", 302, "post"
+    ),
+    "applications/<uuid:public_id>/key/renew/": owned(
+        lambda w: f"/applications/{_app(w)}/key/renew/"
+    ),
     # --- API documentation (public) -----------------------------------------------------
     "docs/": public("/docs/"),
     "docs/getting-started/<slug:topic>/": public("/docs/getting-started/keys/"),
@@ -285,6 +296,11 @@ TABLE: dict[str, Row] = {
         lambda w: f"/golive/requests/{w.golive_request.public_id}/withdraw/", 302, "post"
     ),
 }
+
+
+def _app(world: World) -> str:
+    """The owner's Default application (its public_id)."""
+    return str(world.owner.api_key.application.public_id)
 
 
 def _content_type_id(app_label: str, model: str) -> int:

@@ -3,7 +3,9 @@
 The traffic is written straight to the call log with bulk_create (no HTTP), so that a
 fresh `make run` shows living reports: weekday and weekend rhythm, a bad day, every kind
 of outcome, sync and async calls, and a key renewed halfway (its calls stay reachable by
-choosing the retired key). Idempotent: running it again replaces the demo's calls with a
+choosing the retired key). The developer has two applications: "Default" (the key of My
+Profile) and "Payout service", with its own key, limits and a fortnight of payouts.
+Idempotent: running it again replaces the demo's calls with a
 month ending now and leaves one demo developer.
 """
 
@@ -20,7 +22,7 @@ from django.utils import timezone
 
 import catalog
 from accounts import keys, services
-from accounts.models import ApiKey, User
+from accounts.models import ApiKey, Application, User
 from reports import rollup
 from sandbox.models import ApiCall
 
@@ -40,6 +42,10 @@ MIX = (
     ("queryBeneficiaryName", 4),
     ("b2bPayment", 4),
 )
+# The second application: a payout service, mostly B2C.
+PAYOUT_APPLICATION = "Payout service"
+PAYOUT_DAYS = 14
+PAYOUT_MIX = (("b2cPayment", 70), ("queryTransactionStatus", 20), ("getSession", 10))
 MARKETS = (("vodafoneGHA", 60), ("vodacomTZN", 25), ("vodacomLES", 15))
 # Failures a developer typically meets while integrating, if the API can answer them.
 PAID = {"c2bPayment", "b2cPayment", "b2bPayment", "reversal"}
@@ -58,15 +64,18 @@ class Command(BaseCommand):
             user = _demo_user()
             old_key, new_key = _keys(user)
             ApiCall.objects.filter(user=user).delete()
+            payout_key = _payout_key(user)
             calls = list(_traffic(rng, user, old_key, new_key))
+            calls += list(_payout_traffic(rng, payout_key))
             ApiCall.objects.bulk_create(calls, batch_size=1000)
             # The calls were written with past timestamps: roll them up afresh.
-            for key in (old_key, new_key):
+            for key in (old_key, new_key, payout_key):
                 rollup.reset(key)
         self.stdout.write(
             f"Demo developer ready: username {USERNAME!r}, password {PASSWORD!r} "
             f"({len(calls)} calls over the last {DAYS} days; key …{old_key.last4} retired "
-            f"halfway, key …{new_key.last4} active). Sign in and open Reports."
+            f"halfway, key …{new_key.last4} active; application {PAYOUT_APPLICATION!r} with "
+            f"key …{payout_key.last4}). Sign in and open Reports."
         )
 
 
@@ -85,7 +94,7 @@ def _keys(user: User) -> tuple[ApiKey, ApiKey]:
     """A key used for the first half of the month, then renewed: (retired, active)."""
     now = timezone.now()
     halfway = now - timedelta(days=DAYS // 2)
-    sandbox = ApiKey.objects.filter(user=user, environment="sandbox")
+    sandbox = ApiKey.objects.filter(user=user, environment="sandbox", application__is_default=True)
     retired = sandbox.filter(retired_at__isnull=False).order_by("created_at").first()
     active = keys.active_api_key(user)
     if active is None:
@@ -101,6 +110,33 @@ def _keys(user: User) -> tuple[ApiKey, ApiKey]:
     retired.refresh_from_db()
     active.refresh_from_db()
     return retired, active
+
+
+def _payout_key(user: User) -> ApiKey:
+    """The second application's current key (the application made on the first run)."""
+    application = Application.objects.filter(user=user, name=PAYOUT_APPLICATION).first()
+    if application is None:
+        application, _ = services.create_application(
+            user, name=PAYOUT_APPLICATION, version="1.0", description="Salaries paid by B2C."
+        )
+        application.limit_single_value = Decimal("5000")
+        application.limit_customer_daily_count = 5
+        application.save(update_fields=["limit_single_value", "limit_customer_daily_count"])
+    key = keys.active_api_key(user, application=application)
+    if key is None:
+        key, _ = services.renew_api_key(user, application=application)
+    ApiKey.objects.filter(pk=key.pk).update(created_at=timezone.now() - timedelta(days=DAYS))
+    key.refresh_from_db()
+    return key
+
+
+def _payout_traffic(rng: random.Random, key: ApiKey):
+    now = timezone.now()
+    for day in range(PAYOUT_DAYS):
+        day_start = now - timedelta(days=PAYOUT_DAYS - day)
+        for _ in range(rng.randint(5, 20)):
+            at = day_start + timedelta(seconds=rng.uniform(0, 86400))
+            yield _call(rng, key, at, failed=rng.random() < 0.1, mix=PAYOUT_MIX)
 
 
 def _weighted(rng: random.Random, pairs) -> str:
@@ -125,8 +161,8 @@ def _traffic(rng: random.Random, user: User, old_key: ApiKey, new_key: ApiKey):
             yield _call(rng, key, at, failed=rng.random() < failure_rate)
 
 
-def _call(rng: random.Random, key: ApiKey, at, *, failed: bool) -> ApiCall:
-    slug = _weighted(rng, MIX)
+def _call(rng: random.Random, key: ApiKey, at, *, failed: bool, mix=MIX) -> ApiCall:
+    slug = _weighted(rng, mix)
     api = catalog.get_api(slug)
     if api is None:
         raise CommandError(f"MIX names {slug}, which the catalogue does not have.")
