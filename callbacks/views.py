@@ -99,7 +99,7 @@ def verification_samples() -> dict[str, str]:
 
 @login_required
 @require_GET
-def callbacks_list(request: HttpRequest) -> HttpResponse:
+def callbacks_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeliveryFilterForm(request.GET or None)
     deliveries = form.filter(
         CallbackDelivery.objects.for_user(request.user).order_by("-created_at", "-pk")
