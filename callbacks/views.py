@@ -150,6 +150,8 @@ def tools_context(request: HttpRequest, test_form: TestCallbackForm | None = Non
         "fault_forms": fault_forms,
         "hanging": hanging_deliveries(user),
         "hanging_minutes": round(settings.CALLBACK_HANGING_AFTER_SECONDS / 60),
+        # Applications own the Asynchronous Response URL now (the user has none).
+        "any_async_url": any(application.async_response_url for application in applications),
     }
 
 
