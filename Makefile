@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint bench install install-dev migrate sdk clean
+.PHONY: run test lint bench install install-dev migrate sdk node-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,7 @@ lint: install-dev
 # a time) are each one unit of work, started first (tests/conftest.py). The slowest
 # tests are listed at the end.
 PYTEST_ARGS := -q -n 3 --dist loadfile --durations=15
-test: install-dev lint sdk
+test: install-dev lint sdk node-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install-dev sdk
@@ -53,6 +53,15 @@ bench: install-dev sdk
 # The library files (issue: SDKs). A no-op until sdk/ has something to build.
 sdk:
 	@if [ -x sdk/build.sh ]; then sdk/build.sh; fi
+
+# npm packages the tests use (pinned), under the git-ignored var/node: the official
+# Standard Webhooks library runs the Node verification sample of docs/callbacks.md.
+NODE_PACKAGES := standardwebhooks@1.1.1
+node-deps:
+	@if command -v npm >/dev/null 2>&1; then \
+	  mkdir -p var/node && cd var/node && \
+	  npm install --silent --no-audit --no-fund --no-save $(NODE_PACKAGES) >/dev/null; \
+	else echo "node-deps: npm not found (the Node samples' tests will say so)"; fi
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts

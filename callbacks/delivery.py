@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from callbacks import outbox
-from callbacks.models import CallbackDelivery, DeliveryAttempt
-from callbacks.signing import get_signing_secret, sign
+from callbacks.models import CallbackDelivery, CallbackSettings, DeliveryAttempt
+from callbacks.signing import get_signing_secret, sign, standard_signature
 from netguard import ssrf
 
 logger = logging.getLogger(__name__)
@@ -29,6 +29,11 @@ DELIVERY_ID_HEADER = "X-Mpesa-Delivery-Id"
 TIMESTAMP_HEADER = "X-Mpesa-Timestamp"
 SIGNATURE_HEADER = "X-Mpesa-Signature"
 ATTEMPT_HEADER = "X-Mpesa-Attempt"
+# Standard Webhooks (https://www.standardwebhooks.com/): the same id and timestamp.
+WEBHOOK_ID_HEADER = "webhook-id"
+WEBHOOK_TIMESTAMP_HEADER = "webhook-timestamp"
+WEBHOOK_SIGNATURE_HEADER = "webhook-signature"
+TEST_HEADER = "X-Mpesa-Test"
 USER_AGENT = "MPesa-Sandbox-Callbacks/1.0"
 RESPONSE_EXCERPT_CHARS = 1000
 # Retries due sooner than this are enqueued with a countdown; later ones are left to the
@@ -48,6 +53,9 @@ class AttemptOutcome:
     error: str = ""
     response_excerpt: str = ""
     acknowledged_code: str = ""
+    injected: str = ""  # what fault injection did to this attempt, if anything
+    via_listener: bool = False  # reported by a `listen` process
+    url: str = ""  # where it went, when not the delivery's URL (a listener's local URL)
 
     @property
     def is_success(self) -> bool:
@@ -86,6 +94,7 @@ def _claim(pk: int) -> CallbackDelivery | None:
             or delivery.next_attempt_at > now + timedelta(seconds=1)
         ):
             return None
+        record_lost_attempt(delivery)
         delivery.attempt_count += 1
         # Connect + read timeouts plus room for the bookkeeping on either side.
         delivery.claimed_until = now + timedelta(
@@ -98,6 +107,39 @@ def _claim(pk: int) -> CallbackDelivery | None:
     return delivery
 
 
+LOST_ATTEMPT_ERROR = (
+    "No result: the claim expired (the worker or the listener that held it went away)."
+)
+
+
+def record_lost_attempt(delivery: CallbackDelivery) -> None:
+    """Log the attempt of an expired claim, which never reported (a worker killed
+    mid-request, a `listen` process that disconnected mid-delivery), so the log shows
+    every attempt. Call with the row locked, before taking a new claim."""
+    if delivery.claimed_until is None or delivery.attempt_count == 0:
+        return
+    DeliveryAttempt.objects.get_or_create(
+        delivery=delivery,
+        number=delivery.attempt_count,
+        defaults={
+            "url": delivery.url,
+            "started_at": delivery.claimed_until,
+            "error": LOST_ATTEMPT_ERROR,
+        },
+    )
+
+
+def listener_connected(application_id: int | None) -> bool:
+    """Whether a `listen` process of the application polled recently: its deliveries
+    then go to the listener, not to the URL (docs/callbacks.md, "Precedence")."""
+    if application_id is None:
+        return False
+    since = timezone.now() - timedelta(seconds=settings.CALLBACK_LISTENER_TTL_SECONDS)
+    return CallbackSettings.objects.filter(
+        application_id=application_id, listener_seen_at__gte=since
+    ).exists()
+
+
 def _post(delivery: CallbackDelivery, secret: str) -> AttemptOutcome:
     outcome = AttemptOutcome(started_at=timezone.now())
     start = time.perf_counter()
@@ -106,17 +148,8 @@ def _post(delivery: CallbackDelivery, secret: str) -> AttemptOutcome:
     except ssrf.UnsafeCallbackUrl as exc:
         outcome.error = f"Refused: {exc}"
         return outcome
-    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
-    timestamp = str(int(time.time()))
-    headers = {
-        "Host": resolved.host_header,
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        DELIVERY_ID_HEADER: delivery.delivery_id,
-        TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: "sha256=" + sign(secret, delivery.delivery_id, timestamp, body),
-        ATTEMPT_HEADER: str(delivery.attempt_count),
-    }
+    body, headers = signed_request(delivery, secret)
+    headers["Host"] = resolved.host_header
     timeout = urllib3.Timeout(
         connect=settings.CALLBACK_TIMEOUT_SECONDS, read=settings.CALLBACK_TIMEOUT_SECONDS
     )
@@ -137,7 +170,7 @@ def _post(delivery: CallbackDelivery, secret: str) -> AttemptOutcome:
         response.release_conn()
         text = raw.decode("utf-8", errors="replace")
         outcome.response_excerpt = text[:RESPONSE_EXCERPT_CHARS]
-        outcome.acknowledged_code = _acknowledged_code(text)
+        outcome.acknowledged_code = acknowledged_code(text)
         if not outcome.is_success:
             outcome.error = f"HTTP {response.status}: the listener must answer with a 2xx status."
     except urllib3.exceptions.NewConnectionError as exc:
@@ -151,6 +184,27 @@ def _post(delivery: CallbackDelivery, secret: str) -> AttemptOutcome:
         pool.close()
         outcome.duration_ms = (time.perf_counter() - start) * 1000
     return outcome
+
+
+def signed_request(delivery: CallbackDelivery, secret: str) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of one attempt, signed both ways (docs/callbacks.md); the
+    same for a POST by a worker and for a `listen` process that forwards it."""
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        DELIVERY_ID_HEADER: delivery.delivery_id,
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: "sha256=" + sign(secret, delivery.delivery_id, timestamp, body),
+        ATTEMPT_HEADER: str(delivery.attempt_count),
+        WEBHOOK_ID_HEADER: delivery.delivery_id,
+        WEBHOOK_TIMESTAMP_HEADER: timestamp,
+        WEBHOOK_SIGNATURE_HEADER: standard_signature(secret, delivery.delivery_id, timestamp, body),
+    }
+    if delivery.is_test:
+        headers[TEST_HEADER] = "1"
+    return body, headers
 
 
 class _PoolOptions(TypedDict):
@@ -187,7 +241,7 @@ def _reason(exc: Exception) -> str:
     return text.split(">: ", 1)[-1]
 
 
-def _acknowledged_code(text: str) -> str:
+def acknowledged_code(text: str) -> str:
     """The listener's `output_ResponseCode` (§6.2: "0"), when it sent one."""
     try:
         data = json.loads(text)
@@ -204,13 +258,15 @@ def _record(delivery: CallbackDelivery, outcome: AttemptOutcome) -> str:
         DeliveryAttempt.objects.create(
             delivery=row,
             number=delivery.attempt_count,
-            url=delivery.url,
+            url=outcome.url or delivery.url,
             started_at=outcome.started_at,
             duration_ms=outcome.duration_ms,
             http_status=outcome.http_status,
             is_success=outcome.is_success,
             error=outcome.error[:500],
             response_excerpt=outcome.response_excerpt,
+            injected=outcome.injected,
+            via_listener=outcome.via_listener,
         )
         row.claimed_until = None
         fields = ["claimed_until", "status", "last_error"]
@@ -234,17 +290,38 @@ def _record(delivery: CallbackDelivery, outcome: AttemptOutcome) -> str:
     return row.status
 
 
+def record_attempt(delivery: CallbackDelivery, outcome: AttemptOutcome) -> str:
+    """Record an attempt made elsewhere (a `listen` process) like a worker's own."""
+    return _record(delivery, outcome)
+
+
 def attempt_delivery(pk: int) -> str:
     """One delivery attempt of the outbox row `pk`; safe to run twice or concurrently.
 
     Returns the row's status afterwards, or "skipped" when there was nothing to do.
     """
+    application_id = (
+        CallbackDelivery.objects.filter(pk=pk).values_list("application_id", flat=True).first()
+    )
+    if listener_connected(application_id):
+        # The listener's next poll takes it; if the listener goes away the sweep
+        # enqueues it again and it goes to the URL.
+        return "listener"
     delivery = _claim(pk)
     if delivery is None:
         return "skipped"
     secret = get_signing_secret(delivery.user).secret
-    outcome = _post(delivery, secret)
+    if injected_first_failure(delivery):
+        outcome = AttemptOutcome(
+            started_at=timezone.now(),
+            error=INJECTED_FAILURE_ERROR,
+            injected=INJECTED_FAILURE,
+        )
+    else:
+        outcome = _post(delivery, secret)
     status = _record(delivery, outcome)
+    if status == CallbackDelivery.Status.DELIVERED and (delivery.faults or {}).get("duplicate"):
+        _deliver_duplicate(delivery, secret)
     logger.info(
         "callback %s attempt %s: %s (%s)",
         delivery.public_id,
@@ -253,3 +330,41 @@ def attempt_delivery(pk: int) -> str:
         outcome.http_status or outcome.error,
     )
     return status
+
+
+INJECTED_FAILURE = "first attempt failed (not sent)"
+INJECTED_FAILURE_ERROR = "Injected fault: the first attempt fails, without a POST."
+INJECTED_DUPLICATE = "duplicate: the same callback sent again"
+
+
+def injected_first_failure(delivery: CallbackDelivery) -> bool:
+    """Fault injection's "fail the first attempt": this claimed attempt is the first."""
+    return bool((delivery.faults or {}).get("fail_first")) and delivery.attempt_count == 1
+
+
+def _deliver_duplicate(delivery: CallbackDelivery, secret: str) -> None:
+    """Fault injection's "deliver twice": POST the delivered callback once more, with the
+    same delivery id, logged as its own attempt; the delivery stays delivered."""
+    with transaction.atomic():
+        row = CallbackDelivery.objects.select_for_update().get(pk=delivery.pk)
+        if row.attempts.filter(injected=INJECTED_DUPLICATE).exists():
+            return
+        row.attempt_count += 1
+        row.save(update_fields=["attempt_count"])
+        # The attempt row first, so a second copy of the task does not send it again.
+        attempt = DeliveryAttempt.objects.create(
+            delivery=row,
+            number=row.attempt_count,
+            url=row.url,
+            started_at=timezone.now(),
+            injected=INJECTED_DUPLICATE,
+        )
+    outcome = _post(row, secret)
+    attempt.duration_ms = outcome.duration_ms
+    attempt.http_status = outcome.http_status
+    attempt.is_success = outcome.is_success
+    attempt.error = outcome.error[:500]
+    attempt.response_excerpt = outcome.response_excerpt
+    attempt.save(
+        update_fields=["duration_ms", "http_status", "is_success", "error", "response_excerpt"]
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -109,6 +110,11 @@ class CallbackDelivery(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # A sample sent with "Send test callback": no call behind it.
+    is_test = models.BooleanField(default=False)
+    # The faults injected into this delivery (CallbackSettings, fixed when it was
+    # written): {"delay": s, "shuffle": s, "fail_first": bool, "duplicate": bool}.
+    faults = models.JSONField(default=dict, blank=True)
 
     objects = CallbackDeliveryQuerySet.as_manager()
 
@@ -147,6 +153,21 @@ class CallbackDelivery(models.Model):
     def is_in_flight(self) -> bool:
         return self.claimed_until is not None and self.claimed_until > timezone.now()
 
+    @property
+    def fault_labels(self) -> list[str]:
+        """The injected faults in words, for the delivery log."""
+        faults = self.faults or {}
+        labels = []
+        if faults.get("delay"):
+            labels.append(f"delayed {faults['delay']:g} s")
+        if faults.get("shuffle") is not None:
+            labels.append(f"shuffled (held {faults['shuffle']:.1f} s)")
+        if faults.get("fail_first"):
+            labels.append("first attempt failed")
+        if faults.get("duplicate"):
+            labels.append("delivered twice")
+        return labels
+
 
 class DeliveryAttempt(models.Model):
     """One POST of a delivery to the listener, successful or not."""
@@ -162,6 +183,10 @@ class DeliveryAttempt(models.Model):
     is_success = models.BooleanField(default=False)
     error = models.CharField(max_length=500, blank=True)
     response_excerpt = models.TextField(blank=True)
+    # Set when fault injection made this attempt (docs/callbacks.md): what was injected.
+    injected = models.CharField(max_length=200, blank=True)
+    # Made by `mpesa_portal_sdk listen` (its answer reported back), not by a worker.
+    via_listener = models.BooleanField(default=False)
 
     class Meta:
         db_table = "sandbox_deliveryattempt"
@@ -174,3 +199,35 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of {self.delivery_id}: {self.http_status or self.error}"
+
+
+class CallbackSettings(models.Model):
+    """The callback tools of one application: fault injection (all off by default) and
+    the presence of a `listen` process (docs/callbacks.md)."""
+
+    MAX_DELAY_SECONDS = 300
+
+    application = models.OneToOneField(
+        "accounts.Application", on_delete=models.CASCADE, related_name="callback_settings"
+    )
+    delay_seconds = models.PositiveSmallIntegerField(
+        "Delay every delivery by (seconds)",
+        default=0,
+        validators=[MaxValueValidator(MAX_DELAY_SECONDS)],
+    )
+    duplicate = models.BooleanField("Deliver every callback twice", default=False)
+    fail_first = models.BooleanField("Fail the first attempt (forces a retry)", default=False)
+    shuffle = models.BooleanField("Deliver in a shuffled order", default=False)
+    # The last poll of a `listen` process: while recent, deliveries go to the listener.
+    listener_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "callback settings"
+        verbose_name_plural = "callback settings"
+
+    def __str__(self) -> str:
+        return f"callback settings of {self.application_id}"
+
+    @property
+    def any_fault(self) -> bool:
+        return bool(self.delay_seconds or self.duplicate or self.fail_first or self.shuffle)

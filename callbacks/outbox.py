@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.keys import default_application
+from callbacks import faults as fault_injection
 from callbacks.models import CallbackDelivery
 from callbacks.payloads import acknowledgement, callback_payload
 
@@ -34,7 +35,14 @@ SWEEP_TASK = "sandbox.tasks.sweep_callbacks"
 
 
 def defer_result(
-    *, user, api, result: dict[str, Any], api_call=None, application=None, url: str = ""
+    *,
+    user,
+    api,
+    result: dict[str, Any],
+    api_call=None,
+    application=None,
+    url: str = "",
+    is_test: bool = False,
 ) -> tuple[dict[str, str], int]:
     """Write the result of a call to the outbox and return the acknowledgement.
 
@@ -43,13 +51,17 @@ def defer_result(
 
     Must run inside the caller's transaction (the one that logs the call): the outbox
     row commits or rolls back with the call, and the task is enqueued only after commit.
-    `api_call` is the caller's call log row (sandbox.ApiCall), or None.
+    `api_call` is the caller's call log row (sandbox.ApiCall), or None. `is_test` marks
+    a sample of "Send test callback". The application's fault injection (callbacks.faults)
+    is fixed on the row here; a delay or shuffle holds the first attempt.
     Returns (acknowledgement body, HTTP status).
     """
     if not result.get("output_ConversationID"):
         result = {**result, "output_ConversationID": uuid4().hex}
     now = timezone.now()
     application = application or default_application(user)
+    faults = fault_injection.plan(application)
+    hold = fault_injection.hold_seconds(faults)
     with transaction.atomic():
         delivery = CallbackDelivery.objects.create(
             user=user,
@@ -60,10 +72,12 @@ def defer_result(
             url=url or application.async_response_url,
             payload=callback_payload(api, result),
             max_attempts=settings.CALLBACK_MAX_ATTEMPTS,
-            next_attempt_at=now,
+            next_attempt_at=now + timedelta(seconds=hold),
             created_at=now,
+            is_test=is_test,
+            faults=faults,
         )
-        enqueue_on_commit(delivery.pk)
+        enqueue_on_commit(delivery.pk, countdown=hold or None)
     return acknowledgement(api, result)
 
 

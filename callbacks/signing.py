@@ -1,8 +1,19 @@
 """Signing: each developer's HMAC-SHA256 secret (created on first use, rotated at once)
-and the signature every callback carries (docs/callbacks.md, "Verifying a callback")."""
+and the two signatures every callback carries (docs/callbacks.md, "Verifying the
+signature"): the portal's own `X-Mpesa-Signature` and the Standard Webhooks
+`webhook-signature` (https://www.standardwebhooks.com/), which the official
+`standardwebhooks` library of any language verifies.
+
+The secret is `whsec_<base64>`, the form Standard Webhooks uses: its HMAC key is the
+base64-decoded part after the prefix. `X-Mpesa-Signature`, older than that choice, keys
+its HMAC with the whole secret string, as receivers written for it expect. Secrets made
+before the switch are `whsec_` + 64 hex digits, which is valid base64 too (48 bytes).
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import secrets
@@ -17,7 +28,7 @@ SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix, not a secret)
 
 
 def _new_secret() -> str:
-    return SECRET_PREFIX + secrets.token_hex(32)
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def get_signing_secret(user) -> CallbackSigningSecret:
@@ -51,3 +62,20 @@ def verify_signature(
     """What a listener does (docs/callbacks.md); used by the tests and the benchmark."""
     expected = "sha256=" + sign(secret, delivery_id, timestamp, body)
     return hmac.compare_digest(expected, header)
+
+
+def standard_key(secret: str) -> bytes:
+    """The HMAC key of a `whsec_<base64>` secret (Standard Webhooks): the decoded bytes."""
+    encoded = secret.removeprefix(SECRET_PREFIX)
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except binascii.Error:
+        # Unpadded base64 (the official libraries accept it): pad it.
+        return base64.b64decode(encoded + "=" * (-len(encoded) % 4))
+
+
+def standard_signature(secret: str, msg_id: str, timestamp: str, body: bytes) -> str:
+    """The `webhook-signature` header: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`."""
+    message = f"{msg_id}.{timestamp}.".encode() + body
+    digest = hmac.new(standard_key(secret), message, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()

@@ -14,6 +14,8 @@ urlpatterns = [
         views.signing_secret_rotate,
         name="signing-secret-rotate",
     ),
+    path("test/", views.send_test, name="send-test"),
+    path("faults/<int:application_pk>/", views.fault_settings, name="fault-settings"),
     path("<uuid:public_id>/", views.callback_detail, name="delivery-detail"),
     path("<uuid:public_id>/redeliver/", views.callback_redeliver, name="delivery-redeliver"),
 ]

@@ -22,9 +22,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.keys import default_application
+from callbacks.faults import settings_for
 from callbacks.models import CallbackDelivery
 from callbacks.redelivery import RedeliveryRefused, redeliver
 from callbacks.signing import get_signing_secret, rotate_signing_secret
+from callbacks.testsend import TestCallbackRefused, send_test_callback
+from callbacks.tools import (
+    FaultSettingsForm,
+    TestCallbackForm,
+    hanging_deliveries,
+    user_applications,
+)
 from inputguard.dates import validate_filter_date
 
 PAGE_SIZE = 25
@@ -89,6 +97,12 @@ def verification_samples() -> dict[str, str]:
     for language, label, marker in (
         ("python", "Python", "def verify_callback"),
         ("javascript", "Node.js", "function verifyCallback"),
+        ("python", "Python, with the standardwebhooks library", "def verify_standard_webhook"),
+        (
+            "javascript",
+            "Node.js, with the standardwebhooks library",
+            "function verifyStandardWebhook",
+        ),
     ):
         blocks = re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
         found = [b for b in blocks if marker in b]
@@ -114,9 +128,80 @@ def callbacks_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "samples": verification_samples(),
-        "async_url": default_application(request.user).async_response_url,
     }
+    context.update(tools_context(request))
     return render(request, "callbacks/callbacks_list.html", context)
+
+
+def tools_context(request: HttpRequest, test_form: TestCallbackForm | None = None) -> dict:
+    """The callback tools' part of the Callbacks page: Send test callback, fault
+    injection per application, hanging transactions (callbacks/tools.py)."""
+    user = request.user
+    applications = list(user_applications(user))
+    fault_forms = [
+        (
+            application,
+            FaultSettingsForm(instance=settings_for(application), prefix=f"app{application.pk}"),
+        )
+        for application in applications
+    ]
+    return {
+        "test_form": test_form or TestCallbackForm(user=user),
+        "fault_forms": fault_forms,
+        "hanging": hanging_deliveries(user),
+        "hanging_minutes": round(settings.CALLBACK_HANGING_AFTER_SECONDS / 60),
+        # Applications own the Asynchronous Response URL now (the user has none).
+        "any_async_url": any(application.async_response_url for application in applications),
+    }
+
+
+@login_required
+@require_POST
+def send_test(request: HttpRequest) -> HttpResponse:
+    """Send test callback: a signed sample through the real outbox, marked "test"."""
+    form = TestCallbackForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            delivery = send_test_callback(
+                form.cleaned_data["application"],
+                api_slug=form.cleaned_data["api"],
+                code=form.cleaned_data["result_code"],
+            )
+        except TestCallbackRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Test callback {delivery.public_id} queued: it appears below as it is delivered.",
+            )
+        return redirect(resolve_url("callbacks:delivery-list") + "#deliveries")
+    messages.error(request, "The test callback was not sent: correct the form below.")
+    context = {
+        "form": DeliveryFilterForm(None),
+        "page": Paginator(CallbackDelivery.objects.none(), PAGE_SIZE).get_page(1),
+        "query": "",
+        "samples": verification_samples(),
+    }
+    context.update(tools_context(request, test_form=form))
+    return render(request, "callbacks/callbacks_list.html", context, status=400)
+
+
+@login_required
+@require_POST
+def fault_settings(request: HttpRequest, application_pk: int) -> HttpResponse:
+    """Save one application's fault injection settings."""
+    application = get_object_or_404(user_applications(request.user), pk=application_pk)
+    form = FaultSettingsForm(
+        request.POST, instance=settings_for(application), prefix=f"app{application.pk}"
+    )
+    if form.is_valid():
+        form.save()
+        state = "on" if form.instance.any_fault else "off"
+        messages.success(request, f"Fault injection of {application.name} saved ({state}).")
+    else:
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, f"Fault injection of {application.name} not saved: {errors}")
+    return redirect(resolve_url("callbacks:delivery-list") + "#faults")
 
 
 @login_required

@@ -377,6 +377,15 @@ CALLBACK_BACKOFF_MAX_SECONDS = env.float("CALLBACK_BACKOFF_MAX_SECONDS", default
 CALLBACK_SWEEP_GRACE_SECONDS = env.float("CALLBACK_SWEEP_GRACE_SECONDS", default=60.0)
 # CA bundle that https callback URLs are verified against (empty: certifi's public CAs).
 CALLBACK_CA_BUNDLE = env.str("CALLBACK_CA_BUNDLE", default="")
+# Callback tools (docs/callbacks.md). Fault injection's shuffle holds each delivery a
+# random 0..N seconds; an async result not delivered after this long is "hanging".
+CALLBACK_SHUFFLE_WINDOW_SECONDS = env.float("CALLBACK_SHUFFLE_WINDOW_SECONDS", default=10.0)
+CALLBACK_HANGING_AFTER_SECONDS = env.float("CALLBACK_HANGING_AFTER_SECONDS", default=600.0)
+# `mpesa_portal_sdk listen`: one long poll waits at most this long; a listener counts as
+# connected this long after its last poll; it must report a delivery within its lease.
+CALLBACK_LISTEN_MAX_WAIT_SECONDS = env.float("CALLBACK_LISTEN_MAX_WAIT_SECONDS", default=25.0)
+CALLBACK_LISTENER_TTL_SECONDS = env.float("CALLBACK_LISTENER_TTL_SECONDS", default=40.0)
+CALLBACK_LISTENER_LEASE_SECONDS = env.float("CALLBACK_LISTENER_LEASE_SECONDS", default=30.0)
 
 # --- Vulnerability reports ------------------------------------------------------------
 

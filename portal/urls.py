@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sandbox import listen
+
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("", include("ops.urls")),
@@ -10,6 +12,18 @@ urlpatterns = [
     path("applications/", include("accounts.application_urls")),
     path("docs/", include("apis.urls")),
     # The Callbacks page stays under /sandbox/ (its URL before it became an app).
+    # `mpesa_portal_sdk listen` (gateway bearer; sandbox/listen.py), before the page.
+    path("sandbox/callbacks/listen/next", listen.listen_next, name="callbacks-listen-next"),
+    path(
+        "sandbox/callbacks/listen/<uuid:public_id>/result",
+        listen.listen_result,
+        name="callbacks-listen-result",
+    ),
+    path(
+        "sandbox/callbacks/listen/disconnect",
+        listen.listen_disconnect,
+        name="callbacks-listen-disconnect",
+    ),
     path("sandbox/callbacks/", include("callbacks.urls")),
     path("sandbox/", include("sandbox.urls")),
     path("reports/", include("reports.urls")),

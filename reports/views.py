@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from reports import columns, csvexport, queries, services
+from reports.asynccompletion import async_completion
 from reports.forms import ReportForm, initial_for
 from reports.models import Report
 
@@ -63,6 +64,7 @@ def detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
         "columns": _columns(sort),
         "chart_data": _chart_data(report),
     }
+    context["async_completion"] = async_completion(selection)
     return render(request, "reports/report_detail.html", context)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 
+from accounts.keys import default_application
 from apis import library
 from tests.security.world import World, client_for, walk_patterns
 
@@ -266,6 +267,20 @@ TABLE: dict[str, Row] = {
     ),
     "sandbox/callbacks/<uuid:public_id>/redeliver/": owned(
         lambda w: f"/sandbox/callbacks/{w.delivery.public_id}/redeliver/", 302, "post"
+    ),
+    # Send test callback: an empty form is refused (400) for every signed-in caller; the
+    # application field only offers the caller's own (tests/callbacks/test_callback_tools).
+    "sandbox/callbacks/test/": signed_in("/sandbox/callbacks/test/", 400, "post"),
+    "sandbox/callbacks/faults/<int:application_pk>/": owned(
+        lambda w: f"/sandbox/callbacks/faults/{default_application(w.owner).pk}/", 302, "post"
+    ),
+    # `mpesa_portal_sdk listen`: gateway bearer only, a signed-in session is not one.
+    "sandbox/callbacks/listen/next": public("/sandbox/callbacks/listen/next?wait=0", 401),
+    "sandbox/callbacks/listen/<uuid:public_id>/result": public(
+        lambda w: f"/sandbox/callbacks/listen/{w.delivery.public_id}/result", 401, "post"
+    ),
+    "sandbox/callbacks/listen/disconnect": public(
+        "/sandbox/callbacks/listen/disconnect", 401, "post"
     ),
     # --- Reports -------------------------------------------------------------------------
     "reports/": signed_in("/reports/"),
