@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts import services
+from sandbox import auth
 from sandbox.models import ApiCall, Session, Transaction
 from tests.sandbox.helpers import AppWire, bearer_for
 
@@ -232,3 +233,28 @@ def test_a_key_roll_keeps_both_keys_during_the_overlap_then_only_the_new_one(app
     assert old_after.status_code == 401
     assert old_after.json()["output_ResponseCode"] == "INS-2"
     assert new_after.status_code == 201
+
+
+# --- Cost -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["api_key", "session"])
+def test_the_application_comes_with_the_state_check_in_one_query(
+    app, kind, django_assert_num_queries
+):
+    """Issue 17: what applications add per call is at most one indexed query; here they
+    add none, since the state check's one query loads the application too."""
+    app.configure(session_lifetime_seconds=600, trusted_sources=["127.0.0.1"])
+    header = f"Bearer {app.key_bearer if kind == 'api_key' else app.session_bearer()}"
+    auth.authenticate(header)  # decrypt once: the bearer is cached from here on
+
+    with django_assert_num_queries(1):
+        credential = auth.authenticate(header)
+        settings_seen = (
+            credential.application.trusted_sources,
+            credential.api_key.application.session_lifetime_seconds,
+            credential.user.username,
+        )
+
+    assert settings_seen == (["127.0.0.1"], 600, "dev")
+    assert credential.is_session is (kind == "session")
