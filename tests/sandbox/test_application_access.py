@@ -12,7 +12,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts import services
-from sandbox import auth
+from catalog import all_apis
+from sandbox import auth, limits
 from sandbox.models import ApiCall, Session, Transaction
 from tests.sandbox.helpers import AppWire, bearer_for
 
@@ -258,3 +259,14 @@ def test_the_application_comes_with_the_state_check_in_one_query(
 
     assert settings_seen == (["127.0.0.1"], 600, "dev")
     assert credential.is_session is (kind == "session")
+
+
+def test_every_apis_table_lists_the_codes_its_application_may_answer():
+    """The documentation pages' result-code tables come from the catalogue."""
+    for api in all_apis():
+        listed = {(r.code, r.http_status) for r in api.result_codes}
+        assert ("INS-999", 403) in listed, api.slug
+        if api.slug != "getSession":
+            assert {("INS-2", 401), ("INS-997", 400), ("INS-21", 400)} <= listed, api.slug
+        if api.slug in limits.LIMITED_APIS:
+            assert {(f"INS-99{n}", 400) for n in range(7)} <= listed, api.slug
