@@ -21,12 +21,14 @@ import base64
 import binascii
 import contextlib
 import hashlib
+import weakref
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 from accounts import crypto, keys
@@ -205,27 +207,44 @@ _SESSION_SQL = f"""
     WHERE s.id = %s AND s.active_from <= %s AND s.expires_at > %s AND {_KEY_USABLE}"""  # noqa: S608
 
 
-def _instance(model, values):
-    """A model instance from raw column values, converted as the ORM converts them
-    (JSON, decimals, times and booleans come back from SQLite as text or numbers)."""
-    names, converted = [], []
-    for field, value in zip(_fields(model), values, strict=True):
-        column = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        ):
-            value = convert(value, column, connection)
-        names.append(field.attname)
-        converted.append(value)
-    return model.from_db(connection.alias, names, converted)
+# Per database connection (one per thread) and model: each column's attribute name and
+# the converters the ORM would apply to it. Building them costs about 0.5 ms a call;
+# looking them up, microseconds.
+_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _split(row, *models) -> list:
+def _plan(conn, model) -> list[tuple[str, Col, list]]:
+    plans = _PLANS.get(conn)
+    if plans is None:
+        plans = _PLANS[conn] = {}
+    plan = plans.get(model)
+    if plan is None:
+        plan = []
+        for field in _fields(model):
+            column = field.get_col(model._meta.db_table)
+            converters = conn.ops.get_db_converters(column) + column.get_db_converters(conn)
+            plan.append((field.attname, column, converters))
+        plans[model] = plan
+    return plan
+
+
+def _split(conn, row, *models) -> list:
+    """Model instances from one row of raw column values (one model after the other),
+    converted as the ORM converts them (JSON, decimals, times and booleans come back
+    from SQLite as text or numbers)."""
     instances, start = [], 0
     for model in models:
-        end = start + len(_fields(model))
-        instances.append(_instance(model, row[start:end]))
-        start = end
+        plan = _plan(conn, model)
+        names, values = [], []
+        for (attname, column, converters), value in zip(
+            plan, row[start : start + len(plan)], strict=True
+        ):
+            for convert in converters:
+                value = convert(value, column, conn)
+            names.append(attname)
+            values.append(value)
+        instances.append(model.from_db(conn.alias, names, values))
+        start += len(plan)
     return instances
 
 
@@ -233,9 +252,10 @@ def _load_active(kind: str, pk: int, keypair_pk: int, environment: str) -> Crede
     """The credential, only if it is usable right now: key not retired (or inside its
     overlap) and of this environment, developer active, keypair still accepted, session
     within its window. One query, whatever the kind."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    conn = connections[DEFAULT_DB_ALIAS]  # this thread's connection, looked up once
+    now = conn.ops.adapt_datetimefield_value(timezone.now())
     usable = [now, environment, True, keypair_pk, now]
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         if kind == "api_key":
             cursor.execute(_API_KEY_SQL, [pk, *usable])
         else:
@@ -245,9 +265,9 @@ def _load_active(kind: str, pk: int, keypair_pk: int, environment: str) -> Crede
         raise BearerError
     session = None
     if kind == "session":
-        session, api_key, application, user = _split(row, Session, ApiKey, Application, User)
+        session, api_key, application, user = _split(conn, row, Session, ApiKey, Application, User)
     else:
-        api_key, application, user = _split(row, ApiKey, Application, User)
+        api_key, application, user = _split(conn, row, ApiKey, Application, User)
     application.user = user
     api_key.application = application
     api_key.user = user
