@@ -70,6 +70,24 @@ METHOD_NOT_ALLOWED = ResultCode("INS-21", "Method not allowed for this API.", 40
 MALFORMED_JSON = ResultCode("INS-21", "Malformed JSON body. Please try again.", 400)
 INVALID_MARKET = ResultCode("INS-998", DESCRIPTIONS["INS-998"], 400)
 
+# Refusals that come from the caller's application settings rather than from the API
+# (docs/gateway.md, "Applications"). Every API lists them, so the documentation tables
+# show them and the gateway logs them like any other answer.
+# Trusted sources: the reference documents no code (§13.2). INS-2 would read as a bad key
+# and INS-26 means "Invalid Currency Used" in §8.1 ("Not authorized" only in §8.2's
+# Mozambique table), so the sandbox names its own, with HTTP 403 Forbidden.
+SOURCE_NOT_TRUSTED = ResultCode("INS-999", "Request Source Not Trusted", 403)
+# Strict mode: the wrong kind of bearer (an API key where production needs a session, or
+# a session of another market) is refused as production refuses any bearer it does not
+# accept, 401 INS-2, with a description that says why.
+STRICT_SESSION_REQUIRED = "Invalid API Key: strict mode requires a session bearer"
+STRICT_SESSION_MARKET = "Invalid API Key: the session was issued for another market"
+STRICT_JSON_REQUIRED = (
+    "Parameter validations failed: strict mode requires a JSON body "
+    "with Content-Type application/json"
+)
+ACCESS_CODES = (SOURCE_NOT_TRUSTED, UNAUTHORIZED)
+
 
 def rc(code: str, http_status: int, description: str | None = None) -> ResultCode:
     return ResultCode(code, description or DESCRIPTIONS[code], http_status)

@@ -346,8 +346,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Sandbox gateway ----------------------------------------------------------------
 
-# Session ids from getSession: lifetime and activation delay (reference §3.3, §13.1).
-SANDBOX_SESSION_LIFETIME_SECONDS = env.int("SANDBOX_SESSION_LIFETIME_SECONDS", default=3600)
+# Session ids from getSession: activation delay (reference §3.3, §13.1). Their lifetime is
+# each application's setting (Application.session_lifetime_seconds).
 SANDBOX_SESSION_ACTIVATION_DELAY_SECONDS = env.int(
     "SANDBOX_SESSION_ACTIVATION_DELAY_SECONDS", default=0
 )

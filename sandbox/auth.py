@@ -21,16 +21,18 @@ import base64
 import binascii
 import contextlib
 import hashlib
+import weakref
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 from accounts import crypto, keys
-from accounts.models import ApiKey, GatewayKeypair, User
+from accounts.models import ApiKey, Application, GatewayKeypair, User
 from sandbox.models import Session
 
 RSA_CIPHERTEXT_BYTES = keys.RSA_KEY_BITS // 8  # 512: a 684-character bearer
@@ -51,9 +53,14 @@ class Credential:
     """Who is calling: the API key (always), and the session when the bearer is one."""
 
     api_key: ApiKey
+    application: Application  # the key's: the settings the gateway enforces
     user: User
     session: Session | None
     kind: str  # "api_key" or "session"
+
+    @property
+    def is_session(self) -> bool:
+        return self.kind == "session"
 
 
 def authenticate(authorization_header: str | None, *, environment: str = "sandbox") -> Credential:
@@ -164,12 +171,27 @@ def _resolve(plaintext: str, environment: str) -> tuple[str, int] | None:
 
 
 # The state check runs on every call, so it is one hand-written query per credential
-# kind: the ORM spends several times longer compiling the equivalent join + EXISTS than
-# the database spends answering it (bench/gateway.py). Table names come from the models
-# and every value is a query parameter.
-_KEY, _USER, _SESSION, _KEYPAIR = (
-    m._meta.db_table for m in (ApiKey, User, Session, GatewayKeypair)
+# kind, which also loads everything the call needs: the key, its application (the
+# settings the gateway enforces, docs/gateway.md "Applications"), the developer and the
+# session. The ORM spends several times longer compiling the equivalent join + EXISTS
+# than the database spends answering it (bench/gateway.py). Table and column names come
+# from the models and every value is a query parameter.
+_KEY, _APP, _USER, _SESSION, _KEYPAIR = (
+    m._meta.db_table for m in (ApiKey, Application, User, Session, GatewayKeypair)
 )
+
+
+def _columns(model, alias: str) -> str:
+    return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in _fields(model))
+
+
+def _fields(model) -> list:
+    return list(model._meta.concrete_fields)
+
+
+_LOADED = f"""
+    {_columns(ApiKey, "k")}, {_columns(Application, "a")}, {_columns(User, "u")}
+    FROM {_KEY} k JOIN {_APP} a ON a.id = k.application_id JOIN {_USER} u ON u.id = k.user_id"""  # noqa: S608
 # A key renewed with an overlap ("roll") has its retired_at in the future: usable until then.
 _KEY_USABLE = f"""
     (k.retired_at IS NULL OR k.retired_at > %s) AND k.environment = %s AND u.is_active = %s
@@ -177,38 +199,83 @@ _KEY_USABLE = f"""
         SELECT 1 FROM {_KEYPAIR} g
         WHERE g.id = %s AND (g.accepted_until IS NULL OR g.accepted_until > %s))"""  # noqa: S608
 _API_KEY_SQL = f"""
-    SELECT k.* FROM {_KEY} k JOIN {_USER} u ON u.id = k.user_id
+    SELECT {_LOADED}
     WHERE k.id = %s AND {_KEY_USABLE}"""  # noqa: S608
 _SESSION_SQL = f"""
-    SELECT s.* FROM {_SESSION} s JOIN {_KEY} k ON k.id = s.api_key_id
-    JOIN {_USER} u ON u.id = k.user_id
+    SELECT {_columns(Session, "s")}, {_LOADED}
+    JOIN {_SESSION} s ON s.api_key_id = k.id
     WHERE s.id = %s AND s.active_from <= %s AND s.expires_at > %s AND {_KEY_USABLE}"""  # noqa: S608
-_BY_ID_SQL = "SELECT * FROM {table} WHERE id = %s"
 
 
-def _by_id(model, pk: int):
-    return next(iter(model.objects.raw(_BY_ID_SQL.format(table=model._meta.db_table), [pk])))
+# Per database connection (one per thread) and model: each column's attribute name and
+# the converters the ORM would apply to it. Building them costs about 0.5 ms a call;
+# looking them up, microseconds.
+_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _plan(conn, model) -> list[tuple[str, Col, list]]:
+    plans = _PLANS.get(conn)
+    if plans is None:
+        plans = _PLANS[conn] = {}
+    plan = plans.get(model)
+    if plan is None:
+        plan = []
+        for field in _fields(model):
+            column = field.get_col(model._meta.db_table)
+            converters = conn.ops.get_db_converters(column) + column.get_db_converters(conn)
+            plan.append((field.attname, column, converters))
+        plans[model] = plan
+    return plan
+
+
+def _split(conn, row, *models) -> list:
+    """Model instances from one row of raw column values (one model after the other),
+    converted as the ORM converts them (JSON, decimals, times and booleans come back
+    from SQLite as text or numbers)."""
+    instances, start = [], 0
+    for model in models:
+        plan = _plan(conn, model)
+        names, values = [], []
+        for (attname, column, converters), value in zip(
+            plan, row[start : start + len(plan)], strict=True
+        ):
+            for convert in converters:
+                value = convert(value, column, conn)
+            names.append(attname)
+            values.append(value)
+        instances.append(model.from_db(conn.alias, names, values))
+        start += len(plan)
+    return instances
 
 
 def _load_active(kind: str, pk: int, keypair_pk: int, environment: str) -> Credential:
     """The credential, only if it is usable right now: key not retired (or inside its
     overlap) and of this environment, developer active, keypair still accepted, session
-    within its window."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    within its window. One query, whatever the kind."""
+    conn = connections[DEFAULT_DB_ALIAS]  # this thread's connection, looked up once
+    now = conn.ops.adapt_datetimefield_value(timezone.now())
     usable = [now, environment, True, keypair_pk, now]
-    session = None
-    if kind == "api_key":
-        api_key = next(iter(ApiKey.objects.raw(_API_KEY_SQL, [pk, *usable])), None)
-    else:
-        session = next(iter(Session.objects.raw(_SESSION_SQL, [pk, now, now, *usable])), None)
-        api_key = _by_id(ApiKey, session.api_key_id) if session else None
-    if api_key is None:
+    with conn.cursor() as cursor:
+        if kind == "api_key":
+            cursor.execute(_API_KEY_SQL, [pk, *usable])
+        else:
+            cursor.execute(_SESSION_SQL, [pk, now, now, *usable])
+        row = cursor.fetchone()
+    if row is None:
         raise BearerError
-    user = _by_id(User, api_key.user_id)
+    session = None
+    if kind == "session":
+        session, api_key, application, user = _split(conn, row, Session, ApiKey, Application, User)
+    else:
+        api_key, application, user = _split(conn, row, ApiKey, Application, User)
+    application.user = user
+    api_key.application = application
     api_key.user = user
     if session is not None:
         session.api_key = api_key
-    return Credential(api_key=api_key, user=user, session=session, kind=kind)
+    return Credential(
+        api_key=api_key, application=application, user=user, session=session, kind=kind
+    )
 
 
 __all__ = ["BearerError", "Credential", "authenticate", "rsa_decrypt"]

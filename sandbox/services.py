@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from callbacks.outbox import defer_result
+from sandbox import limits
 from sandbox.calllog import bounded_request
 from sandbox.models import ApiCall
 from sandbox.simulation import GatewayCall, Outcome, simulate
@@ -43,7 +44,8 @@ def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple
     """Simulate `call`, write its effects and its ApiCall row, return (body, status).
 
     `refused` is the outcome of a call refused before simulation (validation, malformed
-    JSON): it is logged and answered the same way, with no effects.
+    JSON, the application's settings): it is logged and answered the same way, with no
+    effects. The application's limits refuse the same way (sandbox.limits).
 
     Everything happens in ONE transaction: a call is in the log if and only if its
     effects (transaction, mandate, session rows) are in the database.
@@ -54,6 +56,10 @@ def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple
     the answer becomes the acknowledgement instead of the result; see the marked spot.
     """
     with transaction.atomic():
+        # The application's limits count earlier payments: checked in this transaction,
+        # so the count and the new payment are one unit (sandbox.limits). A refusal is
+        # answered at once, never deferred to the callback.
+        refused = refused or limits.refusal(call)
         outcome = refused or simulate(call)
         body = response_body(call, outcome)
         status = call.api.result(outcome.code).http_status

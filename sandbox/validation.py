@@ -23,6 +23,14 @@ class MalformedRequest(Exception):
     """The body is not a JSON object."""
 
 
+class NotJsonBody(MalformedRequest):
+    """Strict mode: a POST or PUT without a JSON body and a JSON content type."""
+
+
+# Strict mode's verbs: their parameters come from a JSON body only (docs/gateway.md).
+BODY_METHODS = frozenset({"POST", "PUT"})
+
+
 @dataclass(frozen=True)
 class Invalid:
     """Validation failed with this result code."""
@@ -36,13 +44,22 @@ class Invalid:
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def read_params(request: HttpRequest) -> dict[str, str]:
+def read_params(request: HttpRequest, *, strict: bool = False) -> dict[str, str]:
     """Every parameter of the request as strings: query string, then a JSON body over it.
+
+    `strict` (the application's strict mode): a POST or PUT must send a JSON object with
+    `Content-Type: application/json` (else NotJsonBody), and its query string is
+    ignored, as production takes such calls' parameters from the body only.
 
     Unstorable characters become U+FFFD (as Django decodes invalid UTF-8 in a query
     string): the call log can record the call, and the regexes refuse the value.
     """
-    params = _read_params(request)
+    if strict and request.method in BODY_METHODS:
+        if request.content_type != "application/json" or not request.body.strip():
+            raise NotJsonBody
+        params = _read_params(request, query=False)
+    else:
+        params = _read_params(request)
     return {_storable(key): _storable(value) for key, value in params.items()}
 
 
@@ -50,8 +67,8 @@ def _storable(text: str) -> str:
     return _UNSTORABLE.sub("\ufffd", text)
 
 
-def _read_params(request: HttpRequest) -> dict[str, str]:
-    params = _from_query(request.GET)
+def _read_params(request: HttpRequest, *, query: bool = True) -> dict[str, str]:
+    params = _from_query(request.GET) if query else {}
     raw = request.body
     if raw.strip():
         try:

@@ -1,9 +1,10 @@
 """The sandbox gateway's HTTP surface: /sandbox/ipg/v2/<market>/<operation>/.
 
 Every answer is the M-Pesa JSON envelope (sandbox.envelope), errors and 404/405
-included. The pipeline: route (market, API, method) -> bearer -> rate limit -> parse and
-validate from the catalogue -> sandbox.services.complete_call (simulation, effects and
-call log in one transaction).
+included. The pipeline: route (market, API, method) -> bearer -> rate limit -> the application's
+settings (sandbox.policy) -> parse and validate from the catalogue ->
+sandbox.services.complete_call (limits, simulation, effects and call log in one
+transaction).
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from django.views.decorators.csrf import csrf_exempt
 
 from catalog import ResultCode, common, find_operation, get_market
 from catalog.openapi import openapi_document
-from sandbox import auth, services
+from sandbox import auth, policy, services
 from sandbox.envelope import envelope, json_response
 from sandbox.simulation import GatewayCall, Outcome
-from sandbox.simulation.base import failure
-from sandbox.validation import MalformedRequest, canonical, read_params, validate
+from sandbox.simulation.base import conversation_outputs, failure
+from sandbox.validation import MalformedRequest, NotJsonBody, canonical, read_params, validate
 
 logger = logging.getLogger("sandbox.gateway")
 
@@ -96,16 +97,29 @@ def _body_refusal(request: HttpRequest) -> ResultCode | None:
 
 
 def _prepare(call: GatewayCall, request: HttpRequest) -> Outcome | None:
-    """Fill call.params and call.echo; the refusal outcome when the request is invalid."""
+    """Fill call.params and call.echo; the refusal outcome when the application's
+    settings (sandbox.policy) or validation refuse the request."""
+    refused = policy.refusal(call, request)
     if call.api.slug == "getSession":
-        return None  # stray parameters and bodies are ignored (portalsdk leaks them, §7)
+        # Stray parameters and bodies are ignored (portalsdk leaks them, §7).
+        return Outcome(refused.code, description=refused.description) if refused else None
+    strict = call.credential.application.strict_mode
     try:
-        raw = read_params(request)
+        raw = read_params(request, strict=strict and refused is None)
+    except NotJsonBody:
+        return Outcome("INS-21", description=common.STRICT_JSON_REQUIRED)
     except (MalformedRequest, RequestDataTooBig):
-        return Outcome("INS-21", description=common.MALFORMED_JSON.description)
+        raw = None
+        malformed = Outcome("INS-21", description=common.MALFORMED_JSON.description)
     except TooManyFieldsSent:  # over DATA_UPLOAD_MAX_NUMBER_FIELDS in the query string
-        return Outcome("INS-21")
+        raw, malformed = None, Outcome("INS-21")
+    if raw is None:
+        return Outcome(refused.code, description=refused.description) if refused else malformed
     call.echo = raw  # what was sent: logged (bounded, sandbox.calllog), never answered
     call.params = canonical(call.api, raw)
+    if refused:
+        # After reading the parameters, so the answer carries the caller's
+        # ThirdPartyConversationID like every other refusal.
+        return Outcome(refused.code, conversation_outputs(call), description=refused.description)
     invalid = validate(call.api, call.market, call.params)
     return failure(call, invalid.code) if invalid else None

@@ -11,9 +11,11 @@ GET_SESSION = Api(
     description=(
         "Send the API key encrypted with the gateway's public key as the bearer; the "
         "answer carries a session id. Later calls may use the session id, encrypted the "
-        "same way, as their bearer. The session lives for the configured lifetime and "
-        "becomes valid after the configured activation delay (0 seconds in this sandbox "
-        "unless the operator set one)."
+        "same way, as their bearer. The session lives for the session lifetime set on "
+        "the key's application (3600 seconds unless changed) and becomes valid after the "
+        "configured activation delay (0 seconds in this sandbox unless the operator set "
+        "one). In strict mode every other call must use the session, only in the market "
+        "that issued it, and getSession refuses a session bearer (INS-989)."
     ),
     method="GET",
     path="getSession/",

@@ -45,6 +45,9 @@ class Session(models.Model):
         "accounts.ApiKey", on_delete=models.CASCADE, related_name="gateway_sessions"
     )
     digest = models.CharField(max_length=64, unique=True)
+    # The market of the getSession URL: in strict mode the session is valid there only
+    # (docs/gateway.md, "Applications"). Blank for sessions issued before it was kept.
+    market = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     active_from = models.DateTimeField()
     expires_at = models.DateTimeField()
@@ -111,6 +114,16 @@ class Transaction(models.Model):
     original = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals"
     )
+    # The session whose bearer made the payment (null: an API-key bearer): the
+    # application's per-session limits count these (INS-993, INS-994; sandbox.limits).
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transactions",
+        db_index=False,  # served by sandbox_tx_session below
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = TransactionQuerySet.as_manager()
@@ -127,6 +140,13 @@ class Transaction(models.Model):
             # Query Transaction Status by ThirdPartyConversationID within a user.
             models.Index(
                 fields=["user", "third_party_conversation_id"], name="sandbox_tx_user_tpcid"
+            ),
+            # Per-session limits (sandbox.limits): count and sum of a session's payments.
+            models.Index(fields=["session", "created_at"], name="sandbox_tx_session"),
+            # Per-customer daily limits (sandbox.limits): count and sum of the payments
+            # of one application's keys to one MSISDN within a day.
+            models.Index(
+                fields=["api_key", "msisdn", "created_at"], name="sandbox_tx_key_msisdn_day"
             ),
         ]
 

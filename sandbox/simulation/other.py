@@ -12,12 +12,14 @@ _LAST_NAMES = ("Wuu", "Mensah", "Owusu", "Mushi", "Mokoena", "Kabila", "Nkosi", 
 
 
 def get_session(call: GatewayCall) -> Outcome:
-    """A new session for the caller's API key.
+    """A new session for the caller's API key, issued in the URL's market, living for
+    the application's session lifetime.
 
-    A session bearer is accepted here too: pypesa re-encrypts its session id as if it
-    were the API key on its second getSession (§7); refusing it would break that client.
+    A session bearer is accepted here too, outside strict mode: pypesa re-encrypts its
+    session id as if it were the API key on its second getSession (§7); refusing it
+    would break that client (strict mode refuses it, sandbox.policy).
     """
-    session_id = issue_session(call.api_key)
+    session_id = issue_session(call.api_key, market=call.market.slug)
     return Outcome("INS-0", {"output_SessionID": session_id})
 
 

@@ -64,6 +64,7 @@ def record_transaction(call: GatewayCall, *, amount: Decimal, msisdn: str = "", 
                 amount=amount,
                 currency=call.get("input_Currency").upper(),
                 msisdn=msisdn,
+                session=call.credential.session,
                 **fields,
             )
     except IntegrityError:
@@ -93,6 +94,7 @@ def record_failed(call: GatewayCall) -> Transaction:
         amount=amount_of(call.get("input_Amount")) or Decimal("0.00"),
         currency=call.get("input_Currency").upper(),
         msisdn=call.get("input_CustomerMSISDN"),
+        session=call.credential.session,
     )
 
 

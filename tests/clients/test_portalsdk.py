@@ -108,3 +108,46 @@ def test_official_sdk_gets_an_envelope_on_errors(live_server, developer):
     # getSession's documented failure (§5.1); transactional calls answer 401 INS-2.
     assert result.status_code == 400
     assert result.body["output_ResponseCode"] == "INS-989"
+
+
+C2B_PARAMETERS = {
+    "input_Amount": "10",
+    "input_Country": "GHA",
+    "input_Currency": "GHS",
+    "input_CustomerMSISDN": "000000000001",
+    "input_ServiceProviderCode": "000000",
+    "input_TransactionReference": "T1234C",
+    "input_PurchasedItemsDesc": "Shoes",
+}
+
+
+def c2b_context(live_server, api_key: str) -> APIContext:
+    ctx = context(live_server, api_key, APIMethodType.POST, "c2bPayment/singleStage/")
+    for name, value in C2B_PARAMETERS.items():
+        ctx.add_parameter(name, value)
+    ctx.add_parameter("input_ThirdPartyConversationID", secrets.token_hex(16))
+    return ctx
+
+
+def test_official_sdk_flow_passes_strict_mode_while_an_api_key_bearer_does_not(
+    live_server, developer
+):
+    """Strict mode refuses what production refuses (issue 14): a payment carrying the
+    encrypted API key is refused, the SDK's own flow (getSession, then the session id
+    as the bearer, JSON bodies) passes."""
+    application = developer.api_key.application
+    application.strict_mode = True
+    application.save(update_fields=["strict_mode"])
+
+    refused = APIRequest(c2b_context(live_server, developer.api_key_plaintext)).execute()
+
+    assert refused.status_code == 401
+    assert refused.body["output_ResponseCode"] == "INS-2"
+
+    ctx = context(live_server, developer.api_key_plaintext, APIMethodType.GET, "getSession/")
+    session_id = APIRequest(ctx).execute().body["output_SessionID"]
+    result = APIRequest(c2b_context(live_server, session_id)).execute()
+
+    assert result.status_code == 201, result.body
+    assert result.body["output_ResponseCode"] == "INS-0"
+    assert Transaction.objects.get().session.api_key_id == developer.api_key.pk

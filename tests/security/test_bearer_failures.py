@@ -57,7 +57,7 @@ def failing_bearers(developer):
     each time, so the gateway's bearer cache never helps)."""
     cache.clear()
     retired_plaintext = developer.api_key_plaintext
-    session_id = issue_session(developer.api_key)
+    session_id = issue_session(developer.api_key, market="vodafoneGHA")
     Session.objects.filter(digest=keys.crypto.digest(session_id)).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
