@@ -83,7 +83,7 @@ class ReportForm(forms.Form):
         queryset=Application.objects.none(),
         to_field_name="public_id",
         required=False,
-        empty_label="Only the API key chosen above",
+        empty_label="Just the chosen key",
         help_text="Choose an application to report on every key it has had.",
     )
     api = forms.ChoiceField(label="API", required=False)
