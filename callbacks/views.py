@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.keys import default_application
+from accounts.models import Application
 from callbacks.faults import settings_for
 from callbacks.models import CallbackDelivery
 from callbacks.redelivery import RedeliveryRefused, redeliver
@@ -38,7 +39,19 @@ from inputguard.dates import validate_filter_date
 PAGE_SIZE = 25
 
 
+class ApplicationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Application) -> str:
+        return obj.name
+
+
 class DeliveryFilterForm(forms.Form):
+    application = ApplicationChoiceField(
+        label="Application",
+        required=False,
+        queryset=Application.objects.none(),
+        to_field_name="public_id",
+        empty_label="All applications",
+    )
     status = forms.ChoiceField(
         label="Status",
         required=False,
@@ -57,6 +70,13 @@ class DeliveryFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the developer's own applications: another's public_id is an invalid choice.
+        field = self.fields["application"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Application.objects.filter(user=user).order_by("-is_default", "created_at")
+
     def clean(self):
         super().clean()
         data = self.cleaned_data  # what Form.clean returns (typed Optional by the stubs)
@@ -68,6 +88,8 @@ class DeliveryFilterForm(forms.Form):
         """Apply the valid filters; dates are whole UTC days, as the page shows times."""
         tz = dt.UTC
         data = self.cleaned_data if self.is_valid() else {}
+        if data.get("application"):
+            queryset = queryset.filter(application=data["application"])
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
         if data.get("date_from"):
@@ -114,7 +136,7 @@ def verification_samples() -> dict[str, str]:
 @login_required
 @require_GET
 def callbacks_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = DeliveryFilterForm(request.GET or None)
+    form = DeliveryFilterForm(request.GET or None, user=request.user)
     deliveries = form.filter(
         CallbackDelivery.objects.for_user(request.user).order_by("-created_at", "-pk")
     )
@@ -177,7 +199,7 @@ def send_test(request: HttpRequest) -> HttpResponse:
         return redirect(resolve_url("callbacks:delivery-list") + "#deliveries")
     messages.error(request, "The test callback was not sent: correct the form below.")
     context = {
-        "form": DeliveryFilterForm(None),
+        "form": DeliveryFilterForm(None, user=request.user),
         "page": Paginator(CallbackDelivery.objects.none(), PAGE_SIZE).get_page(1),
         "query": "",
         "samples": verification_samples(),

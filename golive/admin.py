@@ -10,6 +10,8 @@ events.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -19,21 +21,31 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from accounts.http import AuthenticatedHttpRequest
-from golive import services
+from golive import evidence, services
 from golive.forms import RejectForm
 from golive.models import GoLiveRequest
 
 
 @admin.register(GoLiveRequest)
 class GoLiveRequestAdmin(admin.ModelAdmin):
-    list_display = ("user", "company", "status", "submitted_at", "decided_by", "decided_at")
+    list_display = (
+        "user",
+        "application",
+        "company",
+        "status",
+        "submitted_at",
+        "decided_by",
+        "decided_at",
+    )
     list_filter = ("status", "submitted_at", "decided_at")
+    actions = ("renew_live_key_now", "renew_live_key_with_overlap")
     date_hierarchy = "submitted_at"
-    search_fields = ("user__username", "user__email", "user__company")
-    list_select_related = ("user", "decided_by")
+    search_fields = ("user__username", "user__email", "user__company", "application__name")
+    list_select_related = ("user", "decided_by", "application")
     ordering = ("-submitted_at",)
     fields = (
         "user",
+        "application",
         "status",
         "submitted_at",
         "review_started_at",
@@ -56,6 +68,41 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
     def live_key(self, obj: GoLiveRequest) -> str:
         # Staff see which key was issued, never its plaintext.
         return f"…{obj.live_api_key.last4}" if obj.live_api_key else "—"
+
+    # --- Staff renewal of a live key (approved requests) ---------------------------------
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return services.can_review(request.user)
+
+    def _renew(self, request: AuthenticatedHttpRequest, queryset, *, overlap: timedelta) -> None:
+        # One renewal per application, however many of its requests were selected.
+        approved = queryset.filter(status=GoLiveRequest.Status.APPROVED).select_related(
+            "application", "application__user"
+        )
+        applications = {r.application_id: r.application for r in approved}
+        for application in applications.values():
+            try:
+                key, _ = services.renew_live_key(application, by=request.user, overlap=overlap)
+            except services.GoLiveError as error:
+                messages.error(request, f"{application}: {error}")
+            else:
+                messages.success(request, f"{application}: new live key …{key.last4}.")
+        if not applications:
+            messages.warning(request, "No approved request selected: nothing was renewed.")
+
+    @admin.action(
+        description="Renew the live API key now (the old one stops at once)",
+        permissions=["review"],
+    )
+    def renew_live_key_now(self, request, queryset) -> None:
+        self._renew(request, queryset, overlap=timedelta(0))
+
+    @admin.action(
+        description="Renew the live API key (the old one works 24 more hours)",
+        permissions=["review"],
+    )
+    def renew_live_key_with_overlap(self, request, queryset) -> None:
+        self._renew(request, queryset, overlap=timedelta(hours=24))
 
     # --- Permissions: reviewers read; nobody adds, edits or deletes a request here ----
 
@@ -99,6 +146,8 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "snapshot": obj.snapshot if obj else {},
+            # The settings as they are now (the snapshot holds them as sent).
+            "application_now": evidence.application_settings(obj.application) if obj else None,
             "can_decide": obj is not None and obj.is_open and services.can_review(request.user),
         }
         return super().change_view(request, object_id, form_url, extra_context)

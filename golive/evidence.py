@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from accounts.keys import default_application
+from accounts.models import Application
 from reports import columns
 from reports import services as reports_services
-from reports.apinames import api_name
+from reports.apinames import api_choices, api_name
 from reports.models import Report
 from sandbox.models import ApiCall
 
@@ -30,9 +31,11 @@ REQUIRED_OPERATIONS: dict[str, str] = {
 SNAPSHOT_ROW_LIMIT = 500
 
 
-def latest_report(user) -> Report | None:
-    """The developer's most recently generated report (what "Go Live!" sends)."""
-    return reports_services.latest_report(user)
+def latest_report(user, application: Application | None = None) -> Report | None:
+    """The most recently generated report over one of the application's keys (default:
+    the Default application): what "Go Live!" sends for it."""
+    application = application or default_application(user)
+    return reports_services.recent_reports(user).filter(api_key__application=application).first()
 
 
 def report_calls(report: Report) -> QuerySet[ApiCall]:
@@ -63,12 +66,15 @@ class Readiness:
         return self.report is not None and not self.missing
 
 
-def check_readiness(user) -> Readiness:
-    report = latest_report(user)
+def check_readiness(user, application: Application | None = None) -> Readiness:
+    report = latest_report(user, application)
     if report is None:
         return Readiness(
             report=None,
-            missing=["You have not generated a report yet: generate one on the Reports page."],
+            missing=[
+                "You have not generated a report on a key of this application yet: "
+                "generate one on the Reports page."
+            ],
         )
     operations = per_operation(report_calls(report))
     if not any(o["successes"] for o in operations.values()):
@@ -123,6 +129,37 @@ def account_details(user) -> dict:
     }
 
 
+def application_settings(application: Application) -> dict:
+    """The application's settings as staff review them (and the developer sees them once
+    live), as plain JSON. Snapshots taken before applications existed have none."""
+
+    def text(value) -> str:
+        return "" if value is None else str(value)
+
+    return {
+        "name": application.name,
+        "version": application.version,
+        "description": application.description,
+        "async_response_url": application.async_response_url,
+        "session_lifetime_seconds": application.session_lifetime_seconds,
+        "trusted_sources": list(application.trusted_sources or []),
+        "disabled_apis": list(application.disabled_apis or []),
+        # The products as names, so the record reads the same after the catalogue changes.
+        "enabled_apis": [
+            name for slug, name in api_choices() if slug not in (application.disabled_apis or [])
+        ],
+        "limit_single_value": text(application.limit_single_value),
+        "limit_session_count": text(application.limit_session_count),
+        "limit_session_value": text(application.limit_session_value),
+        "limit_customer_daily_count": text(application.limit_customer_daily_count),
+        "limit_customer_daily_value": text(application.limit_customer_daily_value),
+        "usage_start": application.usage_start.strftime("%H:%M") if application.usage_start else "",
+        "usage_end": application.usage_end.strftime("%H:%M") if application.usage_end else "",
+        "usage_timezone": application.usage_timezone,
+        "strict_mode": application.strict_mode,
+    }
+
+
 def build_snapshot(user, report: Report) -> dict:
     """Everything staff review, as plain JSON: it never changes after submission."""
     tz = reports_services.selection_of(report).tz
@@ -131,6 +168,7 @@ def build_snapshot(user, report: Report) -> dict:
     rows = [_row(r, tz) for r in reports_services.report_rows(report, limit=SNAPSHOT_ROW_LIMIT)]
     return {
         "account": account_details(user),
+        "application": application_settings(report.api_key.application),
         "report": {
             "public_id": str(report.public_id),
             "date_from": report.date_from.isoformat(),

@@ -15,6 +15,9 @@ class GoLiveRequestQuerySet(models.QuerySet):
     def for_user(self, user) -> GoLiveRequestQuerySet:
         return self.filter(user=user)
 
+    def for_application(self, application) -> GoLiveRequestQuerySet:
+        return self.filter(application=application)
+
 
 class GoLiveRequest(models.Model):
     """A developer's request to go live: an immutable snapshot of what staff review.
@@ -31,12 +34,18 @@ class GoLiveRequest(models.Model):
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    # "Open": waiting for a decision. One open request per developer (constraint below).
+    # "Open": waiting for a decision. One open request per application (constraint below):
+    # the real platform "sends the application for review" (reference §1).
     OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="golive_requests"
+    )
+    # The application sent for review. PROTECT: a reviewed application is a record (and
+    # an approved one is locked); it is not deleted from under its requests.
+    application = models.ForeignKey(
+        "accounts.Application", on_delete=models.PROTECT, related_name="golive_requests"
     )
     # The report that was sent; the snapshot is the record, this is only a pointer (a
     # report deleted later leaves the request intact).
@@ -77,9 +86,9 @@ class GoLiveRequest(models.Model):
         permissions = [("review_golive", "Can review and decide Go Live requests")]
         constraints = [
             models.UniqueConstraint(
-                fields=["user"],
+                fields=["application"],
                 condition=Q(status__in=["submitted", "in_review"]),
-                name="golive_goliverequest_one_open_per_user",
+                name="golive_goliverequest_one_open_per_app",
             ),
         ]
         indexes = [
@@ -87,6 +96,8 @@ class GoLiveRequest(models.Model):
             models.Index(fields=["status", "-submitted_at"], name="golive_request_status_sub"),
             # The developer's tracker and history: their requests, newest first.
             models.Index(fields=["user", "-submitted_at"], name="golive_request_user_sub"),
+            # The Go Live page of one application: its requests, newest first.
+            models.Index(fields=["application", "-submitted_at"], name="golive_request_app_sub"),
         ]
 
     def __str__(self) -> str:

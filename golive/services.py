@@ -7,12 +7,14 @@ and gets a GoLiveError with a message fit to show.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.keys import active_api_key, issue_api_key
-from accounts.models import ApiKey, Environment, SecurityEvent, User
-from accounts.services import record_security_event
+from accounts.keys import active_api_key, default_application, issue_api_key
+from accounts.models import ApiKey, Application, Environment, SecurityEvent, User
+from accounts.services import record_security_event, renew_api_key
 from golive import emails, evidence
 from golive.models import GoLiveRequest
 from reports.models import Report
@@ -29,18 +31,30 @@ def can_review(user) -> bool:
 
 
 @transaction.atomic
-def submit_request(user: User, *, report_public_id: str, base_url: str = "") -> GoLiveRequest:
-    """Send the latest report with the account details to staff.
+def submit_request(
+    user: User,
+    *,
+    report_public_id: str,
+    application: Application | None = None,
+    base_url: str = "",
+) -> GoLiveRequest:
+    """Send an application (default: the Default one) for review: its settings, the
+    account details and the latest report over its keys.
 
     `report_public_id` is the report the developer saw on the confirmation page: if a
     newer one was generated since, they must confirm again rather than send unseen data.
     """
-    User.objects.select_for_update().filter(pk=user.pk).first()
-    if GoLiveRequest.objects.for_user(user).open().exists():
-        raise GoLiveError("You already have a Go Live request waiting for review.")
-    if GoLiveRequest.objects.for_user(user).filter(status=GoLiveRequest.Status.APPROVED).exists():
-        raise GoLiveError("Your integration is already live.")
-    readiness = evidence.check_readiness(user)
+    application = application or default_application(user)
+    if application.user_id != user.pk:
+        raise GoLiveError("You can only send your own applications for review.")
+    # Lock the application: two clicks cannot both send it.
+    Application.objects.select_for_update().filter(pk=application.pk).first()
+    requests = GoLiveRequest.objects.for_application(application)
+    if requests.open().exists():
+        raise GoLiveError("This application already has a Go Live request waiting for review.")
+    if requests.filter(status=GoLiveRequest.Status.APPROVED).exists():
+        raise GoLiveError("This application is already live.")
+    readiness = evidence.check_readiness(user, application)
     # (is_ready implies a report: the second test only tells the type checker.)
     if not readiness.is_ready or readiness.report is None:
         raise GoLiveError(" ".join(readiness.missing))
@@ -52,16 +66,25 @@ def submit_request(user: User, *, report_public_id: str, base_url: str = "") -> 
     try:
         with transaction.atomic():
             request = GoLiveRequest.objects.create(
-                user=user, report=report, snapshot=evidence.build_snapshot(user, report)
+                user=user,
+                application=application,
+                report=report,
+                snapshot=evidence.build_snapshot(user, report),
             )
     except IntegrityError as exc:  # the one-open-request constraint, should the lock be bypassed
-        raise GoLiveError("You already have a Go Live request waiting for review.") from exc
+        raise GoLiveError(
+            "This application already has a Go Live request waiting for review."
+        ) from exc
     emails.notify_submitted(request, base_url=base_url)
     return request
 
 
 def _locked(request: GoLiveRequest) -> GoLiveRequest:
-    return GoLiveRequest.objects.select_for_update().select_related("user").get(pk=request.pk)
+    return (
+        GoLiveRequest.objects.select_for_update()
+        .select_related("user", "application")
+        .get(pk=request.pk)
+    )
 
 
 @transaction.atomic
@@ -106,18 +129,30 @@ def _decide(request: GoLiveRequest, *, by: User) -> GoLiveRequest:
 
 @transaction.atomic
 def approve_request(request: GoLiveRequest, *, by: User, base_url: str = "") -> GoLiveRequest:
-    """Approve and issue the developer's live API key (kept if one is already active)."""
+    """Approve: lock the application (its settings now change only through a new
+    review) and issue its live API key (kept if one is already active)."""
     request = _decide(request, by=by)
-    live_key: ApiKey | None = active_api_key(request.user, environment=Environment.LIVE)
+    application = request.application
+    live_key: ApiKey | None = active_api_key(
+        request.user, environment=Environment.LIVE, application=application
+    )
     if live_key is None:
-        live_key, _plaintext = issue_api_key(request.user, environment=Environment.LIVE)
+        live_key, _plaintext = issue_api_key(
+            request.user, environment=Environment.LIVE, application=application
+        )
+    if application.locked_at is None:
+        application.locked_at = timezone.now()
+        application.save(update_fields=["locked_at"])
     request.status = GoLiveRequest.Status.APPROVED
     request.live_api_key = live_key
     request.save(update_fields=["status", "decided_by", "decided_at", "live_api_key"])
     record_security_event(
         request.user,
         kind=SecurityEvent.Kind.GOLIVE_APPROVED,
-        detail=f"by {by.username}; live key …{live_key.last4}",
+        detail=(
+            ("" if application.is_default else f"{application.name}: ")
+            + f"by {by.username}; live key …{live_key.last4}"
+        ),
     )
     emails.notify_decided(request, base_url=base_url)
     return request
@@ -139,3 +174,38 @@ def reject_request(
     )
     emails.notify_decided(request, base_url=base_url)
     return request
+
+
+def live_application(user: User, application: Application) -> bool:
+    """Whether the application went through Go Live (an approved request)."""
+    return (
+        GoLiveRequest.objects.for_application(application)
+        .filter(user=user, status=GoLiveRequest.Status.APPROVED)
+        .exists()
+    )
+
+
+@transaction.atomic
+def renew_live_key(
+    application: Application, *, by: User, overlap: timedelta = timedelta(0)
+) -> tuple[ApiKey, str]:
+    """Renew the live key of an approved application, by its developer or by staff.
+
+    The same renewal as the sandbox key (accounts.services.renew_api_key: the overlap,
+    the developer's security event); staff renewals add who did it to the audit trail.
+    """
+    user = application.user
+    if not live_application(user, application):
+        raise GoLiveError("This application is not live: it has no live key to renew.")
+    if by.pk != user.pk and not can_review(by):
+        raise GoLiveError("You do not have permission to renew this live key.")
+    key, plaintext = renew_api_key(
+        user, environment=Environment.LIVE, application=application, overlap=overlap
+    )
+    if by.pk != user.pk:
+        record_security_event(
+            user,
+            kind=SecurityEvent.Kind.API_KEY_RENEWED,
+            detail=f"live key of {application.name} renewed by staff {by.username}",
+        )
+    return key, plaintext

@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import F
 
-from accounts.keys import active_api_key
-from accounts.models import ApiKey, Environment
+from accounts.keys import active_api_key, current_keypair, default_application
+from accounts.models import ApiKey, Application, Environment
 from golive import evidence
 from golive.models import GoLiveRequest
 
@@ -52,24 +53,42 @@ def tracker_steps(request: GoLiveRequest) -> list[Step]:
     return steps
 
 
-def golive_context(user) -> dict:
-    latest: GoLiveRequest | None = (
-        GoLiveRequest.objects.for_user(user)
-        .select_related("report")
-        .order_by("-submitted_at")
-        .first()
+def live_keys(user, application: Application) -> list[ApiKey]:
+    """The application's usable live keys: the current one first, then any still in
+    their renewal overlap (shown with the moment they stop working)."""
+    keys = (
+        ApiKey.objects.filter(user=user, application=application, environment=Environment.LIVE)
+        .usable()
+        .order_by(F("retired_at").asc(nulls_first=True), "-created_at")
     )
-    is_live = GoLiveRequest.objects.for_user(user).filter(status=Status.APPROVED).exists()
+    return list(keys)
+
+
+def golive_context(user, application: Application | None = None) -> dict:
+    """The Go Live state of one application (default: the Default application)."""
+    application = application or default_application(user)
+    requests = GoLiveRequest.objects.for_user(user).filter(application=application)
+    latest: GoLiveRequest | None = (
+        requests.select_related("report").order_by("-submitted_at").first()
+    )
+    is_live = requests.filter(status=Status.APPROVED).exists()
     live_key: ApiKey | None = (
-        active_api_key(user, environment=Environment.LIVE) if is_live else None
+        active_api_key(user, environment=Environment.LIVE, application=application)
+        if is_live
+        else None
     )
     waiting = latest is not None and latest.is_open
-    readiness = None if (is_live or waiting) else evidence.check_readiness(user)
+    readiness = None if (is_live or waiting) else evidence.check_readiness(user, application)
     return {
+        "golive_application": application,
         "golive_latest": latest,
         "golive_steps": tracker_steps(latest) if latest else [],
         "golive_is_live": is_live,
+        # The key's row only: its plaintext is never rendered on a GET (views.live_key_reveal).
         "golive_live_key": live_key,
+        "golive_live_keys": live_keys(user, application) if is_live else [],
+        "golive_live_public_key": current_keypair(Environment.LIVE) if is_live else None,
+        "golive_live_settings": evidence.application_settings(application) if is_live else None,
         "golive_live_base_url": settings.LIVE_BASE_URL,
         "golive_waiting": waiting,
         "golive_readiness": readiness,

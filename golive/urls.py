@@ -9,4 +9,8 @@ urlpatterns = [
     path("request/", views.request_create, name="request-create"),
     path("requests/<uuid:public_id>/", views.request_detail, name="request-detail"),
     path("requests/<uuid:public_id>/withdraw/", views.request_withdraw, name="request-withdraw"),
+    # Live credentials of an approved application.
+    path("live/<uuid:public_id>/key/reveal/", views.live_key_reveal, name="live-key-reveal"),
+    path("live/<uuid:public_id>/key/renew/", views.live_key_renew, name="live-key-renew"),
+    path("live/public-key.pem", views.live_public_key_pem, name="live-public-key-pem"),
 ]

@@ -1,25 +1,68 @@
-"""The developer's side of Go Live: the status page, the request (confirm and send),
-a request's detail, withdrawal, and the Go Live section of My Profile."""
+"""The developer's side of Go Live: the status page (per application), the request
+(confirm and send), a request's detail, withdrawal, the Go Live section of My Profile,
+and the live credentials after approval (reveal and renew the live key, the live
+public key as PEM)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.keys import active_api_key, current_keypair, default_application, public_key_pem
+from accounts.models import Application, Environment
 from golive import evidence, services
-from golive.forms import SubmitForm
+from golive.forms import ApplicationPickForm, LiveKeyRenewForm, SubmitForm
 from golive.models import GoLiveRequest
-from golive.tracker import golive_context, tracker_steps
+from golive.tracker import golive_context, live_keys, tracker_steps
 
 
 def get_golive_request_for_user(user, public_id) -> GoLiveRequest:
     """The developer's own request, 404 for anyone else's."""
     return get_object_or_404(GoLiveRequest, public_id=public_id, user=user)
+
+
+def get_application_for_user(user, public_id) -> Application:
+    """The developer's own application, 404 for anyone else's."""
+    return get_object_or_404(Application, public_id=public_id, user=user)
+
+
+def get_live_application_for_user(user, public_id) -> Application:
+    """The developer's own application once approved (it has live credentials), else 404."""
+    application = get_application_for_user(user, public_id)
+    if not services.live_application(user, application):
+        raise Http404("This application is not live.")
+    return application
+
+
+def _chosen_application(
+    request: AuthenticatedHttpRequest,
+) -> tuple[ApplicationPickForm, Application]:
+    """The application picked on the Go Live page (?application=), default: Default.
+    Another developer's application, or no application at all, is a 404."""
+    user = request.user
+    if "application" in request.GET:
+        form = ApplicationPickForm(request.GET, user=user)
+        if not form.is_valid():
+            raise Http404("No such application among yours.")
+        return form, form.cleaned_data["application"]
+    application = default_application(user)
+    return ApplicationPickForm(initial={"application": application.public_id}, user=user), (
+        application
+    )
+
+
+def _status_url(application: Application) -> str:
+    return f"{reverse('golive:status')}?{urlencode({'application': application.public_id})}"
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -36,9 +79,15 @@ def profile_panel(request: HttpRequest) -> str:
 
 @login_required
 @require_GET
-def status(request: HttpRequest) -> HttpResponse:
-    context = golive_context(request.user)
-    context["history"] = GoLiveRequest.objects.for_user(request.user).order_by("-submitted_at")
+def status(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form, application = _chosen_application(request)
+    context = golive_context(request.user, application)
+    context["pick_form"] = form
+    context["history"] = (
+        GoLiveRequest.objects.for_user(request.user)
+        .select_related("application")
+        .order_by("-submitted_at")
+    )
     return render(request, "golive/status.html", context)
 
 
@@ -47,15 +96,24 @@ def _submit(request: AuthenticatedHttpRequest) -> HttpResponse | None:
     if not form.is_valid():
         messages.error(request, "The confirmation form was incomplete: review and confirm again.")
         return None
+    chosen = form.cleaned_data.get("application")
+    application = (
+        get_application_for_user(request.user, chosen)
+        if chosen
+        else default_application(request.user)
+    )
     try:
         services.submit_request(
-            request.user, report_public_id=form.cleaned_data["report"], base_url=_base_url(request)
+            request.user,
+            application=application,
+            report_public_id=form.cleaned_data["report"],
+            base_url=_base_url(request),
         )
     except services.GoLiveError as error:
         messages.error(request, str(error))
         return None
-    messages.success(request, "Your Go Live request was sent to M-Pesa for review.")
-    return redirect("golive:status")
+    messages.success(request, f"Your application {application.name} was sent to M-Pesa for review.")
+    return redirect(_status_url(application))
 
 
 @login_required
@@ -64,16 +122,19 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the confirmation page, showing exactly what will be sent. POST: send it."""
     if request.method == "POST" and (response := _submit(request)):
         return response
-    readiness = evidence.check_readiness(request.user)
+    _form, application = _chosen_application(request)
+    readiness = evidence.check_readiness(request.user, application)
     blocking = (*GoLiveRequest.OPEN_STATUSES, GoLiveRequest.Status.APPROVED)
-    waiting_or_live = GoLiveRequest.objects.for_user(request.user).filter(status__in=blocking)
+    waiting_or_live = GoLiveRequest.objects.for_application(application).filter(status__in=blocking)
     # (is_ready implies a report: the last test only tells the type checker.)
     if waiting_or_live.exists() or not readiness.is_ready or readiness.report is None:
         # The status page says why (waiting, already live, or what is missing).
-        return redirect("golive:status")
+        return redirect(_status_url(application))
+    initial = {"report": readiness.report.public_id, "application": application.public_id}
     context = {
+        "application": application,
         "snapshot": evidence.build_snapshot(request.user, readiness.report),
-        "form": SubmitForm(initial={"report": readiness.report.public_id}),
+        "form": SubmitForm(initial=initial),
     }
     return render(request, "golive/request_confirm.html", context)
 
@@ -100,4 +161,64 @@ def request_withdraw(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
         messages.error(request, str(error))
     else:
         messages.success(request, "Your Go Live request was withdrawn. You can send a new one.")
-    return redirect("golive:status")
+    return redirect(_status_url(golive_request.application))
+
+
+# --- Live credentials, after approval -------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_POST
+def live_key_reveal(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    """The live key's plaintext, only ever in the answer to a POST (never in a GET page,
+    which browsers cache and history replays), and never stored by caches."""
+    application = get_live_application_for_user(request.user, public_id)
+    context = {
+        "application": application,
+        "live_keys": live_keys(request.user, application),
+        "live_base_url": settings.LIVE_BASE_URL,
+    }
+    return render(request, "golive/live_key_reveal.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def live_key_renew(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    """GET: the confirmation step with the overlap choice. POST: renew."""
+    application = get_live_application_for_user(request.user, public_id)
+    form = LiveKeyRenewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        key, _plaintext = services.renew_live_key(
+            application, by=request.user, overlap=form.overlap_delta()
+        )
+        messages.success(
+            request,
+            f"Your live API key was renewed: the new key ends …{key.last4}. "
+            "Press “Show live API key” to see it.",
+        )
+        return redirect(_status_url(application))
+    context = {
+        "application": application,
+        "form": form,
+        "live_key": active_api_key(
+            request.user, environment=Environment.LIVE, application=application
+        ),
+    }
+    return render(request, "golive/live_key_renew.html", context)
+
+
+@login_required
+@require_GET
+def live_public_key_pem(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The live environment's public key (its own keypair) as a PEM file, for developers
+    with a live application."""
+    approved = GoLiveRequest.objects.for_user(request.user).filter(
+        status=GoLiveRequest.Status.APPROVED
+    )
+    if not approved.exists():
+        raise Http404("You have no live application yet.")
+    keypair = current_keypair(Environment.LIVE)
+    response = HttpResponse(public_key_pem(keypair), content_type="application/x-pem-file")
+    response["Content-Disposition"] = "attachment; filename=mpesa-live-public-key.pem"
+    return response

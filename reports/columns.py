@@ -147,6 +147,14 @@ COLUMNS: tuple[Column, ...] = (
     ),
     _simple("success", "Successful", Kind.BOOLEAN, field="is_success", text=_flag, in_table=False),
     _simple("id", "ID", Kind.UUID, field="public_id", in_table=False),
+    # The application whose key made the call; its name is the developer's own text.
+    _simple(
+        "application",
+        "Application",
+        field="api_key__application__name",
+        in_table=False,
+        from_client=True,
+    ),
 )
 
 BY_KEY: dict[str, Column] = {column.key: column for column in COLUMNS}

@@ -7,7 +7,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from accounts.models import ApiKey, User
+from accounts.models import ApiKey, Application, User
 from inputguard.dates import validate_filter_date
 from reports import services
 from reports.apinames import api_choices
@@ -46,6 +46,19 @@ class KeyChoiceField(forms.ModelChoiceField):
         return key_label(obj)
 
 
+def grouped_key_choices(keys) -> list:
+    """The keys as <optgroup>s, one per application (label: its name)."""
+    return [
+        (application.name, [(key.public_id, key_label(key)) for key in group])
+        for application, group in services.grouped_keys(keys)
+    ]
+
+
+class ApplicationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Application) -> str:
+        return f"{obj.name}: all of its keys"
+
+
 class ReportForm(forms.Form):
     """The report's parameters, posted by Generate (a plain form: works without JS)."""
 
@@ -65,6 +78,14 @@ class ReportForm(forms.Form):
     key = KeyChoiceField(
         label="API key", queryset=ApiKey.objects.none(), to_field_name="public_id", empty_label=None
     )
+    application = ApplicationChoiceField(
+        label="Application",
+        queryset=Application.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label="Just the chosen key",
+        help_text="Choose an application to report on every key it has had.",
+    )
     api = forms.ChoiceField(label="API", required=False)
     outcome = forms.ChoiceField(label="Result", choices=Outcome.CHOICES, required=False)
     result_code = forms.CharField(
@@ -80,7 +101,13 @@ class ReportForm(forms.Form):
         self.user = user
         self.tz = zone(user.timezone)
         keys = services.keys_of(user)
-        cast(forms.ModelChoiceField, self.fields["key"]).queryset = keys
+        key_field = cast(forms.ModelChoiceField, self.fields["key"])
+        key_field.queryset = keys
+        # Grouped by application; validation still looks the key up in the queryset.
+        key_field.choices = grouped_key_choices(keys)
+        cast(
+            forms.ModelChoiceField, self.fields["application"]
+        ).queryset = services.applications_of(user)
         # The active key is selected by default (seed: "The last Active API Key will be
         # selected by default"); keys_of lists it first.
         self.fields["key"].initial = next((k.public_id for k in keys if k.is_active), None)
@@ -99,6 +126,15 @@ class ReportForm(forms.Form):
             data["date_from"] = today - timedelta(days=DateRange.DAYS[chosen] - 1)
         elif chosen == DateRange.CUSTOM:
             self._check_custom(data.get("date_from"), data.get("date_to"))
+        application = data.get("application")
+        if application is not None:
+            # The report is filed under one of the application's keys (its current one
+            # if any); it covers them all.
+            key = services.keys_of(self.user).filter(application=application).first()
+            if key is None:
+                self.add_error("application", "This application has no API key yet.")
+            else:
+                data["key"] = key
         return data
 
     def _check_custom(self, start: date | None, end: date | None) -> None:
@@ -121,6 +157,7 @@ class ReportForm(forms.Form):
             operation=data.get("api") or "",
             outcome=data.get("outcome") or "",
             result_code=data.get("result_code") or "",
+            application=data.get("application"),
         )
 
 
@@ -132,6 +169,7 @@ def initial_for(report) -> dict:
         "date_from": report.date_from,
         "date_to": report.date_to,
         "key": report.api_key.public_id,
+        "application": filters.get("application", ""),
         "api": filters.get("operation", ""),
         "outcome": filters.get("outcome", ""),
         "result_code": filters.get("result_code", ""),

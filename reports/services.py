@@ -7,7 +7,7 @@ from dataclasses import replace
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from accounts.models import ApiKey, User
+from accounts.models import ApiKey, Application, User
 from reports import queries, rollup
 from reports.models import Report
 from reports.queries import Selection
@@ -24,7 +24,10 @@ def generate_report(user: User, *, selection: Selection) -> Report:
     if selection.api_key.user_id != user.pk:
         # Views only offer the user's own keys; this guards every other caller.
         raise PermissionError("a report may only cover the user's own API key")
-    rollup.roll_up(selection.api_key)
+    if selection.application is not None and selection.application.user_id != user.pk:
+        raise PermissionError("a report may only cover the user's own application")
+    for key in selection.keys:
+        rollup.roll_up(key)
     selection = replace(selection, until=timezone.now())
     # One INSERT: the summary's reads need no transaction (slots before the mark and the
     # raw calls after it never change once written).
@@ -42,6 +45,10 @@ def generate_report(user: User, *, selection: Selection) -> Report:
 def selection_of(report: Report) -> Selection:
     """The selection a saved report was generated from (same key, days, filters, zone)."""
     filters = report.filters or {}
+    application = None
+    if filters.get("application"):
+        # The report's own key belongs to the application it was filed under.
+        application = report.api_key.application
     return Selection(
         api_key=report.api_key,
         date_from=report.date_from,
@@ -51,6 +58,7 @@ def selection_of(report: Report) -> Selection:
         outcome=filters.get("outcome", ""),
         result_code=filters.get("result_code", ""),
         until=report.calls_until,
+        application=application,
     )
 
 
@@ -61,7 +69,11 @@ def latest_report(user: User) -> Report | None:
 
 def recent_reports(user: User) -> QuerySet[Report]:
     # Served by the reports_report_user_created index.
-    return Report.objects.filter(user=user).select_related("api_key").order_by("-created_at")
+    return (
+        Report.objects.filter(user=user)
+        .select_related("api_key", "api_key__application")
+        .order_by("-created_at")
+    )
 
 
 def report_rows(report: Report, *, limit: int = 100, sort: str = queries.DEFAULT_SORT) -> list:
@@ -72,6 +84,22 @@ def report_rows(report: Report, *, limit: int = 100, sort: str = queries.DEFAULT
 
 def keys_of(user: User) -> QuerySet[ApiKey]:
     """The user's keys, the active ones first, then retired keys newest first."""
-    return ApiKey.objects.filter(user=user).order_by(
-        F("retired_at").desc(nulls_first=True), "-created_at"
+    return (
+        ApiKey.objects.filter(user=user)
+        .select_related("application")
+        .order_by(F("retired_at").desc(nulls_first=True), "-created_at")
     )
+
+
+def applications_of(user: User) -> QuerySet[Application]:
+    """The user's applications, Default first, then oldest first."""
+    return Application.objects.filter(user=user).order_by("-is_default", "created_at")
+
+
+def grouped_keys(keys) -> list[tuple[Application, list[ApiKey]]]:
+    """Keys grouped by application (Default first, then by name), each group's keys in
+    the order given: what the key selectors show as <optgroup>s."""
+    groups: dict[int, tuple[Application, list[ApiKey]]] = {}
+    for key in keys:
+        groups.setdefault(key.application_id, (key.application, []))[1].append(key)
+    return sorted(groups.values(), key=lambda g: (not g[0].is_default, g[0].name.lower()))

@@ -18,7 +18,9 @@ PAGE_SIZE = 50
 def get_report_for_user(user, public_id) -> Report:
     """The user's own report, or 404 (another developer's report does not exist for them)."""
     return get_object_or_404(
-        Report.objects.select_related("api_key"), user=user, public_id=public_id
+        Report.objects.select_related("api_key", "api_key__application"),
+        user=user,
+        public_id=public_id,
     )
 
 

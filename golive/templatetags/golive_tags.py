@@ -25,6 +25,8 @@ def golive_snapshot(snapshot: dict, level: int = 2) -> dict:
         percent = 100 * successes / calls if calls else 0
     return {
         "account": snapshot.get("account", {}),
+        # Snapshots taken before applications existed have no "application": left out.
+        "application": snapshot.get("application"),
         "report": report,
         "rows": snapshot.get("rows", []),
         "calls": calls,

@@ -24,6 +24,13 @@ class SelectionQuerySerializer(serializers.Serializer):
         required=False,
         help_text="public_id of one of your API keys (GET /keys/); default: the bearer's key.",
     )
+    application = serializers.UUIDField(
+        required=False,
+        help_text=(
+            "public_id of one of your applications (GET /keys/ gives each key's): the calls "
+            "of all of its keys, current and retired. Takes precedence over `key`."
+        ),
+    )
     date_from = serializers.DateField(
         required=False, validators=[validate_filter_date], help_text="First day, YYYY-MM-DD."
     )
@@ -57,6 +64,10 @@ class SelectionQuerySerializer(serializers.Serializer):
 
 class ApiKeySerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
+    application = serializers.UUIDField(
+        source="application.public_id", help_text="public_id of the key's application."
+    )
+    application_name = serializers.CharField(source="application.name")
     environment = serializers.CharField()
     last4 = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -124,7 +135,12 @@ LATENCY_ACCURACY = (
 class SummarySerializer(serializers.Serializer):
     """Documentation of the summary (the same dict a saved Report holds)."""
 
-    key = serializers.UUIDField()
+    key = serializers.UUIDField(
+        help_text="The key reported on; with `application`, the application's current key."
+    )
+    application = serializers.UUIDField(
+        allow_null=True, help_text="The application reported on (all of its keys), if asked."
+    )
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     timezone = serializers.CharField()

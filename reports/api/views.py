@@ -22,7 +22,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from accounts.models import ApiKey
+from accounts.models import ApiKey, Application
 from reports import columns, csvexport, queries, services
 from reports.api.authentication import GatewayBearerAuthentication
 from reports.api.serializers import (
@@ -67,7 +67,7 @@ def error_handler(exc, context):
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid parameters."),
     401: OpenApiResponse(ErrorSerializer, description="Missing, invalid or retired bearer."),
-    404: OpenApiResponse(ErrorSerializer, description="No such key among yours."),
+    404: OpenApiResponse(ErrorSerializer, description="No such key or application among yours."),
 }
 
 
@@ -92,8 +92,18 @@ class PartnerView(APIView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         key = request.auth.api_key
+        application = None
         if data.get("key"):
             key = get_object_or_404(ApiKey, user=request.user, public_id=data["key"])
+        if data.get("application"):
+            application = Application.objects.filter(
+                user=request.user, public_id=data["application"]
+            ).first()
+            # The selection covers all of its keys; `key` only names it (the current one
+            # first, as keys_of orders them).
+            key = services.keys_of(request.user).filter(application=application).first()
+            if application is None or key is None:
+                raise exceptions.NotFound("No such application among yours.")
         return queries.Selection(
             api_key=key,
             date_from=data["date_from"],
@@ -102,6 +112,7 @@ class PartnerView(APIView):
             operation=data.get("api", ""),
             outcome=data.get("outcome", ""),
             result_code=data.get("result_code", ""),
+            application=application,
         )
 
     def wants_csv(self, request) -> bool:
@@ -180,6 +191,7 @@ class SummaryView(PartnerView):
             return _per_day_csv(summary["per_day"], selection)
         head = {
             "key": selection.api_key.public_id,
+            "application": selection.application.public_id if selection.application else None,
             "date_from": selection.date_from,
             "date_to": selection.date_to,
             "filters": selection.filters(),

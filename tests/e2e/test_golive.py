@@ -1,5 +1,6 @@
 """Go Live in a real browser: a developer sends the request, a reviewer approves it in the
-admin, the developer sees "Approved" and the live key on My Profile."""
+admin, the developer sees "Approved", the live public key, and reveals the live key with
+a button (a POST: the key is never in a page's GET HTML)."""
 
 import re
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
+from accounts.keys import current_keypair
 from accounts.models import ApiKey, Environment
 from golive import services
 from golive.models import GoLiveRequest
@@ -43,7 +45,9 @@ def test_developer_goes_live_after_reviewer_approves(page, live_server, screensh
     expect(page.get_by_role("rowheader", name=re.compile("queryTransactionStatus"))).to_be_visible()
     screenshot(page, "2-confirm")
     page.get_by_role("button", name="Send my Go Live request").click()
-    expect(page.get_by_text("Your Go Live request was sent to M-Pesa for review.")).to_be_visible()
+    expect(
+        page.get_by_text("Your application Default was sent to M-Pesa for review.")
+    ).to_be_visible()
     expect(page.locator("[aria-current=step]")).to_contain_text("Submitted")
     screenshot(page, "3-submitted")
     request = GoLiveRequest.objects.get(user=developer)
@@ -67,18 +71,22 @@ def test_developer_goes_live_after_reviewer_approves(page, live_server, screensh
     assert request.status == GoLiveRequest.Status.APPROVED
     assert request.decided_by == reviewer
 
-    # The developer sees "Approved" and the live key with the live base URL.
+    # The developer sees "Approved", the live public key and the live base URL; the live
+    # key is masked until "Show live API key" (a POST) reveals it.
     _sign_in_as(page, live_server, developer)
     page.goto("/profile/")
     panel = page.get_by_role("region", name="Go Live")
     expect(panel.locator(".badge").get_by_text("Approved", exact=True)).to_be_visible()
     expect(panel.get_by_role("list", name="Go Live request status")).to_contain_text("Approved")
     live_key = ApiKey.objects.get(user=developer, environment=Environment.LIVE)
-    panel.get_by_text("Show live API key").click()
-    expect(panel.get_by_test_id("live-api-key")).to_be_visible()
-    expect(panel.get_by_test_id("live-api-key")).to_have_text(live_key.plaintext)
+    live_public_key = current_keypair(Environment.LIVE).public_key_b64
+    expect(panel.get_by_label("Live public key")).to_have_value(live_public_key)
     expect(panel).to_contain_text(settings.LIVE_BASE_URL)
+    assert live_key.plaintext not in page.content()
     screenshot(page, "7-profile-live")
+    panel.get_by_role("button", name="Show live API key").click()
+    expect(page.get_by_test_id("live-api-key")).to_have_text(live_key.plaintext)
+    screenshot(page, "8-live-key-revealed")
 
 
 def test_reviewer_must_give_a_reason_to_reject(page, live_server, screenshot):
@@ -120,3 +128,42 @@ def test_confirmation_page_fits_a_phone_screen(page, live_server, screenshot):
     expect(page.get_by_role("button", name="Send my Go Live request")).to_be_visible()
     screenshot(page, "confirm-mobile")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_live_credentials_after_approval(page, live_server, screenshot, width):
+    developer = factories.DeveloperFactory(username="dev")
+    developer.report = ready_report(developer)
+    reviewer = grant_review_permission(factories.UserFactory(username="reviewer", is_staff=True))
+    request = services.submit_request(developer, report_public_id=str(developer.report.public_id))
+    request = services.approve_request(request, by=reviewer)
+    _sign_in_as(page, live_server, developer)
+    page.set_viewport_size({"width": width, "height": 900})
+
+    page.goto("/golive/")
+    credentials = page.get_by_role("region", name="Go Live of Default")
+    expect(credentials.get_by_label("Live public key")).to_have_value(
+        current_keypair(Environment.LIVE).public_key_b64
+    )
+    expect(credentials.get_by_role("link", name=re.compile("as PEM"))).to_be_visible()
+    expect(credentials.get_by_text("Live application settings")).to_be_visible()
+    assert request.live_api_key.plaintext not in page.content()
+    screenshot(page, f"{width}-1-golive")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
+
+    credentials.get_by_role("button", name="Show live API key").click()
+    expect(page.get_by_role("heading", name="Live API key of Default")).to_be_visible()
+    expect(page.get_by_test_id("live-api-key")).to_have_text(request.live_api_key.plaintext)
+    screenshot(page, f"{width}-2-revealed")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
+
+    # Renew with a 24-hour overlap: both keys are listed, the old one with its end.
+    page.get_by_role("link", name=re.compile("hide the key")).click()
+    page.get_by_role("link", name="Renew live API key").click()
+    page.get_by_label("After 24 hours").check()
+    screenshot(page, f"{width}-3-renew")
+    page.get_by_role("button", name="Yes, renew the live API key").click()
+    expect(page.get_by_text("Your live API key was renewed")).to_be_visible()
+    expect(page.get_by_text(re.compile("previous key, works until"))).to_be_visible()
+    screenshot(page, f"{width}-4-renewed")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0

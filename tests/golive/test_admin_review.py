@@ -4,6 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from accounts.keys import default_application
 from accounts.models import ApiKey, Environment, SecurityEvent
 from golive import services
 from golive.models import GoLiveRequest
@@ -47,7 +48,10 @@ def plain_staff_client(client, staff_reviewer):
 
 def test_reviewer_lists_requests_and_filters_by_status(reviewer_client, waiting, other_developer):
     decided = GoLiveRequest.objects.create(
-        user=other_developer, status=GoLiveRequest.Status.REJECTED, reason="No"
+        user=other_developer,
+        application=default_application(other_developer),
+        status=GoLiveRequest.Status.REJECTED,
+        reason="No",
     )
 
     all_rows = reviewer_client.get(CHANGELIST)

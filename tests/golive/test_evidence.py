@@ -13,7 +13,8 @@ def test_no_report_yet_says_so(developer):
 
     assert not readiness.is_ready
     assert readiness.missing == [
-        "You have not generated a report yet: generate one on the Reports page."
+        "You have not generated a report on a key of this application yet: "
+        "generate one on the Reports page."
     ]
 
 

@@ -66,7 +66,9 @@ def test_submit_reject_fix_resubmit_approve(
     live = ApiKey.objects.get(user=developer, environment=Environment.LIVE, retired_at=None)
     client.force_login(developer)
     profile = client.get(reverse("dashboard:profile")).content.decode()
-    assert live.plaintext in profile
+    assert live.plaintext not in profile  # masked; revealed by a POST only
     assert settings.LIVE_BASE_URL in profile
+    reveal = reverse("golive:live-key-reveal", args=[second.application.public_id])
+    assert live.plaintext in client.post(reveal).content.decode()
     # Staff + developer per submission (4), in review, rejected, approved.
     assert len(mailoutbox) == 7

@@ -39,7 +39,7 @@ def test_submit_stores_snapshot_and_notifies(
         response = client.post(URL, {"report": str(ready_developer.report.public_id)})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("golive:status")
+    assert response["Location"].startswith(reverse("golive:status"))
     request = GoLiveRequest.objects.get()
     assert request.user == ready_developer
     assert request.status == GoLiveRequest.Status.SUBMITTED
@@ -62,7 +62,9 @@ def test_second_open_request_is_refused(client, ready_developer, mailoutbox):
     response = client.post(URL, {"report": str(ready_developer.report.public_id)}, follow=True)
 
     assert GoLiveRequest.objects.count() == 1
-    assert "You already have a Go Live request waiting for review." in _messages(response)
+    assert "This application already has a Go Live request waiting for review." in _messages(
+        response
+    )
 
 
 def test_not_ready_is_refused_with_what_is_missing(client, developer):
@@ -104,7 +106,7 @@ def test_not_ready_confirmation_page_redirects_to_status(client, developer):
     response = client.get(URL)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("golive:status")
+    assert response["Location"].startswith(reverse("golive:status"))
 
 
 def test_anonymous_is_sent_to_sign_in(anonymous_client, ready_developer):

@@ -33,7 +33,8 @@ def test_ready_offers_go_live(client, ready_developer):
 
     body = client.get(URL).content.decode()
 
-    assert f'href="{reverse("golive:request-create")}">Go Live!</a>' in body
+    assert f'href="{reverse("golive:request-create")}?application=' in body
+    assert ">Go Live!</a>" in body
 
 
 def test_waiting_request_shows_tracker_and_withdraw(client, ready_developer):
@@ -57,10 +58,11 @@ def test_rejected_shows_reason_and_go_live_again(client, ready_developer, review
 
     assert "Rejected" in body
     assert "Reversal amounts look wrong." in body
-    assert f'href="{reverse("golive:request-create")}">Go Live!</a>' in body
+    assert f'href="{reverse("golive:request-create")}?application=' in body
+    assert ">Go Live!</a>" in body
 
 
-def test_approved_shows_live_key_and_base_url(client, ready_developer, reviewer, settings):
+def test_approved_shows_masked_live_key_and_base_url(client, ready_developer, reviewer, settings):
     settings.LIVE_BASE_URL = "https://live.example/openapi/ipg/v2"
     request = services.approve_request(_submit(ready_developer), by=reviewer)
     client.force_login(ready_developer)
@@ -68,7 +70,10 @@ def test_approved_shows_live_key_and_base_url(client, ready_developer, reviewer,
     body = client.get(URL).content.decode()
 
     assert "Approved" in body
-    assert request.live_api_key.plaintext in body
+    # Masked on a GET: the plaintext is only in the answer to the reveal POST.
+    assert request.live_api_key.plaintext not in body
+    assert request.live_api_key.last4 in body
+    assert "Show live API key" in body
     assert "https://live.example/openapi/ipg/v2" in body
     assert reverse("golive:request-create") not in body
 

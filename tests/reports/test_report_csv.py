@@ -74,6 +74,7 @@ def test_csv_has_headers_and_one_line_per_call(developer_client, developer, make
         "mode": "sync",
         "success": "true",
         "id": str(call.public_id),
+        "application": "Default",
     }
     assert second["api_name"] == "Reversal"
     assert second["amount"] == ""

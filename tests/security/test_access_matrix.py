@@ -310,6 +310,18 @@ TABLE: dict[str, Row] = {
     "golive/requests/<uuid:public_id>/withdraw/": owned(
         lambda w: f"/golive/requests/{w.golive_request.public_id}/withdraw/", 302, "post"
     ),
+    # Live credentials exist only for an approved application; the world's request is
+    # still open, so even its owner gets a 404 (the approved owner's side is in
+    # tests/golive/test_live_credentials.py).
+    "golive/live/<uuid:public_id>/key/reveal/": owned(
+        lambda w: f"/golive/live/{w.golive_request.application.public_id}/key/reveal/",
+        404,
+        "post",
+    ),
+    "golive/live/<uuid:public_id>/key/renew/": owned(
+        lambda w: f"/golive/live/{w.golive_request.application.public_id}/key/renew/", 404
+    ),
+    "golive/live/public-key.pem": signed_in("/golive/live/public-key.pem", 404),
 }
 
 
