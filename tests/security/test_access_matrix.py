@@ -20,6 +20,7 @@ import pytest
 from django.test import Client
 
 from apis import library
+from sandbox.models import ApiCall
 from tests.security.world import World, client_for, walk_patterns
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +227,11 @@ TABLE: dict[str, Row] = {
     "profile/phone/": signed_in("/profile/phone/"),
     "profile/phone/confirm/": signed_in("/profile/phone/confirm/", Redirect("/profile/phone/")),
     "profile/phone/resend/": signed_in("/profile/phone/resend/", 302, "post"),
+    # --- Request log ---------------------------------------------------------------------
+    "requests/": signed_in("/requests/"),
+    "requests/<uuid:public_id>/": owned(
+        lambda w: f"/requests/{ApiCall.objects.filter(user=w.owner).first().public_id}/"
+    ),
     # --- API documentation (public) -----------------------------------------------------
     "docs/": public("/docs/"),
     "docs/getting-started/<slug:topic>/": public("/docs/getting-started/keys/"),
