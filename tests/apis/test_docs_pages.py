@@ -40,7 +40,8 @@ def test_without_library_guide_is_filled_for_the_developer(developer_client, dev
         developer_client.get(reverse("apis:guide", args=["without-library"])).content.decode()
     )
 
-    assert developer.api_key_plaintext in page
+    # The public key is filled in; the API key never is in GET HTML (Fill in my key, POST).
+    assert developer.api_key_plaintext not in page and "YOUR_API_KEY" in page
     assert keys.current_keypair().public_key_b64 in page
     assert "/sandbox/ipg/v2/vodafoneGHA/getSession/" in page
     assert "PKCS1v15" in page and "RSA/ECB/PKCS1Padding" in page
