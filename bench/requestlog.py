@@ -140,7 +140,9 @@ def main() -> int:
             )
         from dashboard import requestlog
 
-        plan = requestlog.search_calls(requestlog.calls_of(user), wanted["TransactionID"])
+        plan = requestlog.search_calls(
+            requestlog.calls_of(user), wanted["TransactionID"], user=user
+        )
         print("plan of a search (first lines):")
         for line in plan.order_by("-created_at", "-id")[:51].explain().splitlines()[:8]:
             print("   ", line)

@@ -90,7 +90,7 @@ class RequestLogFilterForm(forms.Form):
         """The calls the valid form selects (`calls` already limited to the developer)."""
         data = self.cleaned_data
         if data.get("q"):
-            calls = requestlog.search_calls(calls, data["q"])
+            calls = requestlog.search_calls(calls, data["q"], user=self.user)
         source = data.get("source") or ""
         if source.startswith("app:"):
             calls = calls.filter(api_key__application__public_id=source[4:])

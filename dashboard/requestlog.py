@@ -37,10 +37,15 @@ def calls_of(user) -> QuerySet[ApiCall]:
     return ApiCall.objects.filter(user=user).select_related("api_key", "api_key__application")
 
 
-def search_calls(calls: QuerySet[ApiCall], term: str) -> QuerySet[ApiCall]:
+def search_calls(calls: QuerySet[ApiCall], term: str, *, user) -> QuerySet[ApiCall]:
     """Calls whose TransactionID, ConversationID, ThirdPartyConversationID, MSISDN or
-    reference is exactly `term`. `calls` must be filtered by user: each branch of the OR
-    is then one probe of a (user, column) index, combined by a bitmap OR on PostgreSQL."""
+    reference is exactly `term`. `calls` must be filtered by `user`: each branch of the OR
+    is then one probe of a (user, column) index, combined by a bitmap OR on PostgreSQL.
+
+    An asynchronous acknowledgement carries no TransactionID on the wire (§6: it comes in
+    the callback), so a TransactionID is also looked up among the developer's
+    transactions (a unique index) and the call found by that transaction's
+    ConversationID, whatever the call log kept of the answer."""
     term = term.strip()
     refs = {f"ref_{i}": request_text(name) for i, name in enumerate(REFERENCE_FIELDS)}
     match = (
@@ -51,6 +56,14 @@ def search_calls(calls: QuerySet[ApiCall], term: str) -> QuerySet[ApiCall]:
     )
     for alias in refs:
         match |= Q(**{alias: term})
+    # A list, not a subquery: constants keep every branch an index condition.
+    conversations = list(
+        Transaction.objects.filter(user=user, transaction_id=term).values_list(
+            "conversation_id", flat=True
+        )
+    )
+    if conversations:
+        match |= Q(conversation_id__in=conversations)
     return calls.alias(**refs).filter(match)
 
 
@@ -84,12 +97,39 @@ class Lifecycle:
     deliveries: list[CallbackDelivery] = field(default_factory=list)
 
 
-def _ids_of(call: ApiCall) -> list[str]:
-    return [
-        value
-        for value in (call.transaction_id, call.conversation_id, call.third_party_conversation_id)
-        if value
-    ]
+def _payment_named(calls: QuerySet[ApiCall], user_id: int, reference: str) -> ApiCall | None:
+    """The payment call a reversal or status query named (by any of its IDs). The IDs of
+    an asynchronous payment are on its transaction, not its call: look there too."""
+    if not reference:
+        return None
+    conversations = list(
+        Transaction.objects.filter(user_id=user_id)
+        .find_reference(reference)
+        .values_list("conversation_id", flat=True)
+    )
+    return (
+        calls.filter(
+            Q(transaction_id=reference)
+            | Q(third_party_conversation_id=reference)
+            | Q(conversation_id__in=[reference, *conversations])
+        )
+        .exclude(operation__in=NAMES_A_TRANSACTION)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def _transaction_of(call: ApiCall) -> Transaction | None:
+    """The sandbox transaction a payment call made (by ConversationID: an asynchronous
+    answer has no TransactionID), or None (a refused payment made none)."""
+    transactions = Transaction.objects.filter(user_id=call.user_id)
+    if call.conversation_id:
+        found = transactions.filter(conversation_id=call.conversation_id).first()
+        if found is not None:
+            return found
+    if call.transaction_id:
+        return transactions.filter(transaction_id=call.transaction_id).first()
+    return None
 
 
 def lifecycle_of(call: ApiCall) -> Lifecycle:
@@ -99,34 +139,23 @@ def lifecycle_of(call: ApiCall) -> Lifecycle:
     payment: ApiCall | None = call
     if named:
         reference = str((call.request_body or {}).get(named, ""))
-        payment = (
-            calls.filter(
-                Q(transaction_id=reference)
-                | Q(conversation_id=reference)
-                | Q(third_party_conversation_id=reference)
-            )
-            .exclude(operation__in=NAMES_A_TRANSACTION)
-            .order_by("created_at")
-            .first()
-            if reference
-            else None
-        )
-        life.payment = payment
-    if payment is not None and payment.transaction_id:
+        payment = life.payment = _payment_named(calls, call.user_id, reference)
+    made = _transaction_of(payment) if payment is not None else None
+    if made is not None:
         # Successful reversals are Transactions pointing at the payment's; their calls
-        # are found by the reversal's own TransactionID (sandbox_apicall_user_txid).
-        reversal_ids = Transaction.objects.filter(
-            user_id=call.user_id, original__transaction_id=payment.transaction_id
-        ).values_list("transaction_id", flat=True)
+        # are found by their TransactionID or, if asynchronous, their ConversationID.
+        reversals = list(made.reversals.values_list("transaction_id", "conversation_id"))
         life.reversals = list(
-            calls.filter(transaction_id__in=list(reversal_ids), operation=REVERSAL).order_by(
-                "created_at"
-            )[:LINKED_LIMIT]
+            calls.filter(
+                Q(transaction_id__in=[t for t, _ in reversals])
+                | Q(conversation_id__in=[c for _, c in reversals]),
+                operation=REVERSAL,
+            ).order_by("created_at")[:LINKED_LIMIT]
         )
-    if payment is not None and _ids_of(payment):
+        ids = [made.transaction_id, made.conversation_id, made.third_party_conversation_id]
         life.queries = list(
             calls.alias(query_ref=request_text("input_QueryReference"))
-            .filter(query_ref__in=_ids_of(payment))
+            .filter(query_ref__in=[i for i in ids if i], operation=QUERY_STATUS)
             .order_by("created_at")[:LINKED_LIMIT]
         )
     life.deliveries = list(
