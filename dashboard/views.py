@@ -138,6 +138,9 @@ def request_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         "rows": [(call, api_name(call.operation)) for call in rows],
         "next_query": query.urlencode() if has_next else "",
         "first_query": first_query if after is not None else None,
+        # The filters beyond the search box stay folded unless one is in use.
+        "filtered": bool(form.errors)
+        or any(request.GET.get(name) for name in form.fields if name != "q"),
         "tz": zone(request.user.timezone),
     }
     return render(request, "dashboard/request_log.html", context)

@@ -209,3 +209,12 @@ def test_lifecycle_links_payment_reversal_queries_and_callbacks(developer_client
     # From the reversal and the query, the payment is one click away.
     assert detail(payment) in developer_client.get(detail(reversal_call)).content.decode()
     assert detail(payment) in developer_client.get(detail(query_call)).content.decode()
+
+
+def test_more_filters_unfold_when_one_is_in_use(developer_client, developer):
+    folded = '<details class="request-filters">'
+    assert folded in developer_client.get(LOG).content.decode()
+    assert folded in developer_client.get(LOG, {"q": "x", "api": ""}).content.decode()
+    for params in ({"api": "reversal"}, {"date_from": "9999-01-01"}):
+        html = developer_client.get(LOG, params).content.decode()
+        assert '<details class="request-filters" open>' in html, params
