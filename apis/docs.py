@@ -48,11 +48,17 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class Credentials:
-    """The API key and public key a page shows in its samples (placeholders if anonymous)."""
+    """The API key and public key a page shows in its samples.
+
+    The API key is always the placeholder: a page's GET HTML never carries the plaintext
+    (DESIGN.md, Credentials). `can_fill_key` says the reader may fetch theirs by POST
+    ("Fill in my key", static/js/samples.js). The public key is public: signed-in readers
+    get the real one."""
 
     api_key: str
     public_key: str
     is_placeholder: bool
+    can_fill_key: bool = False
 
 
 def _split_base(base_url: str) -> tuple[bool, str, int, str]:
@@ -88,14 +94,12 @@ def markets_of(api: Api) -> list[Market]:
 
 
 def credentials_for(user) -> Credentials:
-    """The signed-in developer's active sandbox key and the current public key."""
+    """The current public key for a signed-in developer; the API key stays a placeholder."""
     if not user.is_authenticated:
         return Credentials(API_KEY_PLACEHOLDER, PUBLIC_KEY_PLACEHOLDER, True)
-    api_key = keys.active_api_key(user)
     public_key = keys.current_keypair().public_key_b64
-    if api_key is None:
-        return Credentials(API_KEY_PLACEHOLDER, public_key, True)
-    return Credentials(api_key.plaintext, public_key, False)
+    has_key = keys.active_api_key(user) is not None
+    return Credentials(API_KEY_PLACEHOLDER, public_key, not has_key, can_fill_key=has_key)
 
 
 def fresh_length(param: Param) -> int:

@@ -109,9 +109,13 @@ FAILURES = (
 )
 
 
-def insert_calls(key, count: int) -> float:
+def insert_calls(key, count: int, *, distinct_ids: bool = False) -> float:
     """Insert `count` calls for `key` spread over the last DAYS days, generated inside
-    PostgreSQL (generate_series) so that a million rows take seconds; returns seconds."""
+    PostgreSQL (generate_series) so that a million rows take seconds; returns seconds.
+
+    `distinct_ids` (bench/requestlog.py) gives the rows what a search looks for: MSISDNs
+    shared by about ten calls each (`msisdn_of(i)`) and a TransactionReference per call
+    (`R<i>`); without it every call has the same MSISDN and an empty request body."""
     from django.db import connection
 
     ops = "{" + ",".join(OPERATIONS) + "}"
@@ -126,14 +130,21 @@ def insert_calls(key, count: int) -> float:
             third_party_conversation_id, created_at
         )
         SELECT gen_random_uuid(), %(key)s, %(user)s, op, 'vodafoneGHA', 'POST',
-               '/sandbox/ipg/v2/vodafoneGHA/' || op || '/', '{}', '{}',
+               '/sandbox/ipg/v2/vodafoneGHA/' || op || '/',
+               CASE WHEN %(distinct)s
+                    THEN jsonb_build_object('input_TransactionReference', 'R' || i)
+                    ELSE '{}' END,
+               '{}',
                CASE WHEN failed THEN (%(codes)s::text[])[f] ELSE 'INS-0' END,
                CASE WHEN failed THEN (%(descs)s::text[])[f]
                     ELSE 'Request processed successfully' END,
                CASE WHEN failed THEN (%(statuses)s::int[])[f] ELSE 201 END,
                round((exp(3.4 + 0.5 * sqrt(-2 * ln(1 - random()))
                       * cos(2 * pi() * random())))::numeric, 1),
-               i %% 5 = 0, NOT failed, 10.00, '233241234567', 'TX' || lpad(i::text, 10, '0'),
+               i %% 5 = 0, NOT failed, 10.00,
+               CASE WHEN %(distinct)s THEN '2332' || lpad((i %% %(msisdns)s)::text, 8, '0')
+                    ELSE '233241234567' END,
+               'TX' || lpad(i::text, 10, '0'),
                md5(i::text || %(key)s), 'bench' || i,
                now() - random() * %(days)s * interval '1 day'
         FROM (
@@ -156,9 +167,16 @@ def insert_calls(key, count: int) -> float:
                 "count": count,
                 "days": DAYS,
                 "nops": len(OPERATIONS),
+                "distinct": distinct_ids,
+                "msisdns": max(count // 10, 1),
             },
         )
     return time.perf_counter() - started
+
+
+def msisdn_of(i: int, count: int) -> str:
+    """The MSISDN insert_calls(distinct_ids=True) gives call number `i` of `count`."""
+    return "2332" + str(i % max(count // 10, 1)).rjust(8, "0")
 
 
 def prepare():

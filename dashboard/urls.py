@@ -12,4 +12,6 @@ urlpatterns = [
     path("profile/details/", views.details_update, name="details-update"),
     path("profile/username/", views.username_update, name="username-update"),
     path("profile/async-response-url/", views.async_url_update, name="async-url-update"),
+    path("requests/", views.request_log, name="request-log"),
+    path("requests/<uuid:public_id>/", views.request_detail, name="request-detail"),
 ]

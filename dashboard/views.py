@@ -1,4 +1,4 @@
-"""Pages that show several apps at once: the home page and My Profile.
+"""Pages that show several apps at once: the home page, My Profile and the request log.
 
 My Profile is the accounts app's page (keys, details, security events) with the
 Callbacks section of the gateway and the Go Live section below it. Its forms re-render
@@ -20,8 +20,13 @@ from accounts import keys, phone, services
 from accounts.forms import AsyncResponseUrlForm, PersonalDetailsForm, UsernameForm
 from accounts.http import AuthenticatedHttpRequest
 from accounts.views import REVEAL_KEY_SESSION_FLAG
+from apis.docs import sandbox_base_url
 from callbacks import views as callback_views
+from dashboard import requestlog
+from dashboard.forms import RequestLogFilterForm
 from golive import views as golive_views
+from reports.apinames import api_name
+from reports.queries import zone
 
 
 @require_GET
@@ -105,3 +110,56 @@ def async_url_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         messages.success(request, "Saved: every API now answers synchronously.")
     return redirect("dashboard:profile")
+
+
+# --- Request log ----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def request_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = RequestLogFilterForm(request.GET or None, user=request.user)
+    calls = requestlog.calls_of(request.user)
+    if form.is_bound and not form.is_valid():
+        calls = calls.none()
+    elif form.is_bound:
+        calls = form.apply(calls)
+    after = None
+    if request.GET.get("after"):
+        after = requestlog.get_call_for_user(request.user, request.GET["after"])
+    page = requestlog.newest_first(calls, after=after)
+    has_next = len(page) > requestlog.PAGE_SIZE
+    rows = page[: requestlog.PAGE_SIZE]
+    query = request.GET.copy()
+    query.pop("after", None)
+    first_query = query.urlencode()
+    if has_next:
+        query["after"] = str(rows[-1].public_id)
+    context = {
+        "form": form,
+        "rows": [(call, api_name(call.operation)) for call in rows],
+        "next_query": query.urlencode() if has_next else "",
+        "first_query": first_query if after is not None else None,
+        # The filters beyond the search box stay folded unless one is in use.
+        "filtered": bool(form.errors)
+        or any(request.GET.get(name) for name in form.fields if name != "q"),
+        "tz": zone(request.user.timezone),
+    }
+    return render(request, "dashboard/request_log.html", context)
+
+
+@login_required
+@require_GET
+def request_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    call = requestlog.get_call_for_user(request.user, public_id)
+    context = {
+        "call": call,
+        "api_name": api_name(call.operation),
+        "request_json": requestlog.pretty(call.request_body),
+        "response_json": requestlog.pretty(call.response_body),
+        "life": requestlog.lifecycle_of(call),
+        "curl": requestlog.curl_command(call, base_url=sandbox_base_url(request)),
+        "console_query": requestlog.console_query(call),
+        "tz": zone(request.user.timezone),
+    }
+    return render(request, "dashboard/request_detail.html", context)

@@ -22,7 +22,12 @@
   var marketSelect = $("console-market");
   var sendButton = $("console-send");
   var statusLine = $("console-status");
+  var keepIds = $("console-keep-ids");
   var bearer = null;
+  // The unique values the console generated, and whether each was sent already: a sent
+  // one is replaced on the next Send (no INS-10 duplicate), an edited one is the
+  // developer's and stays, and "Keep IDs fixed" keeps them all.
+  var generated = {};
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -55,14 +60,38 @@
     $("console-origin").textContent = window.location.origin;
   }
 
-  function freshBody() {
-    // The Request Box's body for the chosen market, with new unique values so that a
-    // second send is no duplicate (INS-10).
-    var body = Object.assign({}, currentMarket().body);
+  function freshBody(values) {
+    // The Request Box's body for the chosen market (or the values a replayed call
+    // carried), with new unique values so that a second send is no duplicate (INS-10).
+    var body = Object.assign({}, currentMarket().body, values || {});
     Object.keys(data.fresh).forEach(function (name) {
-      if (name in body) body[name] = randomHex(data.fresh[name]);
+      if (name in body) {
+        body[name] = randomHex(data.fresh[name]);
+        generated[name] = { value: body[name], sent: false };
+      }
     });
     return body;
+  }
+
+  function refreshIds(body) {
+    // Before a Send: new values for the generated IDs already sent. Returns whether the
+    // body changed (the Body box is then updated to show what is sent).
+    if (keepIds && keepIds.checked) return false;
+    var changed = false;
+    Object.keys(data.fresh).forEach(function (name) {
+      var mine = generated[name];
+      if (!(name in body) || !mine || body[name] !== mine.value || !mine.sent) return;
+      body[name] = randomHex(data.fresh[name]);
+      generated[name] = { value: body[name], sent: false };
+      changed = true;
+    });
+    return changed;
+  }
+
+  function markSent(body) {
+    Object.keys(generated).forEach(function (name) {
+      if (body[name] === generated[name].value) generated[name].sent = true;
+    });
   }
 
   function showBodyError(message) {
@@ -96,12 +125,13 @@
       });
   }
 
-  function openConsole() {
+  function openConsole(values) {
     showHeader();
-    bodyField.value = JSON.stringify(freshBody(), null, 2);
+    bodyField.value = JSON.stringify(freshBody(values), null, 2);
     showBodyError("");
     statusLine.textContent = "";
     $("console-response").hidden = true;
+    $("console-answer-empty").hidden = false;
     dialog.showModal();
     bodyField.focus();
     fetchBearer();
@@ -134,6 +164,7 @@
       return null;
     }
     showBodyError("");
+    if (refreshIds(body)) bodyField.value = JSON.stringify(body, null, 2);
     return body;
   }
 
@@ -187,6 +218,7 @@
     // The answer carries no input_* echo (as the real gateway's): what was sent is
     // shown beside it.
     $("console-request-sent").textContent = JSON.stringify(sent, null, 2);
+    $("console-answer-empty").hidden = true;
     $("console-response").hidden = false;
     $("console-http-status").textContent = response.status + " " + (response.statusText || "");
     var lines = [];
@@ -262,6 +294,7 @@
     } else {
       init.body = JSON.stringify(body);
     }
+    markSent(body);
     sendButton.disabled = true;
     statusLine.textContent = "Sending…";
     var started = performance.now();
@@ -270,8 +303,15 @@
         return response.text().then(function (text) {
           var parsed = showResponse(response, text, body);
           statusLine.textContent =
-            "Answered in " + Math.round(performance.now() - started) + " ms.";
+            "HTTP " +
+            response.status +
+            " · " +
+            (parsed.output_ResponseCode || "no result code") +
+            " · answered in " +
+            Math.round(performance.now() - started) +
+            " ms.";
           addRecentCall(response.status, parsed, body);
+          showAnswer();
         });
       })
       .catch(function (error) {
@@ -282,7 +322,33 @@
       });
   });
 
-  if (openButton) openButton.addEventListener("click", openConsole);
+  function showAnswer() {
+    // Wide screens: the answer is beside the form (sticky). Narrow ones: it follows the
+    // Send row, which is brought to the top so that the status and body are in view.
+    if (window.matchMedia("(min-width: 900px)").matches) return;
+    $("console-send-row").scrollIntoView({ block: "start" });
+  }
+
+  function replayValues() {
+    // "Open in console" from the request log: the call's parameters in the query string.
+    var values = {};
+    var found = false;
+    new URLSearchParams(window.location.search).forEach(function (value, name) {
+      if (name.indexOf("input_") === 0) {
+        values[name] = value;
+        found = true;
+      }
+    });
+    return found ? values : null;
+  }
+
+  if (openButton) {
+    openButton.addEventListener("click", function () {
+      openConsole(null);
+    });
+    var replay = replayValues();
+    if (replay) openConsole(replay);
+  }
   $("close-console").addEventListener("click", function () {
     dialog.close();
   });

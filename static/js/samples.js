@@ -1,6 +1,25 @@
-// Sample code tabs and copy buttons. Without JavaScript every sample stays visible.
+// Sample code tabs, copy buttons and "Fill in my key". Without JavaScript every sample
+// stays visible, with the API key placeholder.
 (function () {
   "use strict";
+  // The chosen language is remembered across pages (and visits) in this browser.
+  var LANGUAGE_KEY = "portal.sampleLanguage";
+
+  function storedLanguage() {
+    try {
+      return window.localStorage.getItem(LANGUAGE_KEY);
+    } catch (e) {
+      return null; // storage disabled: every page starts on the first language
+    }
+  }
+
+  function storeLanguage(tab) {
+    try {
+      window.localStorage.setItem(LANGUAGE_KEY, tab.id.replace(/^tab-/, ""));
+    } catch (e) {
+      // Nothing to remember it in.
+    }
+  }
 
   function initTabs(container) {
     var tablist = container.querySelector("[role=tablist]");
@@ -22,6 +41,7 @@
     tabs.forEach(function (tab, index) {
       tab.addEventListener("click", function () {
         select(tab, false);
+        storeLanguage(tab);
       });
       tab.addEventListener("keydown", function (event) {
         var next = null;
@@ -32,12 +52,54 @@
         if (next) {
           event.preventDefault();
           select(next, true);
+          storeLanguage(next);
         }
       });
     });
     tablist.hidden = false;
     container.classList.add("tabs-ready");
-    select(tabs[0], false);
+    var remembered = document.getElementById("tab-" + storedLanguage());
+    select(tabs.indexOf(remembered) !== -1 ? remembered : tabs[0], false);
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function initFillKey(box) {
+    // POST, like My Profile's reveal: the key is in this page's memory, never its HTML.
+    var button = box.querySelector("button");
+    var status = box.querySelector("[role=status]");
+    var placeholder = box.dataset.placeholder;
+    box.hidden = false;
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      fetch(box.dataset.url, {
+        method: "POST",
+        headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+        credentials: "same-origin",
+        cache: "no-store",
+      })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (payload) {
+          if (!payload.api_key) throw new Error("your account has no active API key");
+          var filled = 0;
+          document.querySelectorAll("pre code").forEach(function (code) {
+            if (code.textContent.indexOf(placeholder) === -1) return;
+            code.textContent = code.textContent.split(placeholder).join(payload.api_key);
+            filled += 1;
+          });
+          status.textContent = "Your API key is filled in " + filled + " sample(s).";
+        })
+        .catch(function (error) {
+          status.textContent = "Could not fetch your key: " + error.message;
+          button.disabled = false;
+        });
+    });
   }
 
   function initCopy(button) {
@@ -67,4 +129,5 @@
 
   document.querySelectorAll("[data-tabs]").forEach(initTabs);
   document.querySelectorAll(".copy-button").forEach(initCopy);
+  document.querySelectorAll("[data-fill-key]").forEach(initFillKey);
 })();

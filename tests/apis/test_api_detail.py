@@ -110,7 +110,11 @@ def test_unknown_market_falls_back_to_the_first(client):
     assert "/sandbox/ipg/v2/vodafoneGHA/" in response.content.decode()
 
 
-def test_signed_in_developer_sees_own_key_and_current_public_key(developer_client, developer):
+def test_signed_in_page_has_the_key_placeholder_and_the_current_public_key(
+    developer_client, developer
+):
+    """A page's GET HTML never carries the API key: the samples hold its placeholder and
+    "Fill in my key" fetches it by POST."""
     public_key = keys.current_keypair().public_key_b64
 
     page = html.unescape(developer_client.get(_url("c2bPayment")).content.decode())
@@ -118,18 +122,20 @@ def test_signed_in_developer_sees_own_key_and_current_public_key(developer_clien
     samples = _section(page, "samples")
     for language in ("java", "python", "curl", "node", "php", "csharp"):
         code = re.search(rf'id="code-{language}"[^>]*>(.*?)</code>', samples, re.S).group(1)
-        assert developer.api_key_plaintext in code, language
+        assert API_KEY_PLACEHOLDER in code, language
         assert public_key in code, language
-    assert API_KEY_PLACEHOLDER not in page and PUBLIC_KEY_PLACEHOLDER not in page
+    assert developer.api_key_plaintext not in page
+    assert PUBLIC_KEY_PLACEHOLDER not in page
+    assert "Fill in my key" in page
 
 
-def test_samples_follow_a_renewed_key(developer_client, developer):
+def test_no_page_carries_a_renewed_key(developer_client, developer):
     _, new_plaintext = services.renew_api_key(developer)
 
-    page = html.unescape(developer_client.get(_url("reversal")).content.decode())
-
-    assert new_plaintext in page
-    assert developer.api_key_plaintext not in page
+    for slug in ("reversal", "c2bPayment"):
+        page = html.unescape(developer_client.get(_url(slug)).content.decode())
+        assert new_plaintext not in page
+        assert developer.api_key_plaintext not in page
 
 
 def test_anonymous_visitor_sees_placeholders(client, developer):

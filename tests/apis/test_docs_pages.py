@@ -40,7 +40,8 @@ def test_without_library_guide_is_filled_for_the_developer(developer_client, dev
         developer_client.get(reverse("apis:guide", args=["without-library"])).content.decode()
     )
 
-    assert developer.api_key_plaintext in page
+    # The public key is filled in; the API key never is in GET HTML (Fill in my key, POST).
+    assert developer.api_key_plaintext not in page and "YOUR_API_KEY" in page
     assert keys.current_keypair().public_key_b64 in page
     assert "/sandbox/ipg/v2/vodafoneGHA/getSession/" in page
     assert "PKCS1v15" in page and "RSA/ECB/PKCS1Padding" in page
@@ -79,3 +80,14 @@ def test_openapi_document_describes_every_api_at_this_portal(client):
     assert document["servers"] == [{"url": "http://testserver/sandbox"}]
     operations = {op["operationId"] for item in document["paths"].values() for op in item.values()}
     assert operations == {api.slug for api in all_apis()}
+
+
+def test_no_docs_page_carries_the_api_key_in_its_get_html(developer_client, developer):
+    """DESIGN.md, Credentials: never a key in a page's GET HTML ("Fill in my key" POSTs)."""
+    pages = [reverse("apis:index"), reverse("apis:reference")]
+    pages += [reverse("apis:guide", args=[slug]) for slug in GUIDES]
+    pages += [reverse("apis:api-detail", args=[api.slug]) for api in all_apis()]
+    for url in pages:
+        response = developer_client.get(url)
+        assert response.status_code == 200, url
+        assert developer.api_key_plaintext not in response.content.decode(), url

@@ -8,6 +8,8 @@ import re
 from django.test import Client
 from django.urls import reverse
 
+from apis.docs import API_KEY_PLACEHOLDER
+
 
 def sample_from_page(live_server, developer, slug: str, language: str, settings) -> str:
     # The page fills the samples with PUBLIC_BASE_URL: point it at the live test server.
@@ -17,4 +19,11 @@ def sample_from_page(live_server, developer, slug: str, language: str, settings)
     page = client.get(reverse("apis:api-detail", args=[slug])).content.decode()
     match = re.search(rf'<code id="code-{language}" class="sample-code">(.*?)</code>', page, re.S)
     assert match, f"no {language} sample on the {slug} page"
-    return html.unescape(match.group(1))
+    assert developer.api_key_plaintext not in page
+    return fill_in_key(client, html.unescape(match.group(1)))
+
+
+def fill_in_key(client: Client, code: str) -> str:
+    """What "Fill in my key" does in the browser: the key comes by POST, never in a page."""
+    revealed = client.post(reverse("accounts:api-key-reveal"), HTTP_ACCEPT="application/json")
+    return code.replace(API_KEY_PLACEHOLDER, revealed.json()["api_key"])

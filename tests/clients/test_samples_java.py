@@ -10,7 +10,7 @@ import pytest
 from apis import library
 from apis.samples import class_name
 from catalog import get_api
-from tests.clients.sample_pages import sample_from_page
+from tests.clients.sample_pages import fill_in_key, sample_from_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,6 +71,7 @@ def test_without_library_java_guide_code_gets_a_session(
     client.force_login(developer)
     page = client.get(reverse("apis:guide", args=["without-library"])).content.decode()
     code = html.unescape(re.search(r'id="without-library-java">(.*?)</code>', page, re.S)[1])
+    code = fill_in_key(client, code)
     (tmp_path / "Main.java").write_text(code)
     subprocess.run(
         [javac, "-d", str(tmp_path), str(tmp_path / "Main.java")], check=True, timeout=120

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from apis import library
-from tests.clients.sample_pages import sample_from_page
+from tests.clients.sample_pages import fill_in_key, sample_from_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,6 +99,7 @@ def test_without_library_python_guide_code_gets_a_session(
     client.force_login(developer)
     page = client.get(reverse("apis:guide", args=["without-library"])).content.decode()
     code = html.unescape(re.search(r'id="without-library-python">(.*?)</code>', page, re.S)[1])
+    code = fill_in_key(client, code)
     script = tmp_path / "bearer.py"
     script.write_text(code)
 

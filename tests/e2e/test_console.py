@@ -312,3 +312,107 @@ def test_anonymous_visitor_sees_placeholders_and_no_send_button(page, screenshot
     assert page.locator("#panel-python").is_visible()
     assert page.locator("#panel-java").is_hidden()
     screenshot(page, "anonymous")
+
+
+# --- Issue 15: the answer in view, fresh IDs per Send, the remembered language ---------
+
+
+def _inside_viewport(page, selector: str) -> None:
+    box = page.locator(selector).bounding_box()
+    size = page.viewport_size
+    assert box is not None, selector
+    assert box["x"] >= 0 and box["y"] >= 0, (selector, box)
+    assert box["x"] + box["width"] <= size["width"], (selector, box, size)
+    # The top of the body at least: a long answer may scroll inside its own box.
+    assert box["y"] + min(box["height"], 120) <= size["height"], (selector, box, size)
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
+def test_answer_is_inside_the_viewport(signed_in, width, height, dialog_shot):
+    page = signed_in
+    page.set_viewport_size({"width": width, "height": height})
+    dialog = _open_console(page, "c2bPayment")
+    _send(page, dialog)
+    expect(dialog.locator("#console-result-code")).to_have_text("INS-0")
+    page.wait_for_timeout(300)  # let the scroll to the answer settle before measuring
+    dialog.page.screenshot(path=str(ARTIFACTS / "screenshots" / f"console-answer-{width}.png"))
+    _inside_viewport(page, "#console-http-status")
+    _inside_viewport(page, "#console-response-body")
+    _inside_viewport(page, "#console-send")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
+
+
+def test_second_send_gets_fresh_ids_and_no_duplicate(signed_in, developer):
+    page = signed_in
+    dialog = _open_console(page, "c2bPayment")
+    _send(page, dialog)
+    expect(dialog.locator("#console-result-code")).to_have_text("INS-0")
+    first = _sent(page)
+    dialog.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator("#console-status")).to_contain_text("answered", timeout=15_000)
+    expect(dialog.locator("#console-result-code")).to_have_text("INS-0")
+    second = _sent(page)
+    for name in ("input_ThirdPartyConversationID", "input_TransactionReference"):
+        assert second[name] != first[name], name
+    assert _body(page)["input_ThirdPartyConversationID"] == second["input_ThirdPartyConversationID"]
+    codes = list(
+        ApiCall.objects.filter(user=developer)
+        .order_by("created_at")
+        .values_list("result_code", flat=True)
+    )
+    assert codes == ["INS-0", "INS-0"]
+
+
+def test_keep_ids_fixed_sends_a_duplicate_on_purpose(signed_in, developer):
+    page = signed_in
+    dialog = _open_console(page, "c2bPayment")
+    dialog.get_by_label("Keep IDs fixed (to test duplicates)").check()
+    _send(page, dialog)
+    expect(dialog.locator("#console-result-code")).to_have_text("INS-0")
+    dialog.get_by_role("button", name="Send", exact=True).click()
+    expect(dialog.locator("#console-result-code")).to_have_text("INS-10")
+
+
+def test_an_edited_id_is_kept(signed_in, developer):
+    page = signed_in
+    dialog = _open_console(page, "c2bPayment")
+    _send(page, dialog)
+    body = _body(page)
+    body["input_ThirdPartyConversationID"] = "mine123"
+    _set_body(page, body)
+    dialog.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator("#console-request-sent")).to_contain_text("mine123")
+    assert _sent(page)["input_ThirdPartyConversationID"] == "mine123"
+
+
+def test_sample_language_is_remembered_on_the_next_page(signed_in, screenshot):
+    page = signed_in
+    page.goto("/docs/apis/c2bPayment/")
+    page.get_by_role("tab", name="Python").click()
+    page.goto("/docs/apis/reversal/")
+    expect(page.get_by_role("tab", name="Python")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#panel-python")).to_be_visible()
+    expect(page.locator("#panel-java")).to_be_hidden()
+
+
+def test_fill_in_my_key_puts_the_key_into_the_samples(signed_in, developer):
+    page = signed_in
+    page.goto("/docs/apis/c2bPayment/")
+    assert developer.api_key_plaintext not in page.content()
+    page.get_by_role("button", name="Fill in my key").click()
+    expect(page.locator("#code-python")).to_contain_text(developer.api_key_plaintext)
+    assert "YOUR_API_KEY" not in page.locator("#code-curl").text_content()
+
+
+def test_open_in_console_replays_with_fresh_ids(signed_in, developer):
+    page = signed_in
+    page.goto(
+        "/docs/apis/c2bPayment/?market=vodacomTZN&input_Amount=77.00"
+        "&input_ThirdPartyConversationID=old1&input_CustomerMSISDN=000000000001"
+    )
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    body = _body(page)
+    assert body["input_Amount"] == "77.00"
+    assert body["input_ThirdPartyConversationID"] != "old1"
+    assert dialog.locator("#console-market").input_value() == "vodacomTZN"

@@ -21,6 +21,7 @@ from django.test import Client
 
 from accounts.keys import default_application
 from apis import library
+from sandbox.models import ApiCall
 from tests.security.world import World, client_for, walk_patterns
 
 pytestmark = pytest.mark.django_db
@@ -237,6 +238,11 @@ TABLE: dict[str, Row] = {
     ),
     "applications/<uuid:public_id>/key/renew/": owned(
         lambda w: f"/applications/{_app(w)}/key/renew/"
+    ),
+    # --- Request log ---------------------------------------------------------------------
+    "requests/": signed_in("/requests/"),
+    "requests/<uuid:public_id>/": owned(
+        lambda w: f"/requests/{ApiCall.objects.filter(user=w.owner).first().public_id}/"
     ),
     # --- API documentation (public) -----------------------------------------------------
     "docs/": public("/docs/"),

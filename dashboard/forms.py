@@ -1,0 +1,117 @@
+"""Forms of the pages that compose several apps: the request log's filters."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any, cast
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import QuerySet
+
+from accounts.models import ApiKey, Application, User
+from catalog import MARKETS
+from dashboard import requestlog
+from inputguard.dates import validate_filter_date
+from reports.apinames import api_choices
+from reports.forms import key_label
+from reports.queries import zone
+from sandbox.models import ApiCall
+
+
+class RequestLogFilterForm(forms.Form):
+    """The request log's filters and search box: a GET form (a search changes nothing)."""
+
+    q = forms.CharField(
+        label="Search by ID",
+        required=False,
+        max_length=64,
+        help_text="An exact TransactionID, ConversationID, ThirdPartyConversationID, MSISDN "
+        "or reference.",
+    )
+    source = forms.ChoiceField(label="Application or key", required=False)
+    api = forms.ChoiceField(label="API", required=False)
+    market = forms.ChoiceField(label="Market", required=False)
+    result_code = forms.CharField(
+        label="Result code",
+        required=False,
+        max_length=20,
+        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", "Letters, digits and dashes only.")],
+    )
+    http_status = forms.IntegerField(
+        label="HTTP status", required=False, min_value=100, max_value=599
+    )
+    mode = forms.ChoiceField(
+        label="Sync or async",
+        required=False,
+        choices=[("", "Both"), ("sync", "Synchronous"), ("async", "Asynchronous")],
+    )
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        validators=[validate_filter_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        validators=[validate_filter_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.tz = zone(user.timezone)
+        apps = Application.objects.filter(user=user).order_by("-is_default", "name")
+        keys = ApiKey.objects.filter(user=user).order_by("-created_at")
+        cast(forms.ChoiceField, self.fields["source"]).choices = [
+            ("", "All applications and keys"),
+            ("Applications", [(f"app:{a.public_id}", a.name) for a in apps]),
+            ("Keys", [(f"key:{k.public_id}", key_label(k)) for k in keys]),
+        ]
+        cast(forms.ChoiceField, self.fields["api"]).choices = [("", "All APIs"), *api_choices()]
+        cast(forms.ChoiceField, self.fields["market"]).choices = [
+            ("", "All markets"),
+            *((m.slug, f"{m.name} ({m.slug})") for m in MARKETS.values()),
+        ]
+
+    def clean_result_code(self) -> str:
+        return self.cleaned_data["result_code"].strip().upper()
+
+    def clean(self) -> dict:
+        data = cast(dict[str, Any], super().clean())
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The last day must not be before the first day.")
+        return data
+
+    def apply(self, calls: QuerySet[ApiCall]) -> QuerySet[ApiCall]:
+        """The calls the valid form selects (`calls` already limited to the developer)."""
+        data = self.cleaned_data
+        if data.get("q"):
+            calls = requestlog.search_calls(calls, data["q"], user=self.user)
+        source = data.get("source") or ""
+        if source.startswith("app:"):
+            calls = calls.filter(api_key__application__public_id=source[4:])
+        elif source.startswith("key:"):
+            calls = calls.filter(api_key__public_id=source[4:])
+        if data.get("api"):
+            calls = calls.filter(operation=data["api"])
+        if data.get("market"):
+            calls = calls.filter(market=data["market"])
+        if data.get("result_code"):
+            calls = calls.filter(result_code=data["result_code"])
+        if data.get("http_status") is not None:
+            calls = calls.filter(http_status=data["http_status"])
+        if data.get("mode"):
+            calls = calls.filter(is_async=data["mode"] == "async")
+        # Days are the developer's: midnight in their timezone, compared in UTC.
+        if data.get("date_from"):
+            calls = calls.filter(
+                created_at__gte=datetime.combine(data["date_from"], time.min, tzinfo=self.tz)
+            )
+        if data.get("date_to"):
+            end = datetime.combine(data["date_to"] + timedelta(days=1), time.min, tzinfo=self.tz)
+            calls = calls.filter(created_at__lt=end)
+        return calls

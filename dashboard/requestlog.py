@@ -1,0 +1,202 @@
+"""The request log's read side: a developer's gateway calls, filtered, searched, paged,
+and one call's lifecycle (its payment, reversals, the queries that found it, callbacks).
+
+Every query starts from `calls_of(user)` so that no one sees another developer's calls;
+every search compares an indexed column or expression (sandbox.ApiCall's Meta names the
+index each one uses; bench/requestlog.py times them over 1,000,000 calls).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from callbacks.models import CallbackDelivery
+from sandbox.models import ApiCall, Transaction
+from sandbox.models.calllog import request_text
+
+PAGE_SIZE = 50
+# The request fields holding the developer's own reference (catalog: TRANSACTION_REFERENCE,
+# THIRD_PARTY_REFERENCE_DD); each has an expression index scoped to the user.
+REFERENCE_FIELDS = ("input_TransactionReference", "input_ThirdPartyReference")
+# Calls that name another call's transaction in their request.
+REVERSAL = "reversal"
+QUERY_STATUS = "queryTransactionStatus"
+NAMES_A_TRANSACTION = {REVERSAL: "input_TransactionID", QUERY_STATUS: "input_QueryReference"}
+LINKED_LIMIT = 50
+
+
+def calls_of(user) -> QuerySet[ApiCall]:
+    """Every gateway call of the developer's keys (ApiCall.user is the key's owner)."""
+    return ApiCall.objects.filter(user=user).select_related("api_key", "api_key__application")
+
+
+def search_calls(calls: QuerySet[ApiCall], term: str, *, user) -> QuerySet[ApiCall]:
+    """Calls whose TransactionID, ConversationID, ThirdPartyConversationID, MSISDN or
+    reference is exactly `term`. `calls` must be filtered by `user`: each branch of the OR
+    is then one probe of a (user, column) index, combined by a bitmap OR on PostgreSQL.
+
+    An asynchronous acknowledgement carries no TransactionID on the wire (§6: it comes in
+    the callback), so a TransactionID is also looked up among the developer's
+    transactions (a unique index) and the call found by that transaction's
+    ConversationID, whatever the call log kept of the answer."""
+    term = term.strip()
+    refs = {f"ref_{i}": request_text(name) for i, name in enumerate(REFERENCE_FIELDS)}
+    match = (
+        Q(transaction_id=term)
+        | Q(conversation_id=term)
+        | Q(third_party_conversation_id=term)
+        | Q(msisdn=term)
+    )
+    for alias in refs:
+        match |= Q(**{alias: term})
+    # A list, not a subquery: constants keep every branch an index condition.
+    conversations = list(
+        Transaction.objects.filter(user=user, transaction_id=term).values_list(
+            "conversation_id", flat=True
+        )
+    )
+    if conversations:
+        match |= Q(conversation_id__in=conversations)
+    return calls.alias(**refs).filter(match)
+
+
+def newest_first(calls: QuerySet[ApiCall], *, after: ApiCall | None) -> list[ApiCall]:
+    """One page, newest first, continuing after the call `after` (keyset pagination: no
+    OFFSET and no COUNT over a million rows; served by sandbox_apicall_user_created). One
+    row more than a page is fetched so the caller knows whether another page follows."""
+    if after is not None:
+        calls = calls.filter(
+            Q(created_at__lt=after.created_at) | Q(created_at=after.created_at, id__lt=after.id)
+        )
+    return list(calls.order_by("-created_at", "-id")[: PAGE_SIZE + 1])
+
+
+def get_call_for_user(user, public_id) -> ApiCall:
+    """The developer's call, or 404 for anyone else's (or no such call)."""
+    try:
+        return calls_of(user).get(public_id=public_id)
+    except (ApiCall.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("No such call.") from exc
+
+
+@dataclass
+class Lifecycle:
+    """What happened around one call: the payment it names (for a reversal or a status
+    query), the reversals of its payment, the queries that found it, its callbacks."""
+
+    payment: ApiCall | None = None
+    reversals: list[ApiCall] = field(default_factory=list)
+    queries: list[ApiCall] = field(default_factory=list)
+    deliveries: list[CallbackDelivery] = field(default_factory=list)
+
+
+def _payment_named(calls: QuerySet[ApiCall], user_id: int, reference: str) -> ApiCall | None:
+    """The payment call a reversal or status query named (by any of its IDs). The IDs of
+    an asynchronous payment are on its transaction, not its call: look there too."""
+    if not reference:
+        return None
+    conversations = list(
+        Transaction.objects.filter(user_id=user_id)
+        .find_reference(reference)
+        .values_list("conversation_id", flat=True)
+    )
+    return (
+        calls.filter(
+            Q(transaction_id=reference)
+            | Q(third_party_conversation_id=reference)
+            | Q(conversation_id__in=[reference, *conversations])
+        )
+        .exclude(operation__in=NAMES_A_TRANSACTION)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def _transaction_of(call: ApiCall) -> Transaction | None:
+    """The sandbox transaction a payment call made (by ConversationID: an asynchronous
+    answer has no TransactionID), or None (a refused payment made none)."""
+    transactions = Transaction.objects.filter(user_id=call.user_id)
+    if call.conversation_id:
+        found = transactions.filter(conversation_id=call.conversation_id).first()
+        if found is not None:
+            return found
+    if call.transaction_id:
+        return transactions.filter(transaction_id=call.transaction_id).first()
+    return None
+
+
+def lifecycle_of(call: ApiCall) -> Lifecycle:
+    calls = calls_of(call.user_id)
+    life = Lifecycle()
+    named = NAMES_A_TRANSACTION.get(call.operation)
+    payment: ApiCall | None = call
+    if named:
+        reference = str((call.request_body or {}).get(named, ""))
+        payment = life.payment = _payment_named(calls, call.user_id, reference)
+    made = _transaction_of(payment) if payment is not None else None
+    if made is not None:
+        # Successful reversals are Transactions pointing at the payment's; their calls
+        # are found by their TransactionID or, if asynchronous, their ConversationID.
+        reversals = list(made.reversals.values_list("transaction_id", "conversation_id"))
+        life.reversals = list(
+            calls.filter(
+                Q(transaction_id__in=[t for t, _ in reversals])
+                | Q(conversation_id__in=[c for _, c in reversals]),
+                operation=REVERSAL,
+            ).order_by("created_at")[:LINKED_LIMIT]
+        )
+        ids = [made.transaction_id, made.conversation_id, made.third_party_conversation_id]
+        life.queries = list(
+            calls.alias(query_ref=request_text("input_QueryReference"))
+            .filter(query_ref__in=[i for i in ids if i], operation=QUERY_STATUS)
+            .order_by("created_at")[:LINKED_LIMIT]
+        )
+    life.deliveries = list(
+        CallbackDelivery.objects.filter(api_call=call)
+        .prefetch_related("attempts")
+        .order_by("created_at")
+    )
+    return life
+
+
+def curl_command(call: ApiCall, *, base_url: str) -> str:
+    """The call as a curl command. The bearer is a shell variable: the log never holds
+    one, and a copied command must not carry a credential."""
+    url = base_url.rstrip("/") + call.path
+    parts = ["curl", "-X", call.method, shlex.quote(url)]
+    lines = []
+    body = call.request_body or {}
+    if call.method == "GET":
+        if body:
+            url += ("&" if "?" in url else "?") + urlencode(
+                {k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()}
+            )
+        parts[3] = shlex.quote(url)
+    lines.append(" ".join(parts))
+    lines.append('  -H "Authorization: Bearer $MPESA_BEARER"')
+    lines.append("  -H 'Content-Type: application/json'")
+    lines.append("  -H 'Origin: *'")
+    if call.method != "GET":
+        lines.append("  --data " + shlex.quote(json.dumps(body, ensure_ascii=False)))
+    return " \\\n".join(lines)
+
+
+def console_query(call: ApiCall) -> str:
+    """The query string of "Open in console": the market and the call's parameters, which
+    static/js/console.js loads into the Send Request popup (with fresh IDs)."""
+    params: dict[str, str] = {"market": call.market}
+    for name, value in (call.request_body or {}).items():
+        if isinstance(name, str) and name.startswith("input_"):
+            params[name] = value if isinstance(value, str) else json.dumps(value)
+    return urlencode(params)
+
+
+def pretty(value) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
