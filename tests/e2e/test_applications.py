@@ -1,17 +1,22 @@
 """Applications in a real browser: a developer creates an application, restricts it (a
-single-transaction limit, a trusted source that excludes 127.0.0.1, Reversal disabled)
-and rolls its key with a 24-hour overlap. The gateway's enforcement of these settings is
-tested where the gateway is; here the settings are read back from the page."""
+single-transaction limit, Reversal disabled, a trusted source that excludes 127.0.0.1)
+and rolls its key with a 24-hour overlap. After each change, real HTTP calls with the
+application's key show the gateway enforcing it: 400 INS-995, 400 INS-997 and the
+trusted-source refusal 403 INS-999 (docs/gateway.md, "Applications")."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
+import requests
 from django.test import Client
 from playwright.sync_api import expect
 
 from accounts.models import ApiKey, Application
+from catalog import get_api, get_market
+from tests.sandbox.helpers import GATEWAY_PREFIX, bearer_for
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +31,24 @@ def sign_in(page, live_server, user) -> None:
 
 def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def gateway_call(live_server, plaintext: str, slug: str, **overrides) -> tuple[int, str]:
+    """One real HTTP call of the gateway with the key's bearer: (status, result code)."""
+    api, market = get_api(slug), get_market("vodafoneGHA")
+    body = {**api.sample_request(market), **overrides}
+    response = requests.request(
+        api.method,
+        f"{live_server.url}{GATEWAY_PREFIX}/{market.slug}/{api.path}",
+        data=json.dumps(body),
+        headers={
+            "Authorization": f"Bearer {bearer_for(plaintext)}",
+            "Content-Type": "application/json",
+            "Origin": "*",
+        },
+        timeout=30,
+    )
+    return response.status_code, response.json()["output_ResponseCode"]
 
 
 def test_developer_creates_and_restricts_an_application(page, live_server, developer, screenshot):
@@ -44,11 +67,30 @@ def test_developer_creates_and_restricts_an_application(page, live_server, devel
     # Shown once, right after creation.
     expect(page.locator("#api-key-value")).to_have_text(key.plaintext)
 
+    assert gateway_call(live_server, key.plaintext, "c2bPayment", input_Amount="150") == (
+        201,
+        "INS-0",
+    )
     page.get_by_label("Single transaction value").fill("100")
-    page.get_by_label("Trusted sources").fill("203.0.113.0/24")
     page.get_by_label("Reversal", exact=True).uncheck()
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_text("The application's settings were saved.")).to_be_visible()
+    # The gateway applies them on the very next call.
+    assert gateway_call(live_server, key.plaintext, "c2bPayment", input_Amount="150") == (
+        400,
+        "INS-995",
+    )
+    assert gateway_call(live_server, key.plaintext, "c2bPayment", input_Amount="99")[1] == "INS-0"
+    assert gateway_call(live_server, key.plaintext, "reversal") == (400, "INS-997")
+
+    page.get_by_label("Trusted sources").fill("203.0.113.0/24")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("The application's settings were saved.")).to_be_visible()
+    # This test calls from 127.0.0.1, outside 203.0.113.0/24.
+    assert gateway_call(live_server, key.plaintext, "c2bPayment", input_Amount="10") == (
+        403,
+        "INS-999",
+    )
 
     page.reload()
     expect(page.get_by_label("Single transaction value")).to_have_value("100.00")
