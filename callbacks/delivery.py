@@ -22,6 +22,7 @@ from callbacks import outbox
 from callbacks.models import CallbackDelivery, DeliveryAttempt
 from callbacks.signing import get_signing_secret, sign
 from netguard import ssrf
+from telemetry import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -245,6 +246,7 @@ def attempt_delivery(pk: int) -> str:
     secret = get_signing_secret(delivery.user).secret
     outcome = _post(delivery, secret)
     status = _record(delivery, outcome)
+    metrics.callback_outcome(status)
     logger.info(
         "callback %s attempt %s: %s (%s)",
         delivery.public_id,
