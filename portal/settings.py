@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from pathlib import Path
 
 import environ
@@ -429,6 +430,9 @@ LOGGING = {
 # Under gunicorn, gunicorn.conf.py sets PROMETHEUS_MULTIPROC_DIR so the workers' counts
 # are summed.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if _multiproc_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # prometheus-client opens its files there as soon as a metric is defined.
+    Path(_multiproc_dir).mkdir(parents=True, exist_ok=True)
 # A Celery worker serves its own counters (callback outcomes) on this port; 0: off.
 METRICS_WORKER_PORT = env.int("METRICS_WORKER_PORT", default=0)
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
