@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.roll_up_keys",
         "schedule": 300.0,
     },
+    # Emails to developers: failing callbacks (hourly digest), error-rate jumps (ops/alerts.py).
+    "send-developer-alerts": {
+        "task": "ops.tasks.send_developer_alerts",
+        "schedule": 300.0,
+    },
     # Re-enqueues callback deliveries that are due and were never picked up (docs/callbacks.md).
     # callbacks/tasks.py, registered under its original name.
     "sweep-callbacks": {
