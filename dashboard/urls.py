@@ -12,4 +12,5 @@ urlpatterns = [
     path("profile/details/", views.details_update, name="details-update"),
     path("profile/username/", views.username_update, name="username-update"),
     path("profile/async-response-url/", views.async_url_update, name="async-url-update"),
+    path("profile/alerts/<uuid:public_id>/", views.alerts_update, name="alerts-update"),
 ]

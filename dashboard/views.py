@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,12 +21,16 @@ from accounts.forms import AsyncResponseUrlForm, PersonalDetailsForm, UsernameFo
 from accounts.http import AuthenticatedHttpRequest
 from accounts.views import REVEAL_KEY_SESSION_FLAG
 from callbacks import views as callback_views
+from dashboard import usage
+from dashboard.forms import AlertSettingsForm
 from golive import views as golive_views
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/home.html")
+    user = request.user
+    context = {"usage": usage.usage_for(user) if user.is_authenticated else None}
+    return render(request, "dashboard/home.html", context)
 
 
 # --- My Profile -----------------------------------------------------------------------
@@ -56,6 +60,7 @@ def _render_profile(request: AuthenticatedHttpRequest, **forms) -> HttpResponse:
         "pending_email": EmailAddress.objects.filter(user=user, verified=False).first(),
         "pending_phone": phone.pending_verification(user),
         "sections": _other_sections(request),
+        "alert_forms": forms.get("alert_forms") or _alert_forms(user),
     }
     response = render(request, "dashboard/profile.html", context)
     if reveal:
@@ -102,4 +107,26 @@ def async_url_update(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, "Saved: every API now answers asynchronously to this URL.")
     else:
         messages.success(request, "Saved: every API now answers synchronously.")
+    return redirect("dashboard:profile")
+
+
+def _alert_forms(user, bound: AlertSettingsForm | None = None) -> list[AlertSettingsForm]:
+    applications = user.applications.order_by("-is_default", "created_at")
+    return [
+        bound
+        if bound is not None and bound.instance.pk == application.pk
+        else AlertSettingsForm(instance=application, prefix=str(application.public_id))
+        for application in applications
+    ]
+
+
+@login_required
+@require_POST
+def alerts_update(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    application = get_object_or_404(request.user.applications, public_id=public_id)
+    form = AlertSettingsForm(request.POST, instance=application, prefix=str(public_id))
+    if not form.is_valid():
+        return _render_profile(request, alert_forms=_alert_forms(request.user, form))
+    form.save()
+    messages.success(request, f"Alert emails of {application.name} were saved.")
     return redirect("dashboard:profile")
