@@ -40,7 +40,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", "") or context.current() or None,
+            "request_id": _request_id(record),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
@@ -48,3 +48,8 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def _request_id(record: logging.LogRecord) -> str | None:
+    value = getattr(record, "request_id", "") or context.current()
+    return value if value and value != "-" else None
