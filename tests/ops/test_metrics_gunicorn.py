@@ -13,6 +13,7 @@ import pytest
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.faults.processes import HOST, WEB_PORTS, _stop, free_port, scratch_dir, subprocess_env
@@ -108,8 +109,18 @@ def test_counts_of_calls_served_by_two_workers_are_summed(gunicorn_2_workers, de
     hits = found.get(("portal_bearer_cache_hits_total", ()), 0.0)
     rsa = found[("portal_bearer_rsa_decryptions_total", ())]
     assert hits + rsa == 30
-    # Both workers served calls: each wrote its own counter file, and the sum holds.
-    assert len(list(metrics_dir.glob("counter_*.db"))) == 2
+    # Both workers served calls (each process writes its own file): the scrape summed them.
+    per_worker = [
+        sum(
+            sample.value
+            for family in MultiProcessCollector.merge([str(path)])
+            for sample in family.samples
+            if sample.name == "portal_gateway_calls_total"
+        )
+        for path in metrics_dir.glob("counter_*.db")
+    ]
+    assert len(per_worker) == 2 and all(per_worker), per_worker
+    assert sum(per_worker) == 30
     # The gauges computed at scrape time.
     assert ("portal_callback_outbox_backlog", ()) in found
     assert ("portal_golive_requests", (("state", "submitted"),)) in found
