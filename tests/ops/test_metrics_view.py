@@ -60,3 +60,24 @@ def test_gauges_are_read_from_the_database_at_scrape_time(client, settings, deve
     assert found["portal_golive_requests[('state', 'submitted')]"] == 0
     # The embedded broker has no queue to measure: the gauge is left out (unknown).
     assert not any(name.startswith("portal_celery_queue_length") for name in found)
+
+
+def test_celery_queue_length_is_the_redis_list_length(settings):
+    import redis
+
+    from ops.metrics import celery_queue_length
+    from tests.faults.processes import RedisServer, scratch_dir
+
+    with scratch_dir("portal-queue-") as tmp:
+        server = RedisServer(tmp).start()
+        try:
+            settings.CELERY_BROKER_URL = server.url
+            settings.CELERY_TASK_DEFAULT_QUEUE = "metrics-test"
+            client = redis.Redis.from_url(server.url)
+            assert celery_queue_length() == 0
+            client.rpush("metrics-test", "a", "b", "c")
+            assert celery_queue_length() == 3
+            server.stop()
+            assert celery_queue_length() is None  # Redis gone: unknown, not an error
+        finally:
+            server.stop()
