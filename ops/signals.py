@@ -35,11 +35,10 @@ def restore_request_id(task_id: str = "", task: Any = None, **kwargs: Any) -> No
 
 @task_postrun.connect(weak=False)
 def clear_request_id(task_id: str = "", **kwargs: Any) -> None:
+    # Only what prerun set is undone: an eager task inside a request keeps its id.
     token = _tokens.pop(task_id, None)
     if token is not None:
         context.request_id.reset(token)
-    else:
-        context.request_id.set("")
 
 
 @worker_init.connect(weak=False)
