@@ -38,4 +38,6 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-build-placeholder-not-used-at-runtime-00000
 RUN useradd --create-home portal && mkdir -p /app/var && chown -R portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: bind 0.0.0.0:8000, WEB_CONCURRENCY workers (3), access log to stdout,
+# and Prometheus's multiprocess folder (/metrics sums the workers' counts).
+CMD ["gunicorn", "portal.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -84,6 +84,10 @@ class Application(models.Model):
     # Strict mode: the sandbox refuses what production refuses (docs/gateway.md).
     strict_mode = models.BooleanField(default=False)
     locked_at = models.DateTimeField(null=True, blank=True)
+    # Emails to the developer (ops/alerts.py): an hourly digest of failing callbacks, and
+    # a warning when the share of failed calls jumps against the application's own week.
+    alert_on_callback_failures = models.BooleanField(default=True)
+    alert_on_error_rate = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

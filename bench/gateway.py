@@ -224,6 +224,7 @@ def main() -> int:
         server = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn", "portal.wsgi:application",
+                "--config", "gunicorn.conf.py",  # metrics in multiprocess mode, as deployed
                 "--workers", str(WORKERS), "--threads", str(THREADS),
                 "--bind", f"{HOST}:{port}",
                 "--backlog", "1024", "--log-level", "warning",

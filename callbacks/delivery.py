@@ -22,6 +22,7 @@ from callbacks import outbox
 from callbacks.models import CallbackDelivery, CallbackSettings, DeliveryAttempt
 from callbacks.signing import get_signing_secret, sign, standard_signature
 from netguard import ssrf
+from telemetry import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -322,6 +323,7 @@ def attempt_delivery(pk: int) -> str:
     status = _record(delivery, outcome)
     if status == CallbackDelivery.Status.DELIVERED and (delivery.faults or {}).get("duplicate"):
         _deliver_duplicate(delivery, secret)
+    metrics.callback_outcome(status)
     logger.info(
         "callback %s attempt %s: %s (%s)",
         delivery.public_id,

@@ -1,4 +1,5 @@
-"""Forms of the pages that compose several apps: the request log's filters."""
+"""Forms of the pages that compose several apps: the request log's filters, My Profile's
+alert settings."""
 
 from __future__ import annotations
 
@@ -115,3 +116,15 @@ class RequestLogFilterForm(forms.Form):
             end = datetime.combine(data["date_to"] + timedelta(days=1), time.min, tzinfo=self.tz)
             calls = calls.filter(created_at__lt=end)
         return calls
+
+
+class AlertSettingsForm(forms.ModelForm):
+    """My Profile's "Alerts" box: the two alert emails of one application (ops/alerts.py)."""
+
+    class Meta:
+        model = Application
+        fields = ["alert_on_callback_failures", "alert_on_error_rate"]
+        labels = {
+            "alert_on_callback_failures": "Email me when callbacks keep failing (at most hourly)",
+            "alert_on_error_rate": "Email me when the share of failed calls jumps",
+        }

@@ -14,4 +14,5 @@ urlpatterns = [
     path("profile/async-response-url/", views.async_url_update, name="async-url-update"),
     path("requests/", views.request_log, name="request-log"),
     path("requests/<uuid:public_id>/", views.request_detail, name="request-detail"),
+    path("profile/alerts/<uuid:public_id>/", views.alerts_update, name="alerts-update"),
 ]

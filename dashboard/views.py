@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,8 +22,8 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.views import REVEAL_KEY_SESSION_FLAG
 from apis.docs import sandbox_base_url
 from callbacks import views as callback_views
-from dashboard import requestlog
-from dashboard.forms import RequestLogFilterForm
+from dashboard import requestlog, usage
+from dashboard.forms import AlertSettingsForm, RequestLogFilterForm
 from golive import views as golive_views
 from reports.apinames import api_name
 from reports.queries import zone
@@ -31,7 +31,9 @@ from reports.queries import zone
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/home.html")
+    user = request.user
+    context = {"usage": usage.usage_for(user) if user.is_authenticated else None}
+    return render(request, "dashboard/home.html", context)
 
 
 # --- My Profile -----------------------------------------------------------------------
@@ -63,6 +65,7 @@ def _render_profile(request: AuthenticatedHttpRequest, **forms) -> HttpResponse:
         "pending_email": EmailAddress.objects.filter(user=user, verified=False).first(),
         "pending_phone": phone.pending_verification(user),
         "sections": _other_sections(request),
+        "alert_forms": forms.get("alert_forms") or _alert_forms(user),
     }
     response = render(request, "dashboard/profile.html", context)
     if reveal:
@@ -163,3 +166,25 @@ def request_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse
         "tz": zone(request.user.timezone),
     }
     return render(request, "dashboard/request_detail.html", context)
+
+
+def _alert_forms(user, bound: AlertSettingsForm | None = None) -> list[AlertSettingsForm]:
+    applications = user.applications.order_by("-is_default", "created_at")
+    return [
+        bound
+        if bound is not None and bound.instance.pk == application.pk
+        else AlertSettingsForm(instance=application, prefix=str(application.public_id))
+        for application in applications
+    ]
+
+
+@login_required
+@require_POST
+def alerts_update(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    application = get_object_or_404(request.user.applications, public_id=public_id)
+    form = AlertSettingsForm(request.POST, instance=application, prefix=str(public_id))
+    if not form.is_valid():
+        return _render_profile(request, alert_forms=_alert_forms(request.user, form))
+    form.save()
+    messages.success(request, f"Alert emails of {application.name} were saved.")
+    return redirect("dashboard:profile")

@@ -2,7 +2,10 @@ from django.apps import AppConfig
 
 
 class OpsConfig(AppConfig):
-    """Operations: the worker heartbeat and the /healthz probe (later: metrics)."""
+    """Operations: heartbeat, /healthz, /metrics, request ids, error tracking, alerts."""
 
     name = "ops"
     verbose_name = "Operations"
+
+    def ready(self) -> None:
+        from ops import signals  # noqa: F401  (connects the Celery signals)

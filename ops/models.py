@@ -14,3 +14,28 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DeveloperAlert(models.Model):
+    """An alert email sent to a developer about one application (ops/alerts.py): the
+    latest of each kind says when the next may be sent, and since when to look."""
+
+    class Kind(models.TextChoices):
+        CALLBACK_FAILURES = "callback_failures", "Callback failures digest"
+        ERROR_RATE = "error_rate", "Error rate jump"
+
+    application = models.ForeignKey(
+        "accounts.Application", on_delete=models.CASCADE, related_name="developer_alerts"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField()
+    summary = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [
+            # The last alert of a kind for an application (ops.alerts.last_sent).
+            models.Index(fields=["application", "kind", "-sent_at"], name="ops_devalert_last"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.application} at {self.sent_at:%Y-%m-%d %H:%M}"

@@ -10,3 +10,12 @@ from ops.models import Heartbeat
 def record_heartbeat() -> None:
     """Run by beat through the worker: /healthz shows how long ago the worker was seen."""
     Heartbeat.objects.update_or_create(name="worker", defaults={"seen_at": timezone.now()})
+
+
+@shared_task(name="ops.tasks.send_developer_alerts", ignore_result=True)
+def send_developer_alerts() -> int:
+    """Run by beat: callback failure digests and error-rate alerts (ops/alerts.py).
+    Safe to run twice: each alert is rate-limited by the DeveloperAlert rows."""
+    from ops import alerts
+
+    return alerts.send_callback_failure_digests() + alerts.send_error_rate_alerts()

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from ops import views, wellknown
+from ops import metrics, views, wellknown
 
 app_name = "ops"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path(".well-known/security.txt", wellknown.security_txt, name="security-txt"),
 ]

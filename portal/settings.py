@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from pathlib import Path
 
 import environ
@@ -89,9 +90,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: gateway clients send any Host header (sandbox/middleware.py).
+    # First: every log line of the request, and the tasks it causes, carry its id.
+    "ops.middleware.RequestIdMiddleware",
+    # Gateway clients send any Host header (sandbox/middleware.py).
     "sandbox.middleware.GatewayHostMiddleware",
     "portal.middleware.RequestLogMiddleware",
+    "ops.middleware.GatewayMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -203,6 +207,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Reports: keep every key's roll-up current, so a Generate never pays for history.
     "roll-up-report-slots": {
         "task": "reports.tasks.roll_up_keys",
+        "schedule": 300.0,
+    },
+    # Emails to developers: failing callbacks (hourly digest), error-rate jumps (ops/alerts.py).
+    "send-developer-alerts": {
+        "task": "ops.tasks.send_developer_alerts",
         "schedule": 300.0,
     },
     # Re-enqueues callback deliveries that are due and were never picked up (docs/callbacks.md).
@@ -324,7 +333,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # The health probe is served over plain HTTP inside the cluster.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 # Request bodies above this are refused before parsing (the gateway's payloads are small).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
 
@@ -400,17 +409,25 @@ GOLIVE_REVIEWER_EMAILS = env.list("GOLIVE_REVIEWER_EMAILS", default=["golive@loc
 # --- Logging: everything to stdout, one line per request -----------------------------
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# LOG_FORMAT=json: one JSON object a line (ts, level, logger, message, request_id and
+# the record's extra fields) for a log collector; "plain" for people.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "telemetry.logs.RequestIdFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "telemetry.logs.JsonFormatter"},
     },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "formatter": "plain",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
@@ -420,6 +437,27 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Metrics and error tracking (docs/operations.md, "Monitoring") -------------------
+
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is a 404.
+# Under gunicorn, gunicorn.conf.py sets PROMETHEUS_MULTIPROC_DIR so the workers' counts
+# are summed.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if _multiproc_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # prometheus-client opens its files there as soon as a metric is defined.
+    Path(_multiproc_dir).mkdir(parents=True, exist_ok=True)
+# A Celery worker serves its own counters (callback outcomes) on this port; 0: off.
+METRICS_WORKER_PORT = env.int("METRICS_WORKER_PORT", default=0)
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from ops.errors import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+    )
 
 # --- Production refusals (DEBUG=0), checked once every setting above is known -------
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 from accounts import crypto, keys
 from accounts.models import ApiKey, Application, GatewayKeypair, User
 from sandbox.models import Session
+from telemetry import metrics
 
 RSA_CIPHERTEXT_BYTES = keys.RSA_KEY_BITS // 8  # 512: a 684-character bearer
 _CACHE_PREFIX = "sandbox:bearer:"
@@ -76,8 +77,11 @@ def authenticate(authorization_header: str | None, *, environment: str = "sandbo
         cache_key = f"{_CACHE_PREFIX}{environment}:{hashlib.sha256(token.encode()).hexdigest()}"
         reference = cache.get(cache_key)
         if reference is None:
+            metrics.BEARER_RSA_DECRYPTIONS.inc()
             reference, decrypted = _decrypt_and_resolve(token, environment), True
             cache.set(cache_key, reference, timeout=settings.SANDBOX_BEARER_CACHE_SECONDS)
+        else:
+            metrics.BEARER_CACHE_HITS.inc()
         kind, pk, keypair_pk = reference
         return _load_active(kind, pk, keypair_pk, environment)
     except _Refused:
