@@ -4,10 +4,10 @@ defaults, against a bare floor served the same way.
     python bench/gateway.py          (run by `make bench`)
 
 Starts two gunicorn servers with the same configuration and a fresh PORTAL_VAR_DIR under
-/tmp (SQLite in WAL mode with synchronous=FULL, local-memory cache): the portal, and the
-bare floor (bench/floor/: a separate Django project with only CommonMiddleware, whose one
-view parses the JSON body and commits a transaction row and a call-log row in one
-transaction). It measures requests/s and p50/p99 latency of:
+/tmp (SQLite in WAL mode with synchronous=FULL, local-memory cache, DEBUG off): the
+portal, and the bare floor (bench/floor/: a separate Django project with only
+CommonMiddleware, whose one view parses the JSON body and commits a transaction row and
+a call-log row in one transaction). It measures requests/s and p50/p99 latency of:
 
   (a) C2B with one reused bearer (the cached path: no RSA operation),
   (b) C2B with a fresh bearer per request (one RSA-4096 decryption each),
@@ -249,6 +249,15 @@ def main() -> int:
         # The default per-key limit (6000/min) would cap the measurement itself.
         "SANDBOX_RATE_LIMIT_PER_MINUTE": "100000000",
         "LOG_LEVEL": "WARNING",
+        # DEBUG off as in production (and as the floor): DEBUG on records every query.
+        # It then wants Redis for shared rate limits; the embedded default's local-memory
+        # cache is per worker, which the measurement does not depend on.
+        "DEBUG": "0",
+        "SINGLE_PROCESS": "1",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOW_CONSOLE_DELIVERY": "1",
     }
     for name in ("DATABASE_URL", "REDIS_URL"):  # embedded defaults only
         env.pop(name, None)

@@ -54,7 +54,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 CONNECTIONS = 100
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 MAX_REQUESTS = 200_000
-BASELINE_SECONDS = 8.0  # before and again after the mix
+BASELINE_SECONDS = float(os.environ.get("BENCH_LOAD_BASELINE_SECONDS", "8"))  # before, after
 DEVELOPERS = 8
 # 2 cores: one process per core (the GIL), with enough threads that requests waiting on
 # PostgreSQL or Redis leave the CPU to others; idle keep-alive connections wait in
@@ -99,7 +99,26 @@ COUNT = """
 import json
 import django
 django.setup()
+from django.db import connection
 from sandbox.models import ApiCall, Transaction
+
+def sizes():
+    # Bytes per call-log row on PostgreSQL (docs/scaling.md): tuple, table, indexes.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE sandbox_apicall")
+        cursor.execute(
+            "SELECT count(*), avg(pg_column_size(a.*)),"
+            " pg_total_relation_size('sandbox_apicall'), pg_relation_size('sandbox_apicall'),"
+            " pg_indexes_size('sandbox_apicall'), pg_total_relation_size('sandbox_transaction')"
+            " FROM sandbox_apicall a"
+        )
+        rows, tuple_bytes, total, heap, indexes, tx_total = cursor.fetchone()
+    return {
+        "rows": rows, "avg_tuple_bytes": float(tuple_bytes or 0),
+        "table_total_bytes": total, "heap_bytes": heap, "index_bytes": indexes,
+        "transaction_table_total_bytes": tx_total,
+    }
+
 mix = Transaction.objects.all()
 calls = ApiCall.objects.all()
 print(json.dumps({
@@ -108,6 +127,7 @@ print(json.dumps({
     "calls": {op: calls.filter(operation=op).count()
               for op in ("c2bPayment", "queryTransactionStatus", "reversal")},
     "calls_total": calls.count(),
+    "sizes": sizes(),
 }))
 """
 
@@ -527,6 +547,14 @@ def main() -> int:
             f"(requests sent in warm-up + mix: {answers_sent}; call log by operation: "
             f"{rows['calls']})"
         )
+        size = rows["sizes"]
+        if size["rows"]:
+            print(
+                f"call log on PostgreSQL: {size['rows']} rows, tuple {size['avg_tuple_bytes']:.0f}"
+                f" B avg, table+TOAST+indexes {size['table_total_bytes'] / size['rows']:.0f} B"
+                f"/row (heap {size['heap_bytes'] / size['rows']:.0f}, indexes "
+                f"{size['index_bytes'] / size['rows']:.0f})"
+            )
         if errors or any(found != expected for _, found, expected in checks):
             print("gunicorn's log ends with:")
             print((Path(var_dir) / "gunicorn.log").read_text()[-3000:])

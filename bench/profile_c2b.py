@@ -41,13 +41,13 @@ ENTRIES = [
     ("      JSON body parse (read_params)", "sandbox/validation.py", "read_params"),
     ("    complete_call (one transaction)", "sandbox/services.py", "complete_call"),
     ("      simulation + Transaction insert", "sandbox/simulation/__init__.py", "simulate"),
+    ("      application of the key (lazy FK query)", "related_descriptors.py", "get_object"),
     ("      call log (ApiCall.build + insert)", "sandbox/services.py", "log_call"),
-    ("      commit (atomic exit, fsync)", "django/db/transaction.py", "__exit__"),
+    ("      COMMIT (WAL write + fsync)", "django/db/backends/base/base.py", "commit"),
     ("    JSON answer (json_response)", "sandbox/envelope.py", "json_response"),
     ("cross-section: ORM compile + execute", "django/db/models/sql/compiler.py", "execute_sql"),
     ("cross-section: ORM SQL compilation", "django/db/models/sql/compiler.py", "as_sql"),
     ("cross-section: model instance creation", "django/db/models/base.py", "__init__"),
-    ("cross-section: raw queries (state check)", "django/db/models/query.py", "__iter__"),
 ]
 
 
@@ -89,6 +89,23 @@ def _setup() -> str:
     return base64.b64encode(public.encrypt(plaintext.encode(), padding.PKCS1v15())).decode()
 
 
+def _table_bytes() -> dict[str, int]:
+    """{table: bytes of its pages and its indexes' pages} (SQLite's dbstat), after a
+    checkpoint; {} when this SQLite has no dbstat."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            cursor.execute(
+                "SELECT coalesce(m.tbl_name, d.name), sum(d.pgsize) FROM dbstat d "
+                "LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY 1"
+            )
+        except Exception:  # no SQLITE_ENABLE_DBSTAT_VTAB
+            return {}
+        return dict(cursor.fetchall())
+
+
 def _bodies(count: int) -> list[bytes]:
     return [
         json.dumps(
@@ -120,9 +137,11 @@ def main() -> int:
 
     run(_bodies(200))  # warm-up: the bearer's one RSA decryption, imports, caches
     load = os.getloadavg()
+    sizes_before = _table_bytes()
     started = time.perf_counter()
     run(_bodies(CALLS))
     plain_ms = (time.perf_counter() - started) * 1000 / CALLS
+    sizes_after = _table_bytes()
     profiler = cProfile.Profile()
     bodies = _bodies(CALLS)
     profiler.enable()
@@ -151,6 +170,12 @@ def main() -> int:
         f"{'middleware (handler - view)':48} {(handler - view) * 1000 / CALLS:7.3f} "
         f"{(handler - view) / handler if handler else 0:6.0%}"
     )
+    if sizes_before and sizes_after:
+        print("\nSQLite bytes per C2B call (pages of each table with its indexes, dbstat):")
+        for table in ("sandbox_apicall", "sandbox_transaction"):
+            grown = sizes_after.get(table, 0) - sizes_before.get(table, 0)
+            per_call = grown / CALLS
+            print(f"  {table:28} {per_call:7.0f} B/call, {per_call / 100:6.1f} MB per 10k")
     if os.environ.get("BENCH_PROFILE_TOP"):
         stats.sort_stats("cumulative").print_stats(int(os.environ["BENCH_PROFILE_TOP"]))
     return 0
