@@ -1,23 +1,28 @@
 """Gateway throughput: C2B single stage through gunicorn (2 workers x 2 threads), embedded
-defaults.
+defaults, against a bare floor served the same way.
 
     python bench/gateway.py          (run by `make bench`)
 
-Starts gunicorn on 127.0.0.1 with a fresh PORTAL_VAR_DIR under /tmp (SQLite in WAL
-mode, local-memory cache), then measures requests/s and p50/p99 latency of:
+Starts two gunicorn servers with the same configuration and a fresh PORTAL_VAR_DIR under
+/tmp (SQLite in WAL mode with synchronous=FULL, local-memory cache, DEBUG off): the
+portal, and the bare floor (bench/floor/: a separate Django project with only
+CommonMiddleware, whose one view parses the JSON body and commits a transaction row and
+a call-log row in one transaction). It measures requests/s and p50/p99 latency of:
 
   (a) C2B with one reused bearer (the cached path: no RSA operation),
   (b) C2B with a fresh bearer per request (one RSA-4096 decryption each),
-  (c) the floor: a bare endpoint of the same server that parses the JSON body and
-      writes the same rows (transaction + call log) in one database transaction,
-  (d) the raw RSA-4096 decryption rate of 2 processes (as many as workers).
+  (c) the floor,
+  (d) the raw RSA-4096 decryption rate of 2 processes (as many as workers),
+  (e) C2B with a malformed bearer (wrong length: refused 401 with no RSA),
+  (f) C2B to an unknown market (refused 400 by routing, before the bearer is read).
 
-It prints a/c (target >= 0.7) and b/d (target >= 0.6). The machine is shared and noisy,
-so the two sides of each ratio are measured in alternating one-second slices (a, c, c,
-a, ... then b, d, d, b, ...): both see the same background load, and each total is the
-sum over its slices. The client sends pre-built requests from one asyncio loop (bounded
-concurrency, count and time) so that its own CPU use stays small. A benchmark, not a
-test: it exits 0 unless the server could not be measured at all.
+It prints a/c (target >= 0.7), b/d (target >= 0.6) and e/f (target >= 0.5), and the load
+average. The machine is shared and noisy, so the two sides of each ratio are measured in
+alternating one-second slices (a, c, c, a, ... then b, d, d, b, ... then e, f, f, e):
+both see the same background load, and each total is the sum over its slices. The
+client sends pre-built requests from one asyncio loop (bounded concurrency, count and
+time) so that its own CPU use stays small. A benchmark, not a test: it exits 0 unless
+the servers could not be measured at all.
 """
 
 from __future__ import annotations
@@ -44,11 +49,19 @@ WORKERS = 2
 # released there), another can run, notably an RSA decryption (which holds the GIL).
 THREADS = 2
 CONCURRENCY = 8
-SLICES = 8  # per scenario
+SLICES = int(os.environ.get("BENCH_SLICES", "8"))  # per scenario
 SLICE_SECONDS = 1.0
 MAX_REQUESTS = 4000  # per scenario (reused bearer and floor); fresh bearers: 1500
 C2B_PATH = "/sandbox/ipg/v2/vodafoneGHA/c2bPayment/singleStage/"
-FLOOR_PATH = "/sandbox/bench/floor/"
+FLOOR_PATH = "/floor/"
+UNKNOWN_MARKET_PATH = "/sandbox/ipg/v2/nowhereXYZ/c2bPayment/singleStage/"
+
+FLOOR_SETUP = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", run_syncdb=True, verbosity=0)
+"""
 
 SETUP = """
 import json
@@ -109,8 +122,11 @@ async def _one(port: int, payload: bytes) -> tuple[float, int]:
     return time.perf_counter() - started, status
 
 
-async def _load(port: int, payloads, seconds: float) -> tuple[list[float], int, float]:
-    """Send `payloads` (an iterator) for `seconds`; (latencies of 201s, errors, elapsed)."""
+async def _load(
+    port: int, payloads, seconds: float, expect: int = 201
+) -> tuple[list[float], int, float]:
+    """Send `payloads` (an iterator) for `seconds`; (latencies of `expect` answers, other
+    answers, elapsed)."""
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
@@ -122,7 +138,7 @@ async def _load(port: int, payloads, seconds: float) -> tuple[list[float], int, 
             if payload is None:
                 return
             latency, status = await _one(port, payload)
-            if status == 201:
+            if status == expect:
                 latencies.append(latency)
             else:
                 errors += 1
@@ -135,8 +151,9 @@ async def _load(port: int, payloads, seconds: float) -> tuple[list[float], int, 
 class Scenario:
     """Accumulates the slices of one scenario."""
 
-    def __init__(self, label: str):
+    def __init__(self, label: str, expect: int = 201):
         self.label = label
+        self.expect = expect
         self.latencies: list[float] = []
         self.count = 0
         self.errors = 0
@@ -160,7 +177,7 @@ class Scenario:
 
 
 def http_slice(scenario: Scenario, port: int, payloads, seconds: float = SLICE_SECONDS) -> None:
-    latencies, errors, elapsed = asyncio.run(_load(port, payloads, seconds))
+    latencies, errors, elapsed = asyncio.run(_load(port, payloads, seconds, scenario.expect))
     scenario.add(len(latencies), elapsed, latencies, errors)
 
 
@@ -197,49 +214,91 @@ def rsa_material() -> tuple[bytes, bytes]:
     return pem, key.public_key().encrypt(secrets.token_hex(16).encode(), padding.PKCS1v15())
 
 
+def start_gunicorn(app: str, port: int, env: dict, log) -> subprocess.Popen:
+    """The same gunicorn configuration for the portal and the floor."""
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", app, "--pythonpath", str(ROOT / "bench"),
+            "--workers", str(WORKERS), "--threads", str(THREADS),
+            "--bind", f"{HOST}:{port}",
+            "--backlog", "1024", "--log-level", "warning",
+        ],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+    )  # fmt: skip
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def alternate(first: tuple, second: tuple) -> None:
+    """SLICES slices of each of two HTTP scenarios, in alternating order."""
+    for i in range(SLICES):
+        pair = (first, second) if i % 2 == 0 else (second, first)
+        for scenario, port, payloads in pair:
+            http_slice(scenario, port, payloads)
+
+
 def main() -> int:
     var_dir = tempfile.mkdtemp(prefix="portal-bench-gateway-", dir="/tmp")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "PORTAL_VAR_DIR": var_dir,
-        "SANDBOX_BENCH_FLOOR": "1",
         # The default per-key limit (6000/min) would cap the measurement itself.
         "SANDBOX_RATE_LIMIT_PER_MINUTE": "100000000",
         "LOG_LEVEL": "WARNING",
+        # DEBUG off as in production (and as the floor): DEBUG on records every query.
+        # It then wants Redis for shared rate limits; the embedded default's local-memory
+        # cache is per worker, which the measurement does not depend on.
+        "DEBUG": "0",
+        "SINGLE_PROCESS": "1",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOW_CONSOLE_DELIVERY": "1",
     }
     for name in ("DATABASE_URL", "REDIS_URL"):  # embedded defaults only
         env.pop(name, None)
-    port = free_port()
-    server = None
+    floor_env = {**env, "DJANGO_SETTINGS_MODULE": "floor.settings"}
+    floor_env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT / "bench"), os.environ.get("PYTHONPATH")) if p
+    )
+    port, floor_port = free_port(), free_port()
+    servers: list[subprocess.Popen] = []
+    log = open(Path(var_dir) / "gunicorn.log", "w")  # noqa: SIM115 (closed in finally)
     try:
-        setup = subprocess.run(
-            [sys.executable, "-c", SETUP], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-        if setup.returncode != 0:
-            print(setup.stderr)
-            return 1
-        creds = json.loads(setup.stdout.strip().splitlines()[-1])
-        log = open(Path(var_dir) / "gunicorn.log", "w")  # noqa: SIM115 (closed in finally)
-        server = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "portal.wsgi:application",
-                "--config", "gunicorn.conf.py",  # metrics in multiprocess mode, as deployed
-                "--workers", str(WORKERS), "--threads", str(THREADS),
-                "--bind", f"{HOST}:{port}",
-                "--backlog", "1024", "--log-level", "warning",
-            ],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
-        )  # fmt: skip
-        wait_until_up(port, server)
+        for script, script_env in ((SETUP, env), (FLOOR_SETUP, floor_env)):
+            setup = subprocess.run(
+                [sys.executable, "-c", script],
+                cwd=ROOT, env=script_env, capture_output=True, text=True,
+            )  # fmt: skip
+            if setup.returncode != 0:
+                print(setup.stderr)
+                return 1
+            if script is SETUP:
+                creds = json.loads(setup.stdout.strip().splitlines()[-1])
+        servers.append(start_gunicorn("portal.wsgi:application", port, env, log))
+        servers.append(start_gunicorn("floor.wsgi:application", floor_port, floor_env, log))
+        wait_until_up(port, servers[0])
+        wait_until_up(floor_port, servers[1])
         reused = bearer(creds["api_key"], creds["public_key"])
+        malformed = base64.b64encode(secrets.token_bytes(256)).decode()  # wrong length
         print(
-            f"gunicorn {WORKERS} workers x {THREADS} threads on {HOST}:{port}, "
-            f"PORTAL_VAR_DIR={var_dir}"
+            f"gunicorn {WORKERS} workers x {THREADS} threads each: portal on {HOST}:{port}, "
+            f"bare floor (bench/floor) on {HOST}:{floor_port}; PORTAL_VAR_DIR={var_dir}"
         )
         print("preparing requests and bearers ...", flush=True)
-        reused_reqs = iter([c2b_request(port, C2B_PATH, reused) for _ in range(MAX_REQUESTS)])
-        floor_reqs = iter([c2b_request(port, FLOOR_PATH, reused) for _ in range(MAX_REQUESTS)])
+        n = MAX_REQUESTS
+
+        def requests(target_port: int, path: str, bearer_b64: str, count: int = n):
+            return iter([c2b_request(target_port, path, bearer_b64) for _ in range(count)])
+
+        reused_reqs = requests(port, C2B_PATH, reused)
+        floor_reqs = requests(floor_port, FLOOR_PATH, reused)
+        malformed_reqs = requests(port, C2B_PATH, malformed, 2 * n)
+        unknown_market_reqs = requests(port, UNKNOWN_MARKET_PATH, malformed, 2 * n)
         fresh_reqs = iter(
             [
                 c2b_request(port, C2B_PATH, bearer(creds["api_key"], creds["public_key"]))
@@ -248,17 +307,17 @@ def main() -> int:
         )
         pem, ciphertext = rsa_material()
         warm = Scenario("warm-up")
-        http_slice(warm, port, iter([c2b_request(port, C2B_PATH, reused) for _ in range(300)]), 2)
-        http_slice(warm, port, iter([c2b_request(port, FLOOR_PATH, reused) for _ in range(300)]), 2)
+        http_slice(warm, port, requests(port, C2B_PATH, reused, 300), 2)
+        http_slice(warm, floor_port, requests(floor_port, FLOOR_PATH, reused, 300), 2)
         a = Scenario("(a) C2B, one reused bearer")
         b = Scenario("(b) C2B, fresh bearer per request")
-        c = Scenario("(c) floor: parse + same rows, one transaction")
+        c = Scenario("(c) bare floor: parse + same rows, one transaction")
         d = Scenario(f"(d) raw RSA-4096 decryption, {WORKERS} processes")
+        e = Scenario("(e) C2B, malformed bearer (401, no RSA)", expect=401)
+        f = Scenario("(f) unknown market (400, before the bearer)", expect=400)
+        print(f"{load_average()} before", flush=True)
         print(f"measuring a and c in {SLICES} alternating slices each ...", flush=True)
-        for i in range(SLICES):
-            first, second = ((a, reused_reqs), (c, floor_reqs))[:: 1 if i % 2 == 0 else -1]
-            http_slice(first[0], port, first[1])
-            http_slice(second[0], port, second[1])
+        alternate((a, port, reused_reqs), (c, floor_port, floor_reqs))
         print(f"measuring b and d in {SLICES} alternating slices each ...", flush=True)
         with multiprocessing.get_context("spawn").Pool(WORKERS) as pool:
             pool.map(_decrypt_loop, [(pem, ciphertext, 0.2)] * WORKERS)  # start + warm up
@@ -269,29 +328,34 @@ def main() -> int:
                 else:
                     rsa_slice(d, pool, pem, ciphertext)
                     http_slice(b, port, fresh_reqs)
+        print(f"measuring e and f in {SLICES} alternating slices each ...", flush=True)
+        alternate((e, port, malformed_reqs), (f, port, unknown_market_reqs))
+        print(f"{load_average()} after", flush=True)
         print(f"\n{'scenario':50} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-        for scenario in (a, b, c, d):
+        for scenario in (a, b, c, d, e, f):
             print(
                 f"{scenario.label:50} {scenario.rate:8.1f} {scenario.percentile(0.5):8.1f} "
                 f"{scenario.percentile(0.99):8.1f} {scenario.errors:7d}"
             )
         print(
             f"\na/c = {a.rate / c.rate:.2f} (target >= 0.7)   "
-            f"b/d = {b.rate / d.rate:.2f} (target >= 0.6)"
+            f"b/d = {b.rate / d.rate:.2f} (target >= 0.6)   "
+            f"e/f = {e.rate / f.rate:.2f} (target >= 0.5)"
         )
-        errors = a.errors + b.errors + c.errors
+        errors = a.errors + b.errors + c.errors + e.errors + f.errors
         if errors:
-            print(f"non-201 answers during the run: {errors}; gunicorn's log ends with:")
+            print(f"unexpected answers during the run: {errors}; gunicorn's log ends with:")
             print((Path(var_dir) / "gunicorn.log").read_text()[-2000:])
         return 0
     finally:
-        if server is not None:
+        for server in servers:
             server.terminate()
+        for server in servers:
             try:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
-            log.close()
+        log.close()
         shutil.rmtree(var_dir, ignore_errors=True)
 
 

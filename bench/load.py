@@ -2,10 +2,10 @@
 
     python bench/load.py          (run by `make bench`)
 
-Creates its own database `portal_bench_load` on postgres://postgres@127.0.0.1:5432
-(BENCH_PG_URL to change) and uses Redis db 9 on 127.0.0.1:6379 (BENCH_REDIS_URL),
-flushed at the start and the end; the database is dropped at the end. Without
-PostgreSQL or Redis it prints why it skipped and exits 0.
+Creates its own database `portal_bench_load` (BENCH_DB_NAME to change) on
+postgres://postgres@127.0.0.1:5432 (BENCH_PG_URL to change) and uses Redis db 9 on
+127.0.0.1:6379 (BENCH_REDIS_URL), flushed at the start and the end; the database is
+dropped at the end. Without PostgreSQL or Redis it prints why it skipped and exits 0.
 
 gunicorn (gthread workers, DEBUG off) serves 127.0.0.1 only. 100 client connections
 (HTTP/1.1 keep-alive, one asyncio loop) share the bearers of several developers (one
@@ -19,8 +19,10 @@ or timeout. It then counts the database rows: payments == successful C2B answers
 reversal transactions == successful Reversal answers, call-log rows == answers.
 
 The baseline, measured in the same run with the same 100 connections before and after
-the mix, is the floor endpoint (SANDBOX_BENCH_FLOOR: parse the body and write the same
-rows as a C2B call, no gateway logic); the mix's rate is printed as a ratio of it.
+the mix, is the bare floor (bench/floor/: a separate Django project with only
+CommonMiddleware that parses the body and commits the rows of a C2B call in one
+transaction, on the same database), served by a second gunicorn with the same
+configuration; the mix's rate is printed as a ratio of it, with the load average.
 A benchmark, not a test, but it exits 1 when an answer was an error or the rows do not
 match the answers (and when the server could not be measured at all).
 """
@@ -47,12 +49,12 @@ ROOT = Path(__file__).resolve().parent.parent
 from _server import HOST, wait_until_up  # noqa: E402  (bench/ is on sys.path)
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "portal_bench_load"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "portal_bench_load")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 CONNECTIONS = 100
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 MAX_REQUESTS = 200_000
-BASELINE_SECONDS = 8.0  # before and again after the mix
+BASELINE_SECONDS = float(os.environ.get("BENCH_LOAD_BASELINE_SECONDS", "8"))  # before, after
 DEVELOPERS = 8
 # 2 cores: one process per core (the GIL), with enough threads that requests waiting on
 # PostgreSQL or Redis leave the CPU to others; idle keep-alive connections wait in
@@ -62,7 +64,7 @@ WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_LOAD_THREADS", "8"))
 REQUEST_TIMEOUT = 30.0
 PREFIX = "/sandbox/ipg/v2/vodafoneGHA/"
-FLOOR_PATH = "/sandbox/bench/floor/"
+FLOOR_PATH = "/floor/"
 
 SETUP = """
 import json
@@ -73,32 +75,66 @@ call_command("migrate", verbosity=0)
 from accounts import keys
 from accounts.models import User
 out = {"public_key": keys.current_keypair().public_key_b64, "api_keys": []}
-# The floor endpoint writes as the first active key: a user of its own, so its rows are
-# told apart from the mix's.
-floor = User.objects.create_user("floor", "floor@example.com", "bench-password-123")
-keys.issue_api_key(floor)
 for i in range(N_DEVELOPERS):
     user = User.objects.create_user(f"load{i}", f"load{i}@example.com", "bench-password-123")
     out["api_keys"].append(keys.issue_api_key(user)[1])
 print(json.dumps(out))
 """.replace("N_DEVELOPERS", str(DEVELOPERS))
 
+FLOOR_SETUP = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", run_syncdb=True, verbosity=0)
+"""
+
+FLOOR_COUNT = """
+import django
+django.setup()
+from floor.ledger.models import CallLog, Payment
+print(Payment.objects.count(), CallLog.objects.count())
+"""
+
 COUNT = """
 import json
 import django
 django.setup()
+from django.db import connection
 from sandbox.models import ApiCall, Transaction
-mix = Transaction.objects.exclude(user__username="floor")
-calls = ApiCall.objects.exclude(user__username="floor")
+
+def sizes():
+    # Bytes per call-log row on PostgreSQL (docs/scaling.md): tuple, table, indexes.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE sandbox_apicall")
+        cursor.execute(
+            "SELECT count(*), avg(pg_column_size(a.*)),"
+            " pg_total_relation_size('sandbox_apicall'), pg_relation_size('sandbox_apicall'),"
+            " pg_indexes_size('sandbox_apicall'), pg_total_relation_size('sandbox_transaction')"
+            " FROM sandbox_apicall a"
+        )
+        rows, tuple_bytes, total, heap, indexes, tx_total = cursor.fetchone()
+    return {
+        "rows": rows, "avg_tuple_bytes": float(tuple_bytes or 0),
+        "table_total_bytes": total, "heap_bytes": heap, "index_bytes": indexes,
+        "transaction_table_total_bytes": tx_total,
+    }
+
+mix = Transaction.objects.all()
+calls = ApiCall.objects.all()
 print(json.dumps({
     "payments": mix.filter(original__isnull=True).count(),
     "reversals": mix.filter(original__isnull=False).count(),
-    "floor_payments": Transaction.objects.filter(user__username="floor").count(),
     "calls": {op: calls.filter(operation=op).count()
               for op in ("c2bPayment", "queryTransactionStatus", "reversal")},
     "calls_total": calls.count(),
+    "sizes": sizes(),
 }))
 """
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
 def skip(reason: str) -> int:
@@ -361,7 +397,6 @@ def main() -> int:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "SECURE_SSL_REDIRECT": "0",
-        "SANDBOX_BENCH_FLOOR": "1",
         # The load test sends no mail or SMS; DEBUG=0 refuses console delivery otherwise.
         "ALLOW_CONSOLE_DELIVERY": "1",
         # The default per-key limit (6000/min) would cap the measurement itself.
@@ -369,45 +404,87 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
     }
     env.pop("CELERY_BROKER_URL", None)
-    port = free_port()
-    server = log = None
+    floor_env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "floor.settings",
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (str(ROOT / "bench"), os.environ.get("PYTHONPATH")) if p
+        ),
+    }
+    port, floor_port = free_port(), free_port()
+    servers: list[subprocess.Popen] = []
+    log = None
     try:
         recreate_database()
         flush_redis()
-        setup = subprocess.run(
-            [sys.executable, "-c", SETUP], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-        if setup.returncode != 0:
-            print(setup.stderr[-3000:])
-            return 1
-        creds = json.loads(setup.stdout.strip().splitlines()[-1])
+        for script, script_env in ((SETUP, env), (FLOOR_SETUP, floor_env)):
+            setup = subprocess.run(
+                [sys.executable, "-c", script],
+                cwd=ROOT, env=script_env, capture_output=True, text=True,
+            )  # fmt: skip
+            if setup.returncode != 0:
+                print(setup.stderr[-3000:])
+                return 1
+            if script is SETUP:
+                creds = json.loads(setup.stdout.strip().splitlines()[-1])
         log = open(Path(var_dir) / "gunicorn.log", "w")  # noqa: SIM115 (closed in finally)
-        server = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "portal.wsgi:application",
-                "--worker-class", "gthread", "--workers", str(WORKERS),
-                "--threads", str(THREADS), "--bind", f"{HOST}:{port}",
-                "--backlog", "2048", "--keep-alive", "75", "--log-level", "warning",
-            ],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
-        )  # fmt: skip
-        wait_until_up(port, server)
+        for app, app_port, app_env in (
+            ("portal.wsgi:application", port, env),
+            ("floor.wsgi:application", floor_port, floor_env),
+        ):
+            servers.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        app,
+                        "--pythonpath",
+                        str(ROOT / "bench"),
+                        "--worker-class",
+                        "gthread",
+                        "--workers",
+                        str(WORKERS),
+                        "--threads",
+                        str(THREADS),
+                        "--bind",
+                        f"{HOST}:{app_port}",
+                        "--backlog",
+                        "2048",
+                        "--keep-alive",
+                        "75",
+                        "--log-level",
+                        "warning",
+                    ],
+                    cwd=ROOT,
+                    env=app_env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                )  # fmt: skip
+            )
+        wait_until_up(port, servers[0])
+        wait_until_up(floor_port, servers[1])
         bearers = [bearer(k, creds["public_key"]) for k in creds["api_keys"]]
-        floor_bearer = bearers[:1]  # the floor endpoint ignores it
+        floor_bearer = bearers[:1]  # the floor ignores it
         print(
-            f"gunicorn gthread {WORKERS} workers x {THREADS} threads on {HOST}:{port}, "
-            f"PostgreSQL {DB_NAME}, Redis {REDIS_URL}; {CONNECTIONS} connections, "
-            f"{DEVELOPERS} developers (one reused bearer each)",
+            f"gunicorn gthread {WORKERS} workers x {THREADS} threads each: portal on "
+            f"{HOST}:{port}, bare floor (bench/floor) on {HOST}:{floor_port}; PostgreSQL "
+            f"{DB_NAME}, Redis {REDIS_URL}; {CONNECTIONS} connections, "
+            f"{DEVELOPERS} developers (one reused bearer each); {load_average()}",
             flush=True,
         )
         warm = asyncio.run(run_phase(port, bearers, 3.0, 3000))  # bearers into the cache
         print(f"warm-up: {warm.total_ok} answers, {warm.total_errors} errors", flush=True)
         print(f"baseline (floor) {BASELINE_SECONDS:g} s ...", flush=True)
-        floor_a = asyncio.run(run_phase(port, floor_bearer, BASELINE_SECONDS, MAX_REQUESTS, True))
+        floor_a = asyncio.run(
+            run_phase(floor_port, floor_bearer, BASELINE_SECONDS, MAX_REQUESTS, True)
+        )
         print(f"mix {SECONDS:g} s ...", flush=True)
         mix = asyncio.run(run_phase(port, bearers, SECONDS, MAX_REQUESTS))
         print(f"baseline (floor) again {BASELINE_SECONDS:g} s ...", flush=True)
-        floor_b = asyncio.run(run_phase(port, floor_bearer, BASELINE_SECONDS, MAX_REQUESTS, True))
+        floor_b = asyncio.run(
+            run_phase(floor_port, floor_bearer, BASELINE_SECONDS, MAX_REQUESTS, True)
+        )
         counted = subprocess.run(
             [sys.executable, "-c", COUNT], cwd=ROOT, env=env, capture_output=True, text=True
         )
@@ -415,6 +492,14 @@ def main() -> int:
             print(counted.stderr[-3000:])
             return 1
         rows = json.loads(counted.stdout.strip().splitlines()[-1])
+        floor_counted = subprocess.run(
+            [sys.executable, "-c", FLOOR_COUNT],
+            cwd=ROOT, env=floor_env, capture_output=True, text=True,
+        )  # fmt: skip
+        if floor_counted.returncode != 0:
+            print(floor_counted.stderr[-3000:])
+            return 1
+        floor_payments, floor_calls = map(int, floor_counted.stdout.split()[-2:])
 
         print(
             f"\n{'phase':34} {'answers':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
@@ -426,7 +511,9 @@ def main() -> int:
         floor_rate = (floor_a.total_ok + floor_b.total_ok) / (floor_a.elapsed + floor_b.elapsed)
         mix_rate = mix.total_ok / mix.elapsed
         print(
-            f"\nmix / floor = {mix_rate:.1f} / {floor_rate:.1f} req/s = {mix_rate / floor_rate:.2f}"
+            f"\nmix / floor = {mix_rate:.1f} / {floor_rate:.1f} req/s = "
+            f"{mix_rate / floor_rate:.2f} (target >= 0.6; p99 target <= 250 ms); "
+            f"{load_average()}"
         )
 
         ok = {op: warm.ok[op] + mix.ok[op] for op in ("c2b", "status", "reversal")}
@@ -440,9 +527,9 @@ def main() -> int:
                 ok["reversal"],
             ),
             (
-                "floor payments == floor answers",
-                rows["floor_payments"],
-                floor_a.total_ok + floor_b.total_ok,
+                "floor payments == floor call-log rows == floor answers",
+                (floor_payments, floor_calls),
+                (floor_a.total_ok + floor_b.total_ok,) * 2,
             ),
             (
                 "call-log rows == answers (C2B, status, reversal)",
@@ -460,14 +547,23 @@ def main() -> int:
             f"(requests sent in warm-up + mix: {answers_sent}; call log by operation: "
             f"{rows['calls']})"
         )
+        size = rows["sizes"]
+        if size["rows"]:
+            print(
+                f"call log on PostgreSQL: {size['rows']} rows, tuple {size['avg_tuple_bytes']:.0f}"
+                f" B avg, table+TOAST+indexes {size['table_total_bytes'] / size['rows']:.0f} B"
+                f"/row (heap {size['heap_bytes'] / size['rows']:.0f}, indexes "
+                f"{size['index_bytes'] / size['rows']:.0f})"
+            )
         if errors or any(found != expected for _, found, expected in checks):
             print("gunicorn's log ends with:")
             print((Path(var_dir) / "gunicorn.log").read_text()[-3000:])
             return 1  # an error or a lost row is a finding, not noise: fail `make bench`
         return 0
     finally:
-        if server is not None:
+        for server in servers:
             server.terminate()
+        for server in servers:
             try:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:

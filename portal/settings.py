@@ -365,9 +365,10 @@ SANDBOX_RATE_LIMIT_PER_MINUTE = env.int("SANDBOX_RATE_LIMIT_PER_MINUTE", default
 # How long a decrypted bearer is remembered (digest -> credential); the credential's
 # state is still checked on every call.
 SANDBOX_BEARER_CACHE_SECONDS = env.int("SANDBOX_BEARER_CACHE_SECONDS", default=3600)
-# bench/gateway.py only: serves the "floor" endpoint (parse + write the same rows, no
-# gateway logic) that the gateway's throughput is compared with. Never enable in production.
-SANDBOX_BENCH_FLOOR = env.bool("SANDBOX_BENCH_FLOOR", default=False)
+# Failed bearer authentications per client address per minute (address as
+# TRUSTED_PROXY_COUNT says) that may cost RSA work; past it the same refusal comes back
+# without any (docs/gateway.md, "Bearer failures"). Malformed bearers never cost RSA.
+SANDBOX_AUTH_FAILURES_PER_MINUTE = env.int("SANDBOX_AUTH_FAILURES_PER_MINUTE", default=60)
 
 # --- Async callbacks ----------------------------------------------------------------
 

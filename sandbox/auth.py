@@ -13,6 +13,14 @@ to what it decrypted to (a credential reference), so a reused bearer costs no RS
 operation. The credential's state (key not retired, developer active, session within
 its lifetime, keypair still accepted) is NOT cached: one query checks it on every call,
 so a renewed key is refused on the very next call, whichever process serves it.
+
+Refusals: a header that is not a well-formed 512-byte bearer (absent, another scheme,
+bad Base64, wrong length) is refused at once, with no RSA: its shape tells nothing an
+attacker does not know. A well-formed ciphertext that fails costs the RSA work of an
+unknown one (one decryption per accepted keypair), found or not, cached or not, so its
+time tells nothing either. Those failures count against the client address's budget in
+the shared cache (SANDBOX_AUTH_FAILURES_PER_MINUTE); past it the same refusal comes
+back without any RSA until the minute is over (a cached, valid bearer still works).
 """
 
 from __future__ import annotations
@@ -21,14 +29,18 @@ import base64
 import binascii
 import contextlib
 import hashlib
+import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models.expressions import Col
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts import crypto, keys
@@ -38,6 +50,7 @@ from telemetry import metrics
 
 RSA_CIPHERTEXT_BYTES = keys.RSA_KEY_BITS // 8  # 512: a 684-character bearer
 _CACHE_PREFIX = "sandbox:bearer:"
+_FAILURES_PREFIX = "sandbox:authfail:"
 
 
 class BearerError(Exception):
@@ -64,32 +77,82 @@ class Credential:
         return self.kind == "session"
 
 
-def authenticate(authorization_header: str | None, *, environment: str = "sandbox") -> Credential:
+def authenticate(
+    authorization_header: str | None,
+    *,
+    environment: str = "sandbox",
+    client: Callable[[], str] | None = None,
+) -> Credential:
     """The credential behind an `Authorization: Bearer ...` header, or BearerError.
 
-    Every failure costs the RSA decryptions an unknown bearer costs, even when none was
-    needed (malformed token; cached bearer of a since-retired key or expired session):
-    otherwise the answer's time would tell a once-valid bearer from garbage.
+    A malformed header is refused with no RSA. Every other failure costs the RSA
+    decryptions an unknown bearer costs, even when none was needed (cached bearer of a
+    since-retired key or expired session): otherwise the answer's time would tell a
+    once-valid bearer from garbage. `client` returns the caller's address (e.g.
+    `lambda: client_address(request)`; only read when a bearer is not in the cache or
+    fails): its failure budget counts them, and past the budget a bearer not in the
+    cache is refused unread.
     """
+    token = _token(authorization_header)  # BearerError, no RSA: nothing to hide
     decrypted = False
     try:
-        token = _token(authorization_header)
         cache_key = f"{_CACHE_PREFIX}{environment}:{hashlib.sha256(token.encode()).hexdigest()}"
         reference = cache.get(cache_key)
         if reference is None:
+            if not _within_failure_budget(client, environment):
+                raise _Refused  # past the budget: refused unread, no RSA
+            decrypted = True  # a refusal below comes after every keypair decrypted
             metrics.BEARER_RSA_DECRYPTIONS.inc()
-            reference, decrypted = _decrypt_and_resolve(token, environment), True
+            reference = _decrypt_and_resolve(token, environment)
             cache.set(cache_key, reference, timeout=settings.SANDBOX_BEARER_CACHE_SECONDS)
         else:
             metrics.BEARER_CACHE_HITS.inc()
         kind, pk, keypair_pk = reference
         return _load_active(kind, pk, keypair_pk, environment)
     except _Refused:
-        raise BearerError from None  # _decrypt_and_resolve already decrypted
+        _count_failure(client, environment)
+        raise BearerError from None
     except BearerError:
-        if not decrypted:
+        # A cached bearer whose credential is no longer usable: spend what an unknown
+        # bearer costs, unless the address is past its budget (then nothing costs RSA).
+        if not decrypted and _within_failure_budget(client, environment):
             _spend_decryptions(environment)
+        _count_failure(client, environment)
         raise
+
+
+def client_address(request: HttpRequest) -> str:
+    """The caller's address as TRUSTED_PROXY_COUNT says (allauth's reading of
+    X-Forwarded-For, the same one its own rate limits use); REMOTE_ADDR otherwise."""
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (ImproperlyConfigured, PermissionDenied):  # short X-Forwarded-For, no address
+        return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _failure_key(client: str, environment: str) -> str:
+    return f"{_FAILURES_PREFIX}{environment}:{client}:{int(time.time() // 60)}"
+
+
+def _within_failure_budget(client: Callable[[], str] | None, environment: str) -> bool:
+    if client is None:
+        return True
+    count = cache.get(_failure_key(client(), environment), 0)
+    return count < settings.SANDBOX_AUTH_FAILURES_PER_MINUTE
+
+
+def _count_failure(client: Callable[[], str] | None, environment: str) -> None:
+    """One more failed authentication for this address in this minute (shared cache)."""
+    if client is None:
+        return
+    key = _failure_key(client(), environment)
+    if not cache.add(key, 1, timeout=120):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=120)
 
 
 def forget_bearer(authorization_header: str, *, environment: str = "sandbox") -> None:
@@ -104,6 +167,8 @@ def rsa_decrypt(private_key: rsa.RSAPrivateKey, ciphertext: bytes) -> bytes:
 
 
 def _token(header: str | None) -> str:
+    """The bearer's Base64 text, only when it is well-formed: scheme Bearer, valid Base64
+    of exactly one 512-byte ciphertext. Anything else is BearerError, before any RSA."""
     if not header:
         raise BearerError
     scheme, _, rest = header.strip().partition(" ")
@@ -112,13 +177,24 @@ def _token(header: str | None) -> str:
     # The portal's own documentation sample carries a stray space inside the Base64
     # (reference §3.2): whitespace is never part of Base64, so drop it.
     token = "".join(rest.split())
-    if not token or len(token) > 2 * RSA_CIPHERTEXT_BYTES:
+    if len(token) != _BEARER_CHARACTERS:
+        raise BearerError
+    try:
+        ciphertext = base64.b64decode(token, validate=True)
+    except (binascii.Error, ValueError):
+        raise BearerError from None
+    if len(ciphertext) != RSA_CIPHERTEXT_BYTES:
         raise BearerError
     return token
 
 
+# Base64 of 512 bytes, padding included.
+_BEARER_CHARACTERS = 4 * ((RSA_CIPHERTEXT_BYTES + 2) // 3)
+
+
 class _Refused(BearerError):
-    """A bearer refused after its RSA decryptions (nothing left to spend)."""
+    """A bearer refused with nothing left to spend: after its RSA decryptions, or unread
+    past the address's failure budget."""
 
 
 # An all-zero ciphertext: decrypting it costs what any ciphertext costs, and fails.
@@ -133,12 +209,7 @@ def _spend_decryptions(environment: str) -> None:
 
 
 def _decrypt_and_resolve(token: str, environment: str) -> tuple[str, int, int]:
-    try:
-        ciphertext = base64.b64decode(token, validate=True)
-    except (binascii.Error, ValueError):
-        raise BearerError from None
-    if len(ciphertext) != RSA_CIPHERTEXT_BYTES:
-        raise BearerError
+    ciphertext = base64.b64decode(token)  # well-formed: _token checked it
     # Current keypair first, then superseded ones inside their overlap window. Every
     # accepted keypair decrypts, found or not, so a refusal costs the same whatever the
     # bearer held (the result is cached: a reused bearer costs no RSA at all).
@@ -282,4 +353,4 @@ def _load_active(kind: str, pk: int, keypair_pk: int, environment: str) -> Crede
     )
 
 
-__all__ = ["BearerError", "Credential", "authenticate", "rsa_decrypt"]
+__all__ = ["BearerError", "Credential", "authenticate", "client_address", "rsa_decrypt"]

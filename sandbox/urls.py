@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import path, re_path
 
 from sandbox import views
@@ -12,8 +11,3 @@ urlpatterns: list = [
     re_path(r"^ipg/v2/(?P<market>[^/]+)/(?P<operation>.*)$", views.gateway, name="gateway"),
     re_path(r"^ipg/", views.not_found, name="gateway-not-found"),
 ]
-
-if settings.SANDBOX_BENCH_FLOOR:  # bench/gateway.py's baseline, never in production
-    from sandbox import bench_views
-
-    urlpatterns.append(path("bench/floor/", bench_views.floor, name="bench-floor"))

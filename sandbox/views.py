@@ -65,7 +65,9 @@ def _serve(request: HttpRequest, market_slug: str, operation: str, started: floa
     if refusal := _body_refusal(request):
         return envelope(refusal)
     try:
-        credential = auth.authenticate(request.headers.get("Authorization"))
+        credential = auth.authenticate(
+            request.headers.get("Authorization"), client=lambda: auth.client_address(request)
+        )
     except auth.BearerError:
         # One answer per API family whatever the reason (no oracle): getSession's
         # documented failure, the uniform INS-2 for every other call (docs/gateway.md).

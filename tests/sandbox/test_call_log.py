@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
-
 import pytest
-from django.test import RequestFactory
 
-from sandbox import bench_views
 from sandbox.models import ApiCall
 
 pytestmark = pytest.mark.django_db
@@ -76,32 +71,3 @@ def test_what_the_client_sent_is_capped_to_the_columns(developer):
         64,
     )
     assert len(call.result_desc) == 200
-
-
-def test_the_bench_floor_writes_the_row_the_way_the_gateway_does(developer):
-    bench_views._bench_key.cache_clear()
-    body = {
-        "input_ThirdPartyConversationID": "floor1",
-        "input_TransactionReference": "T1",
-        "input_Amount": "10.00",
-        "input_Currency": "GHS",
-        "input_CustomerMSISDN": "233241234567",
-    }
-    request = RequestFactory().post(
-        "/sandbox/bench/floor/", json.dumps(body), content_type="application/json"
-    )
-
-    response = bench_views.floor(request)
-
-    assert response.status_code == 201
-    call = ApiCall.objects.get()
-    answer = json.loads(response.content)
-    assert (call.result_code, call.is_success, call.http_status) == ("INS-0", True, 201)
-    assert call.transaction_id == answer["output_TransactionID"]
-    assert call.conversation_id == answer["output_ConversationID"]
-    assert (call.amount, call.msisdn, call.third_party_conversation_id) == (
-        Decimal("10.00"),
-        "233241234567",
-        "floor1",
-    )
-    bench_views._bench_key.cache_clear()

@@ -344,8 +344,6 @@ def _content_type_id(app_label: str, model: str) -> int:
 
 def test_every_route_is_in_the_table():
     routes = set(walk_patterns())
-    # bench/gateway.py's baseline, off unless SANDBOX_BENCH_FLOOR is set.
-    routes.discard("sandbox/bench/floor/")
 
     assert routes - TABLE.keys() == set(), "routes without a row in the access matrix"
     assert TABLE.keys() - routes == set(), "rows for routes that no longer exist"

@@ -5,6 +5,11 @@ The timing test is the one place where a duration is asserted. To stay robust on
 shared 2-core machine it interleaves the kinds (a burst of load slows every kind alike),
 takes many samples, compares medians, and allows a generous bound: each kind's median
 within 3x of the fastest one's, or within 3 ms of it.
+
+Malformed bearers (no header, another scheme, bad Base64, wrong length) are refused
+with no RSA at all: their shape is what the client sent, so their time tells nothing it
+does not know. The equal time and equal RSA cost hold among well-formed 512-byte
+ciphertexts. Failures beyond the address's budget are refused with no RSA either.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ KINDS = (
     "expired session",
     "inactive developer",
 )
+MALFORMED = ("bad base64", "wrong length")
+WELL_FORMED = tuple(kind for kind in KINDS if kind not in MALFORMED)
 
 
 def _random_ciphertext_bearer() -> str:
@@ -134,10 +141,11 @@ def test_a_repeated_failing_bearer_answers_the_same_each_time(failing_bearers, p
 
 
 def _medians(client: Client, bearer_of, *, rounds: int) -> dict[str, float]:
-    samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    samples: dict[str, list[float]] = {kind: [] for kind in WELL_FORMED}
     for round_number in range(rounds):
         # Interleaved, in a different order each round: load bursts hit every kind.
-        order = KINDS[round_number % len(KINDS) :] + KINDS[: round_number % len(KINDS)]
+        shift = round_number % len(WELL_FORMED)
+        order = WELL_FORMED[shift:] + WELL_FORMED[:shift]
         for kind in order:
             bearer = bearer_of(kind)
             started = time.perf_counter()
@@ -147,8 +155,17 @@ def _medians(client: Client, bearer_of, *, rounds: int) -> dict[str, float]:
     return {kind: statistics.median(values) * 1000 for kind, values in samples.items()}
 
 
+@pytest.fixture
+def no_budget(settings):
+    """Failure budgets out of the way (the tests below fail hundreds of times from one
+    address); test_the_failure_budget_* test the budget itself."""
+    settings.SANDBOX_AUTH_FAILURES_PER_MINUTE = 10**9
+
+
 @pytest.mark.parametrize("fresh", [False, True], ids=["reused bearers", "fresh bearers"])
-def test_every_failure_takes_the_same_time_within_noise(failing_bearers, fresh):
+def test_every_well_formed_failure_takes_the_same_time_within_noise(
+    failing_bearers, fresh, no_budget
+):
     client = Client()
     _medians(client, lambda kind: failing_bearers(kind, fresh=fresh), rounds=5)  # warm up
     medians = _medians(client, lambda kind: failing_bearers(kind, fresh=fresh), rounds=60)
@@ -162,39 +179,123 @@ def test_every_failure_takes_the_same_time_within_noise(failing_bearers, fresh):
         )
 
 
-class _CountingKey:
-    """A private key that counts its decryptions (the RSA work of a refusal)."""
+def _count_rsa(monkeypatch) -> list[int]:
+    """Every RSA private-key operation of the gateway: its decryptions through the
+    `sandbox.auth.rsa_decrypt` seam, and the equal-cost ones of `_spend_decryptions`."""
+    from sandbox import auth
 
-    count = 0
+    calls: list[int] = []
+    real_decrypt, real_spend = auth.rsa_decrypt, auth._spend_decryptions
+    monkeypatch.setattr(auth, "rsa_decrypt", lambda key, c: calls.append(1) or real_decrypt(key, c))
 
-    def __init__(self, key):
-        self._key = key
+    def spend(environment):
+        calls.extend([1] * len(keys.accepted_keypairs(environment)))
+        real_spend(environment)
 
-    def decrypt(self, ciphertext, pad):
-        _CountingKey.count += 1
-        return self._key.decrypt(ciphertext, pad)
+    monkeypatch.setattr(auth, "_spend_decryptions", spend)
+    return calls
 
 
 @pytest.mark.parametrize("keypairs", [1, 2], ids=["one keypair", "rotation overlap"])
-def test_every_failure_costs_one_decryption_per_accepted_keypair(
-    failing_bearers, monkeypatch, keypairs
+def test_every_well_formed_failure_costs_one_decryption_per_accepted_keypair(
+    failing_bearers, monkeypatch, keypairs, no_budget
 ):
-    """The deterministic side of the timing test: the same RSA work for every kind,
-    reused bearers (cache hits) and malformed ones included."""
+    """The deterministic side of the timing test: the same RSA work for every well-formed
+    ciphertext, reused ones (cache hits) included."""
     if keypairs == 2:
         keys.rotate_gateway_keypair(overlap=timedelta(hours=1))
-    real = keys.private_key_of
-    monkeypatch.setattr(keys, "private_key_of", lambda keypair: _CountingKey(real(keypair)))
+    rsa = _count_rsa(monkeypatch)
     client = Client()
     costs = {}
-    for kind in KINDS:
+    for kind in WELL_FORMED:
         bearer = failing_bearers(kind)
         for attempt in ("first", "repeat"):
-            _CountingKey.count = 0
+            rsa.clear()
             assert _call(client, bearer).status_code == 401
-            costs[f"{kind} ({attempt})"] = _CountingKey.count
+            costs[f"{kind} ({attempt})"] = len(rsa)
 
     assert costs == dict.fromkeys(costs, keypairs)
+
+
+def _malformed_headers(failing_bearers) -> dict[str, str | None]:
+    return {
+        "no header": None,
+        "basic scheme": "Basic eA==",
+        "bearer, empty": "Bearer ",
+        "bad base64": f"Bearer {failing_bearers('bad base64')}",
+        "wrong length": f"Bearer {failing_bearers('wrong length')}",
+        "one byte short": "Bearer " + base64.b64encode(os.urandom(511)).decode(),
+        "one byte long": "Bearer " + base64.b64encode(os.urandom(513)).decode(),
+        "huge": "Bearer " + "A" * 100_000,
+    }
+
+
+@pytest.mark.parametrize("keypairs", [1, 2], ids=["one keypair", "rotation overlap"])
+def test_a_malformed_bearer_costs_no_rsa(failing_bearers, monkeypatch, keypairs, no_budget):
+    if keypairs == 2:
+        keys.rotate_gateway_keypair(overlap=timedelta(hours=1))
+    rsa = _count_rsa(monkeypatch)
+    client = Client()
+    for kind, header in _malformed_headers(failing_bearers).items():
+        extra = {} if header is None else {"HTTP_AUTHORIZATION": header}
+        response = client.post(C2B, b"{}", content_type="application/json", **extra)
+        assert (response.status_code, FAILURE[C2B][1] in response.content) == (401, True), kind
+        assert rsa == [], f"{kind} cost RSA"
+
+
+def test_malformed_bearers_do_not_use_up_the_failure_budget(failing_bearers, settings):
+    settings.SANDBOX_AUTH_FAILURES_PER_MINUTE = 2
+    client = Client()
+    for _ in range(10):
+        assert _call(client, failing_bearers("bad base64")).status_code == 401
+    with pytest.MonkeyPatch.context() as patch:
+        rsa = _count_rsa(patch)
+        assert _call(client, failing_bearers("unknown key")).status_code == 401
+        assert len(rsa) == 1  # still within the budget: the full equal-cost refusal
+
+
+def test_the_failure_budget_refuses_the_same_way_without_rsa(
+    failing_bearers, monkeypatch, settings
+):
+    """Past SANDBOX_AUTH_FAILURES_PER_MINUTE well-formed failures from one address, the
+    same 401 comes back with no RSA; another address still gets the full treatment, and
+    a bearer already in the cache still works from the exhausted address."""
+    settings.SANDBOX_AUTH_FAILURES_PER_MINUTE = 3
+    good = bearer_for(DeveloperFactory(username="good").api_key_plaintext)
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    assert _call(client, good).status_code != 401  # valid, now in the bearer cache
+    rsa = _count_rsa(monkeypatch)
+    within = [_comparable(_call(client, failing_bearers("unknown key", fresh=True))) for _ in "abc"]
+    assert len(rsa) == 3
+    rsa.clear()
+    past = [_comparable(_call(client, failing_bearers(kind, fresh=True))) for kind in WELL_FORMED]
+    assert rsa == []
+    assert all(answer == within[0] for answer in within + past)
+    assert _call(client, good).status_code != 401  # cached: no RSA needed, still served
+    assert rsa == []
+    other = Client(REMOTE_ADDR="198.51.100.9")
+    assert _call(other, failing_bearers("unknown key", fresh=True)).status_code == 401
+    assert len(rsa) == 1
+
+
+def test_the_failure_budget_counts_the_address_behind_a_trusted_proxy(
+    failing_bearers, monkeypatch, settings
+):
+    settings.SANDBOX_AUTH_FAILURES_PER_MINUTE = 1
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = Client(REMOTE_ADDR="10.0.0.2")
+    rsa = _count_rsa(monkeypatch)
+    for client_ip in ("203.0.113.7", "203.0.113.8"):
+        header = {"HTTP_X_FORWARDED_FOR": client_ip}
+        for _ in range(2):
+            proxy.post(
+                C2B,
+                b"{}",
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {failing_bearers('unknown key', fresh=True)}",
+                **header,
+            )
+    assert len(rsa) == 2  # one per client address; each one's second is past its budget
 
 
 def _operations():

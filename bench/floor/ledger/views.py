@@ -1,44 +1,32 @@
-"""The benchmark's floor (bench/gateway.py): only routed when SANDBOX_BENCH_FLOOR is set.
-
-It does what every C2B call must do at the least: parse the JSON body and write the
-same rows as a real call (the transaction and its call-log entry) in one database
-transaction. The gateway's throughput is reported as a fraction of this one's.
-"""
+"""The floor's one endpoint: parse the JSON body, commit both rows in one transaction."""
 
 from __future__ import annotations
 
 import json
 import time
 from decimal import Decimal
-from functools import cache
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.csrf import csrf_exempt
+from django.utils import timezone
 
-from accounts.models import ApiKey
-from sandbox.envelope import json_response
-from sandbox.models import ApiCall, Transaction
+from floor.ledger.models import CallLog, Payment
 
-
-@cache
-def _bench_key() -> ApiKey:
-    key = ApiKey.objects.select_related("user").active().order_by("pk").first()
-    if key is None:  # not cached: functools.cache keeps no exception
-        raise RuntimeError("The bench needs an active API key: create a developer first.")
-    return key
+KEY_ID = USER_ID = 1
 
 
-@csrf_exempt
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 def floor(request: HttpRequest) -> HttpResponse:
     started = time.perf_counter()
     body = json.loads(request.body, parse_float=str, parse_int=str)
-    key = _bench_key()
     tpcid = body["input_ThirdPartyConversationID"]
     with transaction.atomic():
-        tx = Transaction.objects.create(
-            api_key=key,
-            user=key.user,
+        payment = Payment.objects.create(
+            api_key_id=KEY_ID,
+            user_id=USER_ID,
             operation="c2bPayment",
             market="vodafoneGHA",
             third_party_conversation_id=tpcid,
@@ -50,23 +38,29 @@ def floor(request: HttpRequest) -> HttpResponse:
         answer = {
             "output_ResponseCode": "INS-0",
             "output_ResponseDesc": "Request processed successfully",
-            "output_TransactionID": tx.transaction_id,
-            "output_ConversationID": tx.conversation_id,
+            "output_TransactionID": payment.transaction_id,
+            "output_ConversationID": payment.conversation_id,
             "output_ThirdPartyConversationID": tpcid,
-            **body,
         }
-        ApiCall.build(
-            api_key=key,
+        CallLog.objects.create(
+            api_key_id=KEY_ID,
+            user_id=USER_ID,
             operation="c2bPayment",
             market="vodafoneGHA",
             method=request.method or "POST",
             path=request.path,
             request_body=body,
             response_body=answer,
+            result_code="INS-0",
+            result_desc=answer["output_ResponseDesc"],
             http_status=201,
             latency_ms=(time.perf_counter() - started) * 1000,
-            amount=tx.amount,
-            msisdn=tx.msisdn,
+            is_success=True,
+            amount=payment.amount,
+            msisdn=payment.msisdn,
+            transaction_id=payment.transaction_id,
+            conversation_id=payment.conversation_id,
             third_party_conversation_id=tpcid,
-        ).save(force_insert=True)
-    return json_response(answer, 201)
+            created_at=timezone.now(),
+        )
+    return HttpResponse(json.dumps(answer), status=201, content_type="application/json")
