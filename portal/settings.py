@@ -66,7 +66,8 @@ if not DEBUG:
 # --- Applications -------------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the portal's site: staff need two-factor sign-in (portal/admin_site.py).
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "ops",
     "accounts",
     "apis",
@@ -259,6 +261,13 @@ ACCOUNT_CHANGE_EMAIL = True
 # "taken" (accounts/enumeration.py).
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Two-factor sign-in (issue 18): an authenticator app (TOTP) with recovery codes, turned on
+# from My Profile and required of staff (portal/admin_site.py). Passkeys (WebAuthn) are
+# not offered yet: docs/security.md.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="M-Pesa Developer Portal")
+# Wrong second-factor codes count against the same "login_failed" limit as wrong
+# passwords (allauth keys it on the account: mfa-auth-user-<pk>).
 ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
     "add_email": "accounts.enumeration.ChangeEmailForm",

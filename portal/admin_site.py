@@ -1,0 +1,56 @@
+"""The admin site: staff sign in through allauth, and only with a second factor.
+
+The admin's own login form would bypass allauth's rate limits and two-factor sign-in
+(issue 18, finding 1), so `/admin/login/` sends everyone to allauth's sign-in with
+`next` kept. A staff account without an authenticator is refused every admin page and
+sent to set one up: the admin can deactivate developers and approve live credentials.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+STAFF_NEED_MFA = (
+    "Staff must turn on two-factor authentication before using the admin. "
+    "Activate an authenticator app below, then open the admin again."
+)
+
+
+def staff_without_mfa(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff) and (
+        not is_mfa_enabled(user)
+    )
+
+
+class PortalAdminSite(admin.AdminSite):
+    site_header = "M-Pesa Developer Portal administration"
+    site_title = "M-Pesa Developer Portal admin"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return super().has_permission(request) and is_mfa_enabled(request.user)
+
+    def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        user = request.user
+        if staff_without_mfa(user):
+            messages.warning(request, STAFF_NEED_MFA)
+            return redirect("mfa_activate_totp")
+        if user.is_authenticated and not user.is_staff:
+            # Sending a signed-in developer to the sign-in page would loop back here.
+            raise PermissionDenied("The admin is for M-Pesa staff.")
+        next_url = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = ""
+        if user.is_authenticated:
+            return redirect(next_url or reverse("admin:index"))
+        query = urlencode({"next": next_url or reverse("admin:index")})
+        return redirect(f"{reverse('account_login')}?{query}")
