@@ -346,6 +346,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    # The partner API's limit per API key (reports/api/throttling.py), in the shared cache.
+    "DEFAULT_THROTTLE_RATES": {"partner": env.str("PARTNER_API_RATE", default="120/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "M-Pesa Developer Portal partner API",
