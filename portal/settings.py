@@ -290,6 +290,9 @@ SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
 PHONE_CODE_TTL_SECONDS = env.int("PHONE_CODE_TTL_SECONDS", default=600)
 PHONE_CODE_MAX_ATTEMPTS = env.int("PHONE_CODE_MAX_ATTEMPTS", default=5)
 PHONE_CODE_RESEND_SECONDS = env.int("PHONE_CODE_RESEND_SECONDS", default=60)
+# Codes sent per UTC day to one number, and by the whole portal (SMS cost, abuse).
+PHONE_CODES_PER_NUMBER_PER_DAY = env.int("PHONE_CODES_PER_NUMBER_PER_DAY", default=3)
+PHONE_CODES_PER_DAY = env.int("PHONE_CODES_PER_DAY", default=2000)
 
 # --- Internationalisation -----------------------------------------------------------
 
