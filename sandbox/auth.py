@@ -171,8 +171,11 @@ _KEY, _USER, _SESSION, _KEYPAIR = (
     m._meta.db_table for m in (ApiKey, User, Session, GatewayKeypair)
 )
 # A key renewed with an overlap ("roll") has its retired_at in the future: usable until then.
+# Keys of staff accounts are refused (issue 18, finding 12): staff skip the phone step,
+# so a staff key would be an unverified developer account with admin rights behind it.
 _KEY_USABLE = f"""
     (k.retired_at IS NULL OR k.retired_at > %s) AND k.environment = %s AND u.is_active = %s
+    AND u.is_staff = %s
     AND EXISTS (
         SELECT 1 FROM {_KEYPAIR} g
         WHERE g.id = %s AND (g.accepted_until IS NULL OR g.accepted_until > %s))"""  # noqa: S608
@@ -195,7 +198,7 @@ def _load_active(kind: str, pk: int, keypair_pk: int, environment: str) -> Crede
     overlap) and of this environment, developer active, keypair still accepted, session
     within its window."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    usable = [now, environment, True, keypair_pk, now]
+    usable = [now, environment, True, False, keypair_pk, now]
     session = None
     if kind == "api_key":
         api_key = next(iter(ApiKey.objects.raw(_API_KEY_SQL, [pk, *usable])), None)

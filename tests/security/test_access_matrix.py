@@ -257,7 +257,8 @@ TABLE: dict[str, Row] = {
     "profile/username/": signed_in("/profile/username/", method="post"),
     "profile/async-response-url/": signed_in("/profile/async-response-url/", 302, "post"),
     "profile/api-key/reveal/": signed_in("/profile/api-key/reveal/", 302, "post"),
-    "profile/api-key/renew/": signed_in("/profile/api-key/renew/"),
+    # Staff get no API keys (issue 18, finding 12).
+    "profile/api-key/renew/": signed_in("/profile/api-key/renew/", staff=403),
     "profile/public-key.pem": signed_in("/profile/public-key.pem"),
     "profile/phone/": signed_in("/profile/phone/"),
     "profile/phone/confirm/": signed_in("/profile/phone/confirm/", Redirect("/profile/phone/")),
