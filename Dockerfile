@@ -38,4 +38,8 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-build-placeholder-not-used-at-runtime-00000
 RUN useradd --create-home portal && mkdir -p /app/var && chown -R portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# No gunicorn access log: its lines carry query strings and paths verbatim (reset and
+# activation keys, gateway MSISDNs). The portal's own request log (portal.requests) is
+# the access log: one line per request, no query string, secret URL arguments replaced,
+# through the redaction filter (issue 18, finding 2; docs/security.md).
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -420,11 +420,23 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own defaults (a console handler in DEBUG, mail_admins) would bypass
+        # the redaction filter: everything of Django's goes to our handlers instead.
+        "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
         # Our request log replaces runserver's own access lines.
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
         "django.request": {"level": "ERROR"},
     },
 }
+# Every handler, whoever adds it, takes secrets out of what it writes (issue 18, finding
+# 2: reset keys in django.security.csrf paths, MSISDNs in query strings, bearers).
+LOGGING["filters"] = {
+    **LOGGING.get("filters", {}),  # type: ignore[dict-item]
+    "redact_secrets": {"()": "portal.logredact.RedactSecretsFilter"},
+}
+for _handler in LOGGING["handlers"].values():  # type: ignore[attr-defined]
+    if "redact_secrets" not in _handler.setdefault("filters", []):
+        _handler["filters"].append("redact_secrets")
 
 # --- Production refusals (DEBUG=0), checked once every setting above is known -------
 
