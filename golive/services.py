@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.keys import active_api_key, issue_api_key
-from accounts.models import ApiKey, Environment, SecurityEvent, User
-from accounts.services import record_security_event
+from accounts.models import ApiKey, Environment, SecurityEvent, StaffAction, User
+from accounts.services import record_security_event, record_staff_action
 from golive import emails, evidence
 from golive.models import GoLiveRequest
 from reports.models import Report
@@ -89,6 +89,7 @@ def start_review(request: GoLiveRequest, *, by: User, base_url: str = "") -> GoL
     request.status = GoLiveRequest.Status.IN_REVIEW
     request.review_started_at = timezone.now()
     request.save(update_fields=["status", "review_started_at"])
+    record_staff_action(by, action=StaffAction.Action.GOLIVE_IN_REVIEW, target=request)
     emails.notify_in_review(request, base_url=base_url)
     return request
 
@@ -119,6 +120,12 @@ def approve_request(request: GoLiveRequest, *, by: User, base_url: str = "") -> 
         kind=SecurityEvent.Kind.GOLIVE_APPROVED,
         detail=f"by {by.username}; live key …{live_key.last4}",
     )
+    record_staff_action(
+        by,
+        action=StaffAction.Action.GOLIVE_APPROVED,
+        target=request,
+        detail=f"live key …{live_key.last4}",
+    )
     emails.notify_decided(request, base_url=base_url)
     return request
 
@@ -136,6 +143,9 @@ def reject_request(
     request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     record_security_event(
         request.user, kind=SecurityEvent.Kind.GOLIVE_REJECTED, detail=f"by {by.username}"
+    )
+    record_staff_action(
+        by, action=StaffAction.Action.GOLIVE_REJECTED, target=request, detail=reason
     )
     emails.notify_decided(request, base_url=base_url)
     return request

@@ -12,11 +12,15 @@ from urllib.parse import urlencode
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.models import StaffAction
+from accounts.services import record_staff_action
 
 STAFF_NEED_MFA = (
     "Staff must turn on two-factor authentication before using the admin. "
@@ -30,9 +34,34 @@ def staff_without_mfa(user) -> bool:
     )
 
 
+@admin.action(
+    permissions=["delete"],
+    description=delete_selected.short_description,  # type: ignore[attr-defined]
+)
+def audited_delete_selected(modeladmin, request, queryset):
+    """Django's "delete selected", with a staff action for a delete of several objects.
+
+    One object's deletion reaches the trail through its LogEntry (accounts/signals.py);
+    Django bulk-creates the LogEntry rows of several, which sends no signal.
+    """
+    if request.POST.get("post") and queryset.count() > 1:
+        record_staff_action(
+            request.user,
+            action=StaffAction.Action.ADMIN_DELETED,
+            target=f"{queryset.count()} × {queryset.model._meta.label_lower}",
+            detail=", ".join(str(obj) for obj in queryset[:20]),
+        )
+    return delete_selected(modeladmin, request, queryset)
+
+
 class PortalAdminSite(admin.AdminSite):
     site_header = "M-Pesa Developer Portal administration"
     site_title = "M-Pesa Developer Portal admin"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._actions["delete_selected"] = audited_delete_selected
+        self._global_actions["delete_selected"] = audited_delete_selected
 
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and is_mfa_enabled(request.user)

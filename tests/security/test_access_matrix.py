@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 
+from accounts.services import record_staff_action
 from apis import library
 from tests.security.world import World, client_for, walk_patterns
 
@@ -153,6 +154,7 @@ TABLE: dict[str, Row] = {
     ),
     **_admin_model("accounts/user", lambda w: w.owner.pk),
     **_admin_model("accounts/gatewaykeypair", lambda w: w.keypair.pk),
+    **_admin_model("accounts/staffaction", lambda w: _staff_action_id()),
     **_admin_model("sandbox/transaction", lambda w: w.transaction.pk),
     **_admin_model("sandbox/mandate", lambda w: w.mandate.pk),
     "admin/golive/goliverequest/<path:object_id>/approve/": admin(
@@ -322,6 +324,10 @@ TABLE: dict[str, Row] = {
         lambda w: f"/golive/requests/{w.golive_request.public_id}/withdraw/", 302, "post"
     ),
 }
+
+
+def _staff_action_id() -> int:
+    return record_staff_action(None, action="keypair_rotated", target="sandbox").pk
 
 
 def _content_type_id(app_label: str, model: str) -> int:
