@@ -285,6 +285,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # SMS backends are chosen like EMAIL_BACKEND: console (default), locmem (tests), file.
 SMS_BACKEND = env.str("SMS_BACKEND", default="accounts.sms.ConsoleBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
+# Africa's Talking (SMS_BACKEND=accounts.sms.AfricasTalkingBackend): the account's
+# username ("sandbox" for their sandbox), API key, and the registered sender id or short
+# code (empty: the provider's default). AT_API_URL overrides the SDK's API root.
+AT_USERNAME = env.str("AT_USERNAME", default="")
+AT_API_KEY = env.str("AT_API_KEY", default="")
+AT_SENDER_ID = env.str("AT_SENDER_ID", default="")
+AT_API_URL = env.str("AT_API_URL", default="")
 # The phone step's one-time codes: lifetime, wrong guesses allowed per code, and the
 # wait between two codes sent to one account.
 PHONE_CODE_TTL_SECONDS = env.int("PHONE_CODE_TTL_SECONDS", default=600)
