@@ -55,9 +55,6 @@ def audited_delete_selected(modeladmin, request, queryset):
 
 
 class PortalAdminSite(admin.AdminSite):
-    site_header = "M-Pesa Developer Portal administration"
-    site_title = "M-Pesa Developer Portal admin"
-
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._actions["delete_selected"] = audited_delete_selected
