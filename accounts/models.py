@@ -252,6 +252,8 @@ class SecurityEvent(models.Model):
         REACTIVATED = "reactivated", "Account reactivated by staff"
         GOLIVE_APPROVED = "golive_approved", "Go Live approved (live key issued)"
         GOLIVE_REJECTED = "golive_rejected", "Go Live rejected"
+        MFA_ENABLED = "mfa_enabled", "Two-factor authentication turned on"
+        MFA_DISABLED = "mfa_disabled", "Two-factor authentication turned off"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")

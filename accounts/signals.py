@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import cast
 
 from allauth.account import signals as allauth_signals
+from allauth.mfa import signals as mfa_signals
+from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save
@@ -36,6 +38,19 @@ def on_email_changed(sender, request, user, from_email_address, to_email_address
         kind=SecurityEvent.Kind.EMAIL_CHANGED,
         detail=f"{from_email_address.email} → {to_email_address.email}",
     )
+
+
+# Recovery codes are authenticators too: only the authenticator app turns 2FA on or off.
+@receiver(mfa_signals.authenticator_added, dispatch_uid="accounts-mfa-added")
+def on_authenticator_added(sender, request, user, authenticator, **kwargs) -> None:
+    if authenticator.type == Authenticator.Type.TOTP:
+        record_security_event(user, kind=SecurityEvent.Kind.MFA_ENABLED)
+
+
+@receiver(mfa_signals.authenticator_removed, dispatch_uid="accounts-mfa-removed")
+def on_authenticator_removed(sender, request, user, authenticator, **kwargs) -> None:
+    if authenticator.type == Authenticator.Type.TOTP:
+        record_security_event(user, kind=SecurityEvent.Kind.MFA_DISABLED)
 
 
 _ADMIN_ACTIONS = {

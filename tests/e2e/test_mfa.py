@@ -75,6 +75,10 @@ def test_developer_turns_on_totp_and_signs_in_with_a_code(page, screenshot):
 
     page.goto("/profile/")
     expect(page.get_by_role("region", name="Two-factor authentication")).to_contain_text("On")
+    # The change is a security event the developer sees on My Profile.
+    expect(page.get_by_role("region", name="Security events")).to_contain_text(
+        "Two-factor authentication turned on"
+    )
 
     # Sign out, then back in: the password alone is not enough.
     page.goto("/accounts/logout/")
