@@ -38,6 +38,10 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-build-placeholder-not-used-at-runtime-00000
 RUN useradd --create-home portal && mkdir -p /app/var && chown -R portal /app/var
 USER portal
 EXPOSE 8000
-# gunicorn.conf.py: bind 0.0.0.0:8000, WEB_CONCURRENCY workers (3), access log to stdout,
-# and Prometheus's multiprocess folder (/metrics sums the workers' counts).
+# gunicorn.conf.py: bind 0.0.0.0:8000, WEB_CONCURRENCY workers (3), and Prometheus's
+# multiprocess folder (/metrics sums the workers' counts). No gunicorn access log: its
+# lines carry query strings and paths verbatim (reset and activation keys, gateway
+# MSISDNs). The portal's own request log (portal.requests) is the access log: one line
+# per request, no query string, secret URL arguments replaced, through the redaction
+# filter (issue 18, finding 2; docs/security.md).
 CMD ["gunicorn", "portal.wsgi:application", "--config", "gunicorn.conf.py"]

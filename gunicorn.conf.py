@@ -17,7 +17,10 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_var / "metrics"))
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-accesslog = "-"
+# No gunicorn access log: its lines carry paths and query strings verbatim (reset and
+# activation keys, gateway MSISDNs). The portal's own request log (portal.requests) is
+# the access log, redacted (issue 18, finding 2; docs/security.md).
+accesslog = None
 
 
 def on_starting(server):

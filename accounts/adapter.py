@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from confusable_homoglyphs import confusables
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+
+from accounts.models import User
 
 
 def normalise_username(username: str) -> str:
@@ -31,6 +35,19 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         return super().clean_username(username, shallow=shallow)
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth counts failed sign-ins ("login_failed" .../key) per login as typed, so
+        # "dev" and "dev@example.com" were two budgets for one account (issue 18, finding
+        # 10). Count per account instead: the login is resolved to the user it names.
+        # A login naming nobody keeps its own key (there is no account to protect, and the
+        # per-address limit still applies). Every sign-in does this one lookup, whether or
+        # not the account exists.
+        login = credentials.get("email", credentials.get("username", ""))
+        user_id = _account_for_login(login)
+        if user_id is None:
+            return super()._get_login_attempts_cache_key(request, **credentials)
+        return f"account:{user_id}"
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         # Straight to the phone step on the first sign-in, instead of a redirect through
         # My Profile (PhoneStepMiddleware would send the developer there anyway).
@@ -38,3 +55,17 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_authenticated and not user.is_staff and not user.has_confirmed_phone:
             return reverse("accounts:phone-add")
         return super().get_login_redirect_url(request)
+
+
+def _account_for_login(login: str) -> int | None:
+    """The id of the account a sign-in `login` (username or email) names, or None."""
+    login = normalise_username(login.strip())
+    if not login:
+        return None
+    if "@" in login:
+        return (
+            EmailAddress.objects.filter(email__iexact=login)
+            .values_list("user_id", flat=True)
+            .first()
+        )
+    return User.objects.filter(username__iexact=login).values_list("pk", flat=True).first()

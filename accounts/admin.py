@@ -13,7 +13,14 @@ from django.db import models
 
 from accounts import keys, services
 from accounts.application_forms import LIMIT_FIELDS, amount_field, count_field
-from accounts.models import ApiKey, Application, GatewayKeypair, SecurityEvent, User
+from accounts.models import (
+    ApiKey,
+    Application,
+    GatewayKeypair,
+    SecurityEvent,
+    StaffAction,
+    User,
+)
 
 
 class ApplicationInline(admin.TabularInline):
@@ -116,12 +123,12 @@ class DeveloperAdmin(UserAdmin):
         permissions=["change"],
     )
     def deactivate_developers(self, request, queryset) -> None:
-        changed = services.set_developers_active(queryset, active=False)
+        changed = services.set_developers_active(queryset, active=False, by=request.user)
         self.message_user(request, f"Deactivated {changed} developer(s).", messages.SUCCESS)
 
     @admin.action(description="Reactivate developer", permissions=["change"])
     def reactivate_developers(self, request, queryset) -> None:
-        changed = services.set_developers_active(queryset, active=True)
+        changed = services.set_developers_active(queryset, active=True, by=request.user)
         self.message_user(request, f"Reactivated {changed} developer(s).", messages.SUCCESS)
 
 
@@ -242,7 +249,13 @@ class GatewayKeypairAdmin(admin.ModelAdmin):
     )
     def rotate_gateway_keypair(self, request, queryset) -> None:
         for environment in sorted(set(queryset.values_list("environment", flat=True))):
-            keys.rotate_gateway_keypair(environment, overlap=ADMIN_ROTATION_OVERLAP)
+            keypair = keys.rotate_gateway_keypair(environment, overlap=ADMIN_ROTATION_OVERLAP)
+            services.record_staff_action(
+                request.user,
+                action=StaffAction.Action.KEYPAIR_ROTATED,
+                target=f"{environment} gateway keypair",
+                detail=f"new key …{keypair.public_key_b64[-24:]}; previous accepted 24 hours",
+            )
             self.message_user(
                 request,
                 f"New {environment} gateway keypair; the previous one is accepted for 24 hours.",
@@ -271,3 +284,34 @@ class GatewayKeypairAdmin(admin.ModelAdmin):
 # allauth's own admin action marks email addresses verified (activating accounts) for
 # anyone who may merely view them: require the change permission, like ours above.
 EmailAddressAdmin.make_verified.allowed_permissions = ("change",)
+
+
+# --- Staff audit trail (issue 18) ------------------------------------------------------
+
+
+@admin.register(StaffAction)
+class StaffActionAdmin(admin.ModelAdmin):
+    """The staff audit trail: listed and searchable, never added, changed or deleted
+    here (the model refuses it too)."""
+
+    list_display = ["created_at", "actor_username", "action", "target", "detail"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["actor_username", "target", "detail"]
+    fields = readonly_fields = (
+        "created_at",
+        "actor",
+        "actor_username",
+        "action",
+        "target",
+        "detail",
+    )
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

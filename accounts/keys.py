@@ -50,6 +50,10 @@ def default_application(user: User) -> Application:
     return application
 
 
+class StaffKeyError(PermissionError):
+    """An API key was asked for a staff account."""
+
+
 def issue_api_key(
     user: User,
     *,
@@ -62,6 +66,10 @@ def issue_api_key(
     Callers retire the previous current key first (services.renew_api_key does both
     atomically, and records the security event).
     """
+    if user.is_staff:
+        # Staff skip the phone step and work in the admin: they get no keys, and the
+        # gateway refuses any they hold (issue 18, finding 12; docs/security.md).
+        raise StaffKeyError("Staff accounts do not get API keys.")
     application = application or default_application(user)
     plaintext = generate_api_key()
     key = ApiKey.objects.create(

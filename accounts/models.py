@@ -257,6 +257,8 @@ class SecurityEvent(models.Model):
         GOLIVE_APPROVED = "golive_approved", "Go Live approved (live key issued)"
         GOLIVE_REJECTED = "golive_rejected", "Go Live rejected"
         LIMITS_CHANGED_BY_STAFF = "limits_changed_by_staff", "Application limits changed by staff"
+        MFA_ENABLED = "mfa_enabled", "Two-factor authentication turned on"
+        MFA_DISABLED = "mfa_disabled", "Two-factor authentication turned off"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
@@ -272,3 +274,60 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.user}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class StaffActionQuerySet(models.QuerySet):
+    # The trail is append-only: bulk edits and deletes are refused like single ones.
+    def update(self, **kwargs):
+        raise PermissionError("Staff actions are immutable.")
+
+    def delete(self):
+        raise PermissionError("Staff actions are immutable.")
+
+
+class StaffAction(models.Model):
+    """One thing a member of staff did (issue 18, "staff audit trail"): written once by
+    `services.record_staff_action`, never changed or deleted, listed read-only in the admin."""
+
+    class Action(models.TextChoices):
+        GOLIVE_IN_REVIEW = "golive_in_review", "Go Live review started"
+        GOLIVE_APPROVED = "golive_approved", "Go Live approved"
+        GOLIVE_REJECTED = "golive_rejected", "Go Live rejected"
+        DEVELOPER_DEACTIVATED = "developer_deactivated", "Developer deactivated"
+        DEVELOPER_REACTIVATED = "developer_reactivated", "Developer reactivated"
+        KEYPAIR_ROTATED = "keypair_rotated", "Gateway keypair rotated"
+        LIVE_KEY_RENEWED = "live_key_renewed", "Live API key renewed"
+        LIMITS_CHANGED = "limits_changed", "Limits changed"
+        ADMIN_ADDED = "admin_added", "Added in the admin"
+        ADMIN_CHANGED = "admin_changed", "Changed in the admin"
+        ADMIN_DELETED = "admin_deleted", "Deleted in the admin"
+
+    # SET_NULL and a copy of the username: the trail outlives the staff account.
+    actor = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="staff_actions"
+    )
+    actor_username = models.CharField(max_length=150)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    target = models.CharField(max_length=200)
+    detail = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = StaffActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The admin's list: newest first.
+            models.Index(fields=["-created_at"], name="accounts_staffaction_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_username}: {self.get_action_display()} {self.target}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("Staff actions are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Staff actions are immutable.")

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import phonenumbers
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -83,18 +84,26 @@ def seconds_until_resend(user: User) -> int:
 def send_phone_code(user: User, *, phone_number: str) -> PhoneVerification:
     """Send a new code to `phone_number` (E.164) for `user`, replacing a pending one.
 
-    Raises PhoneStepError when the number belongs to another account, is already the
-    user's confirmed number, or when the resend cooldown has not passed.
+    Raises PhoneStepError when the resend cooldown has not passed, when the number is
+    already the user's confirmed one, or when a sending budget (per number, global) is
+    spent. The order matters (issue 18, finding 5): the cooldown comes first, so no
+    question about a number can be asked more than once a minute per account.
+
+    A number confirmed on another account is answered exactly like a free one (same
+    checks, same budgets, same page) but no SMS goes out and the stored code is one that
+    was never sent, so it can never be confirmed: the phone step tells nobody which
+    numbers have accounts, and a registered developer's phone gets no texts from
+    strangers. docs/security.md explains the trade-off.
     """
     # Lock the user row: two quick submissions must not both pass the cooldown check.
     User.objects.select_for_update().filter(pk=user.pk).first()
-    if User.objects.filter(phone_number=phone_number).exclude(pk=user.pk).exists():
-        raise PhoneStepError("This phone number belongs to another account.")
-    if user.has_confirmed_phone and user.phone_number == phone_number:
-        raise PhoneStepError("This is already your confirmed phone number.")
     wait = seconds_until_resend(user)
     if wait:
         raise PhoneStepError(f"A code was sent moments ago. You can ask for a new one in {wait} s.")
+    if user.has_confirmed_phone and user.phone_number == phone_number:
+        raise PhoneStepError("This is already your confirmed phone number.")
+    _spend_budgets(phone_number)
+    taken = User.objects.filter(phone_number=phone_number).exclude(pk=user.pk).exists()
     user.phone_verifications.pending().delete()
     now = timezone.now()
     verification = PhoneVerification(
@@ -104,8 +113,13 @@ def send_phone_code(user: User, *, phone_number: str) -> PhoneVerification:
         expires_at=now + code_settings().ttl,
     )
     code = f"{secrets.randbelow(10**6):06d}"
-    verification.code_digest = _code_digest(verification, code)
+    # For a taken number the digest is of a code nobody is told: salted with a random
+    # token instead of the row's id, no six digits can ever match it.
+    secret_salt = secrets.token_hex(16) if taken else ""
+    verification.code_digest = _code_digest(verification, code + secret_salt)
     verification.save()
+    if taken:
+        return verification
     minutes = max(1, int(code_settings().ttl.total_seconds()) // 60)
     # Sent inside the transaction: if the SMS cannot go out, no code is left pending.
     sms.send_sms(
@@ -113,6 +127,39 @@ def send_phone_code(user: User, *, phone_number: str) -> PhoneVerification:
         f"{code} is your M-Pesa Developer Portal code. It expires in {minutes} minutes.",
     )
     return verification
+
+
+# --- Sending budgets ----------------------------------------------------------------------
+# The phone step is open to any signed-in account: without these, a few accounts could
+# text one number all day, or run up the SMS bill (issue 18, finding 5). Counted per UTC
+# day in the default cache, which every worker shares in production (settings refuse to
+# start with a per-process cache).
+
+PER_NUMBER_SPENT = "We cannot send more codes to this number today. Try again tomorrow."
+GLOBAL_SPENT = "We cannot send phone codes right now. Try again later."
+
+
+def _spend_budgets(phone_number: str) -> None:
+    """Count one code for `phone_number`, or raise PhoneStepError if a budget is spent.
+
+    Only a code that is allowed is counted, so a paused portal uses up nobody's codes.
+    """
+    day = timezone.now().strftime("%Y%m%d")
+    global_key = f"phone-codes:all:{day}"
+    # Keyed by an HMAC of the number: no phone numbers in the cache.
+    digest = salted_hmac("accounts.phone-budget", phone_number).hexdigest()[:32]
+    number_key = f"phone-codes:number:{digest}:{day}"
+    if int(cache.get(global_key, 0)) >= settings.PHONE_CODES_PER_DAY:
+        raise PhoneStepError(GLOBAL_SPENT)
+    if int(cache.get(number_key, 0)) >= settings.PHONE_CODES_PER_NUMBER_PER_DAY:
+        raise PhoneStepError(PER_NUMBER_SPENT)
+    for key in (global_key, number_key):
+        # add() then incr(): atomic in Redis; each key lives a little over a day.
+        cache.add(key, 0, timeout=25 * 3600)
+        try:
+            cache.incr(key)
+        except ValueError:  # evicted between add() and incr()
+            cache.set(key, 1, timeout=25 * 3600)
 
 
 def resend_phone_code(user: User) -> PhoneVerification:

@@ -10,13 +10,32 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import keys
-from accounts.models import ApiKey, Application, Environment, SecurityEvent, User
+from accounts.models import ApiKey, Application, Environment, SecurityEvent, StaffAction, User
 
 
 def record_security_event(user: User, *, kind: str, detail: str = "") -> SecurityEvent:
     """The one way to write the account's audit trail (My Profile's security events, the
     admin's inline): every security-relevant change goes through here."""
     return SecurityEvent.objects.create(user=user, kind=kind, detail=detail[:200])
+
+
+def record_staff_action(
+    actor: User | None, *, action: str, target: object, detail: str = ""
+) -> StaffAction:
+    """The one way to write the staff audit trail (immutable; read-only in the admin).
+
+    Every staff action goes through here: Go Live decisions, (de)activation, keypair
+    rotation, live key renewal, limit changes and every add/change/delete made in the
+    admin's forms (mirrored from Django's LogEntry, accounts/signals.py). `actor` is None
+    for an operator's management command.
+    """
+    return StaffAction.objects.create(
+        actor=actor,
+        actor_username=actor.get_username() if actor is not None else "(command line)",
+        action=action,
+        target=str(target)[:200],
+        detail=detail[:500],
+    )
 
 
 MAX_KEY_OVERLAP = timedelta(days=7)
@@ -74,7 +93,7 @@ def change_username(user: User, *, username: str) -> User:
 
 
 @transaction.atomic
-def set_developers_active(users, *, active: bool) -> int:
+def set_developers_active(users, *, active: bool, by: User | None = None) -> int:
     """Deactivate (or reactivate) developers.
 
     A deactivated developer cannot sign in, their sessions stop authenticating, and the
@@ -86,6 +105,15 @@ def set_developers_active(users, *, active: bool) -> int:
         user.is_active = active
         user.save(update_fields=["is_active"])
         record_security_event(user, kind=kind)
+        record_staff_action(
+            by,
+            action=(
+                StaffAction.Action.DEVELOPER_REACTIVATED
+                if active
+                else StaffAction.Action.DEVELOPER_DEACTIVATED
+            ),
+            target=user,
+        )
         changed += 1
     return changed
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.cache import never_cache
@@ -44,6 +45,8 @@ def api_key_reveal(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_key_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.user.is_staff:
+        raise PermissionDenied("Staff accounts do not get API keys.")
     if request.method == "GET":
         context = {"api_key": keys.active_api_key(request.user)}
         return render(request, "accounts/api_key_renew.html", context)

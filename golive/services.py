@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.keys import active_api_key, default_application, issue_api_key
-from accounts.models import ApiKey, Application, Environment, SecurityEvent, User
-from accounts.services import record_security_event, renew_api_key
+from accounts.models import ApiKey, Application, Environment, SecurityEvent, StaffAction, User
+from accounts.services import record_security_event, record_staff_action, renew_api_key
 from golive import emails, evidence
 from golive.models import GoLiveRequest
 from reports.models import Report
@@ -112,6 +112,7 @@ def start_review(request: GoLiveRequest, *, by: User, base_url: str = "") -> GoL
     request.status = GoLiveRequest.Status.IN_REVIEW
     request.review_started_at = timezone.now()
     request.save(update_fields=["status", "review_started_at"])
+    record_staff_action(by, action=StaffAction.Action.GOLIVE_IN_REVIEW, target=request)
     emails.notify_in_review(request, base_url=base_url)
     return request
 
@@ -154,6 +155,12 @@ def approve_request(request: GoLiveRequest, *, by: User, base_url: str = "") -> 
             + f"by {by.username}; live key …{live_key.last4}"
         ),
     )
+    record_staff_action(
+        by,
+        action=StaffAction.Action.GOLIVE_APPROVED,
+        target=request,
+        detail=f"live key …{live_key.last4}",
+    )
     emails.notify_decided(request, base_url=base_url)
     return request
 
@@ -171,6 +178,9 @@ def reject_request(
     request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     record_security_event(
         request.user, kind=SecurityEvent.Kind.GOLIVE_REJECTED, detail=f"by {by.username}"
+    )
+    record_staff_action(
+        by, action=StaffAction.Action.GOLIVE_REJECTED, target=request, detail=reason
     )
     emails.notify_decided(request, base_url=base_url)
     return request

@@ -67,7 +67,8 @@ if not DEBUG:
 # --- Applications -------------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the portal's site: staff need two-factor sign-in (portal/admin_site.py).
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "ops",
     "accounts",
     "apis",
@@ -268,6 +270,13 @@ ACCOUNT_CHANGE_EMAIL = True
 # "taken" (accounts/enumeration.py).
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Two-factor sign-in (issue 18): an authenticator app (TOTP) with recovery codes, turned on
+# from My Profile and required of staff (portal/admin_site.py). Passkeys (WebAuthn) are
+# not offered yet: docs/security.md.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="M-Pesa Developer Portal")
+# Wrong second-factor codes count against the same "login_failed" limit as wrong
+# passwords (allauth keys it on the account: mfa-auth-user-<pk>).
 ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
     "add_email": "accounts.enumeration.ChangeEmailForm",
@@ -285,11 +294,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # SMS backends are chosen like EMAIL_BACKEND: console (default), locmem (tests), file.
 SMS_BACKEND = env.str("SMS_BACKEND", default="accounts.sms.ConsoleBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
+# Africa's Talking (SMS_BACKEND=accounts.sms.AfricasTalkingBackend): the account's
+# username ("sandbox" for their sandbox), API key, and the registered sender id or short
+# code (empty: the provider's default). AT_API_URL overrides the SDK's API root.
+AT_USERNAME = env.str("AT_USERNAME", default="")
+AT_API_KEY = env.str("AT_API_KEY", default="")
+AT_SENDER_ID = env.str("AT_SENDER_ID", default="")
+AT_API_URL = env.str("AT_API_URL", default="")
 # The phone step's one-time codes: lifetime, wrong guesses allowed per code, and the
 # wait between two codes sent to one account.
 PHONE_CODE_TTL_SECONDS = env.int("PHONE_CODE_TTL_SECONDS", default=600)
 PHONE_CODE_MAX_ATTEMPTS = env.int("PHONE_CODE_MAX_ATTEMPTS", default=5)
 PHONE_CODE_RESEND_SECONDS = env.int("PHONE_CODE_RESEND_SECONDS", default=60)
+# Codes sent per UTC day to one number, and by the whole portal (SMS cost, abuse).
+PHONE_CODES_PER_NUMBER_PER_DAY = env.int("PHONE_CODES_PER_NUMBER_PER_DAY", default=3)
+PHONE_CODES_PER_DAY = env.int("PHONE_CODES_PER_DAY", default=2000)
 
 # --- Internationalisation -----------------------------------------------------------
 
@@ -346,6 +365,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    # The partner API's limit per API key (reports/api/throttling.py), in the shared cache.
+    "DEFAULT_THROTTLE_RATES": {"partner": env.str("PARTNER_API_RATE", default="120/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "M-Pesa Developer Portal partner API",
@@ -433,11 +454,23 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own defaults (a console handler in DEBUG, mail_admins) would bypass
+        # the redaction filter: everything of Django's goes to our handlers instead.
+        "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
         # Our request log replaces runserver's own access lines.
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
         "django.request": {"level": "ERROR"},
     },
 }
+# Every handler, whoever adds it, takes secrets out of what it writes (issue 18, finding
+# 2: reset keys in django.security.csrf paths, MSISDNs in query strings, bearers).
+LOGGING["filters"] = {
+    **LOGGING.get("filters", {}),  # type: ignore[dict-item]
+    "redact_secrets": {"()": "portal.logredact.RedactSecretsFilter"},
+}
+for _handler in LOGGING["handlers"].values():  # type: ignore[attr-defined]
+    if "redact_secrets" not in _handler.setdefault("filters", []):
+        _handler["filters"].append("redact_secrets")
 
 # --- Metrics and error tracking (docs/operations.md, "Monitoring") -------------------
 

@@ -268,8 +268,11 @@ _LOADED = f"""
     {_columns(ApiKey, "k")}, {_columns(Application, "a")}, {_columns(User, "u")}
     FROM {_KEY} k JOIN {_APP} a ON a.id = k.application_id JOIN {_USER} u ON u.id = k.user_id"""  # noqa: S608
 # A key renewed with an overlap ("roll") has its retired_at in the future: usable until then.
+# Keys of staff accounts are refused (issue 18, finding 12): staff skip the phone step,
+# so a staff key would be an unverified developer account with admin rights behind it.
 _KEY_USABLE = f"""
     (k.retired_at IS NULL OR k.retired_at > %s) AND k.environment = %s AND u.is_active = %s
+    AND u.is_staff = %s
     AND EXISTS (
         SELECT 1 FROM {_KEYPAIR} g
         WHERE g.id = %s AND (g.accepted_until IS NULL OR g.accepted_until > %s))"""  # noqa: S608
@@ -329,7 +332,7 @@ def _load_active(kind: str, pk: int, keypair_pk: int, environment: str) -> Crede
     within its window. One query, whatever the kind."""
     conn = connections[DEFAULT_DB_ALIAS]  # this thread's connection, looked up once
     now = conn.ops.adapt_datetimefield_value(timezone.now())
-    usable = [now, environment, True, keypair_pk, now]
+    usable = [now, environment, True, False, keypair_pk, now]
     with conn.cursor() as cursor:
         if kind == "api_key":
             cursor.execute(_API_KEY_SQL, [pk, *usable])

@@ -12,6 +12,31 @@ from accounts.models import ApiKey, User
 from sandbox.models import ApiCall
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
+# The authenticator-app secret of every staff member made here (base32, RFC 6238).
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = STAFF_TOTP_SECRET) -> str:
+    """The authenticator app's current code for `secret`."""
+    import pyotp
+
+    return pyotp.TOTP(secret).now()
+
+
+def verify_email(user: User) -> None:
+    """allauth signs in only verified addresses (staff included)."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
+def add_totp(user: User, secret: str = STAFF_TOTP_SECRET) -> None:
+    """Turn on two-factor sign-in for `user`: the admin refuses staff without it."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -28,6 +53,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def mfa(obj, create, extracted, **kwargs):
+        # Staff have two-factor sign-in unless a test asks otherwise (mfa=False).
+        wanted = obj.is_staff if extracted is None else extracted
+        if create and wanted and not obj.authenticator_set.exists():
+            add_totp(obj)
 
 
 class DeveloperFactory(UserFactory):

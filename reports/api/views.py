@@ -32,6 +32,7 @@ from reports.api.serializers import (
     SelectionQuerySerializer,
     SummarySerializer,
 )
+from reports.api.throttling import PartnerKeyThrottle
 
 
 class CSVRenderer(BaseRenderer):
@@ -68,12 +69,14 @@ ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid parameters."),
     401: OpenApiResponse(ErrorSerializer, description="Missing, invalid or retired bearer."),
     404: OpenApiResponse(ErrorSerializer, description="No such key or application among yours."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests for this key."),
 }
 
 
 class PartnerView(APIView):
     authentication_classes = [GatewayBearerAuthentication]
     permission_classes = [IsAuthenticated]
+    throttle_classes = [PartnerKeyThrottle]
     renderer_classes = [JSONRenderer]
 
     def get_exception_handler(self):

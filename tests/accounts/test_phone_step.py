@@ -130,15 +130,23 @@ def test_invalid_or_national_numbers_are_refused_next_to_the_field(
     assert sms_outbox == []
 
 
-def test_a_number_of_another_account_is_refused(newcomer_client, newcomer, sms_outbox):
+def test_a_number_of_another_account_looks_free_but_gets_no_sms_and_never_confirms(
+    newcomer_client, newcomer, sms_outbox
+):
+    """No oracle (issue 18, finding 5): the same page as for a free number, no SMS to
+    the other account's phone, and no six digits confirm it."""
     DeveloperFactory(username="owner", phone_number=KE_NUMBER)
 
     response = send_code(newcomer_client)
 
-    assert response.status_code == 200
-    assert "belongs to another account" in field_errors(response, "phone_number")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:phone-confirm")
     assert sms_outbox == []
-    assert not PhoneVerification.objects.filter(user=newcomer).exists()
+    assert PhoneVerification.objects.filter(user=newcomer, phone_number=KE_NUMBER).exists()
+    for code in ("000000", "123456", "999999"):
+        newcomer_client.post(reverse("accounts:phone-confirm"), {"code": code})
+    newcomer.refresh_from_db()
+    assert not newcomer.has_confirmed_phone
 
 
 # --- The code ---------------------------------------------------------------------------------

@@ -52,12 +52,16 @@ def test_developer_goes_live_after_reviewer_approves(page, live_server, screensh
     screenshot(page, "3-submitted")
     request = GoLiveRequest.objects.get(user=developer)
 
-    # The reviewer signs in to the admin, opens the request and approves it.
+    # The reviewer signs in to the admin (through allauth, with the authenticator app),
+    # opens the request and approves it.
+    factories.verify_email(reviewer)
     page.context.clear_cookies()
     page.goto("/admin/login/")
-    page.get_by_label("Username").fill("reviewer")
+    page.get_by_label("Username or email").fill("reviewer")
     page.get_by_label("Password").fill(factories.TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(factories.totp_code())
+    page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Go Live requests").first.click()
     expect(page.get_by_role("link", name="dev")).to_be_visible()
     screenshot(page, "4-admin-list")

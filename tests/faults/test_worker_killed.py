@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from callbacks import tasks
+from callbacks.delivery import LOST_ATTEMPT_ERROR
 from callbacks.models import CallbackDelivery
 from sandbox.models import ApiCall, Transaction
 from tests.callbacks.callback_receiver import Receiver, Reply
@@ -90,9 +91,12 @@ def test_worker_killed_mid_delivery_the_callback_still_arrives_with_the_same_id(
     assert first.body == second.body
     assert second.json["input_OriginalConversationID"] == ack["output_ConversationID"]
     assert delivery.attempt_count == 2
+    # The dead worker's attempt is in the log too, as the claim that expired unreported.
     assert [(a.number, a.http_status, a.is_success) for a in delivery.attempts.all()] == [
-        (2, 200, True)
+        (1, None, False),
+        (2, 200, True),
     ]
+    assert delivery.attempts.get(number=1).error == LOST_ATTEMPT_ERROR
     # No call lost: the answered call is logged once, its payment written once.
     call = ApiCall.objects.get()
     assert call.is_async and call.http_status == 201

@@ -39,6 +39,9 @@ _CLEARED = {
     "ALLOW_CONSOLE_DELIVERY",
     "TRUSTED_PROXY_COUNT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser fixture for this process only
+    # pytest-django exports tests.settings, which fills in test defaults (the locmem SMS
+    # backend): a production process reads portal.settings alone.
+    "DJANGO_SETTINGS_MODULE",
 }
 
 

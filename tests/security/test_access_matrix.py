@@ -20,6 +20,7 @@ import pytest
 from django.test import Client
 
 from accounts.keys import default_application
+from accounts.services import record_staff_action
 from apis import library
 from sandbox.models import ApiCall
 from tests.security.world import World, client_for, walk_patterns
@@ -38,6 +39,7 @@ class Redirect:
 
 SIGN_IN = Redirect("/accounts/login/?next=")
 ADMIN_LOGIN = Redirect("/admin/login/?next=")
+REAUTHENTICATE = Redirect("/accounts/reauthenticate/?next=")
 
 
 @dataclass(frozen=True)
@@ -120,9 +122,16 @@ TABLE: dict[str, Row] = {
     ".well-known/security.txt": public("/.well-known/security.txt"),
     # --- Django admin ------------------------------------------------------------------
     "admin/": admin("/admin/", staff=200),
+    # Sign-in goes through allauth (rate limits, two factors); a signed-in developer is
+    # refused rather than sent round in a loop.
     "admin/login/": Row(
         _p("/admin/login/"),
-        {"anonymous": 200, "other": 200, "owner": 200, "staff": Redirect("/admin/")},
+        {
+            "anonymous": Redirect("/accounts/login/?next="),
+            "other": 403,
+            "owner": 403,
+            "staff": Redirect("/admin/"),
+        },
     ),
     "admin/logout/": Row(
         _p("/admin/logout/"),
@@ -148,6 +157,7 @@ TABLE: dict[str, Row] = {
     **_admin_model("accounts/user", lambda w: w.owner.pk),
     **_admin_model("accounts/gatewaykeypair", lambda w: w.keypair.pk),
     **_admin_model("accounts/application", lambda w: w.owner.api_key.application_id),
+    **_admin_model("accounts/staffaction", lambda w: _staff_action_id()),
     **_admin_model("sandbox/transaction", lambda w: w.transaction.pk),
     **_admin_model("sandbox/mandate", lambda w: w.mandate.pk),
     "admin/golive/goliverequest/<path:object_id>/approve/": admin(
@@ -157,7 +167,8 @@ TABLE: dict[str, Row] = {
         lambda w: f"/admin/golive/goliverequest/{w.golive_request.pk}/reject/", method="post"
     ),
     **_admin_model("golive/goliverequest", lambda w: w.golive_request.pk),
-    "admin/^(?P<app_label>auth|account|accounts|sandbox|golive)/$": admin(
+    **_admin_model("mfa/authenticator", lambda w: w.staff.authenticator_set.get().pk),
+    "admin/^(?P<app_label>auth|account|mfa|accounts|sandbox|golive)/$": admin(
         "/admin/accounts/", staff=404
     ),
     "admin/(?P<url>.*)$": admin("/admin/no-such-page/", staff=404),
@@ -195,6 +206,33 @@ TABLE: dict[str, Row] = {
         "/accounts/reauthenticate/code/confirm/", Redirect("/accounts/reauthenticate/code/")
     ),
     "accounts/email/": signed_in("/accounts/email/"),
+    # --- allauth two-factor (the staff member has an authenticator app on) ---------------
+    # A test client's session has no recent sign-in, so changes ask for the password first.
+    "accounts/2fa/": signed_in("/accounts/2fa/"),
+    # Only between the password and the code of a sign-in.
+    "accounts/2fa/authenticate/": Row(
+        _p("/accounts/2fa/authenticate/"),
+        {
+            "anonymous": Redirect("/accounts/login/"),
+            **dict.fromkeys(ROLES[1:], Redirect("/profile/")),
+        },
+    ),
+    "accounts/2fa/reauthenticate/": signed_in(
+        "/accounts/2fa/reauthenticate/", Redirect("/accounts/reauthenticate/"), staff=200
+    ),
+    # Nobody here has recovery codes yet.
+    "accounts/2fa/recovery-codes/": signed_in("/accounts/2fa/recovery-codes/", 404),
+    "accounts/2fa/recovery-codes/download/": signed_in(
+        "/accounts/2fa/recovery-codes/download/", 404
+    ),
+    "accounts/2fa/recovery-codes/generate/": signed_in(
+        "/accounts/2fa/recovery-codes/generate/", REAUTHENTICATE
+    ),
+    "accounts/2fa/totp/activate/": signed_in("/accounts/2fa/totp/activate/", REAUTHENTICATE),
+    # Only the staff member has an app to turn off.
+    "accounts/2fa/totp/deactivate/": signed_in(
+        "/accounts/2fa/totp/deactivate/", 404, staff=REAUTHENTICATE
+    ),
     "accounts/confirm-email/": public("/accounts/confirm-email/"),
     "accounts/password/change/": signed_in("/accounts/password/change/"),
     # Everyone here has a password already: sent to "change".
@@ -224,7 +262,8 @@ TABLE: dict[str, Row] = {
     "profile/username/": signed_in("/profile/username/", method="post"),
     "profile/async-response-url/": signed_in("/profile/async-response-url/", 302, "post"),
     "profile/api-key/reveal/": signed_in("/profile/api-key/reveal/", 302, "post"),
-    "profile/api-key/renew/": signed_in("/profile/api-key/renew/"),
+    # Staff get no API keys (issue 18, finding 12).
+    "profile/api-key/renew/": signed_in("/profile/api-key/renew/", staff=403),
     "profile/public-key.pem": signed_in("/profile/public-key.pem"),
     "profile/phone/": signed_in("/profile/phone/"),
     "profile/phone/confirm/": signed_in("/profile/phone/confirm/", Redirect("/profile/phone/")),
@@ -334,6 +373,10 @@ TABLE: dict[str, Row] = {
 def _app(world: World) -> str:
     """The owner's Default application (its public_id)."""
     return str(world.owner.api_key.application.public_id)
+
+
+def _staff_action_id() -> int:
+    return record_staff_action(None, action="keypair_rotated", target="sandbox").pk
 
 
 def _content_type_id(app_label: str, model: str) -> int:

@@ -1,8 +1,8 @@
 """CSRF: every route refuses a POST without a token (403), for every caller.
 
-Only the gateway's routes and the partner API are exempt: they authenticate by bearer
-header, never by cookie, so a forged cross-site request carries no credential (the
-access matrix shows a signed-in session gets 401 there).
+Only the gateway's routes, the `listen` endpoints and the partner API are exempt: they
+authenticate by bearer header, never by cookie, so a forged cross-site request carries no
+credential (the access matrix shows a signed-in session gets 401 there).
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ BEARER_ONLY = {
     "reports/api/v1/calls/",
     "reports/api/v1/summary/",
     "reports/api/schema/",
+    # The library file's `listen` (docs/callbacks.md): the gateway bearer, no cookie.
+    "sandbox/callbacks/listen/next",
+    "sandbox/callbacks/listen/disconnect",
+    "sandbox/callbacks/listen/<uuid:public_id>/result",
 }
 CHECKED = sorted(set(TABLE) - BEARER_ONLY)
 
@@ -53,6 +57,10 @@ def test_bearer_routes_are_exempt_and_refuse_a_session(route, world):
     elif route == "reports/api/schema/":
         # Read-only; a session caller meets DRF's own CSRF check first.
         assert response.status_code in (403, 405)
+    elif route == "sandbox/callbacks/listen/next":
+        assert response.status_code == 405  # a long-poll GET
+        response = client_for("owner", world, enforce_csrf_checks=True).get(path)
+        assert response.status_code == 401
     else:
         assert response.status_code == 401
 

@@ -111,3 +111,41 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_limit(developer):
 
     assert abuser.status_code == 429
     assert someone_else.status_code == 302
+
+
+def test_username_and_email_guesses_share_one_budget_per_account(developer):
+    """Issue 18, finding 10: 3 wrong guesses by username and 2 by email are the account's
+    5 (the key part of "5/5m/key"), not two budgets of 5."""
+    client = _client("203.0.113.30")
+    for _ in range(3):
+        client.post(LOGIN, {"login": "dev", "password": "wrong-password-1"})
+    for _ in range(2):
+        client.post(LOGIN, {"login": "DEV@example.com", "password": "wrong-password-1"})
+
+    response = _client("203.0.113.31").post(LOGIN, {"login": "dev", "password": TEST_PASSWORD})
+
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in response.wsgi_request.session
+
+
+def test_admin_password_guessing_is_limited_like_any_sign_in(developer):
+    """Issue 18, finding 1: the admin's own form accepted a correct password after 40
+    wrong ones. /admin/login/ now sends staff to allauth's sign-in, whose limits hold."""
+    staff = User.objects.get(username="dev")
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    client = _client("203.0.113.40")
+    login_page = client.get("/admin/login/?next=/admin/")
+    assert login_page["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    for n in range(40):
+        _client(f"203.0.113.{50 + n}").post(
+            "/accounts/login/?next=/admin/", {"login": "dev", "password": f"wrong-{n}"}
+        )
+
+    response = client.post(
+        "/accounts/login/?next=/admin/", {"login": "dev", "password": TEST_PASSWORD}
+    )
+
+    assert response.status_code != 302 or "/admin/" not in response.get("Location", "")
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302

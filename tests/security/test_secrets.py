@@ -24,6 +24,7 @@ from callbacks.models import CallbackDelivery
 from catalog import get_api, get_market
 from tests.accounts.conftest import code_from
 from tests.callbacks.callback_receiver import Receiver, Reply
+from tests.factories import add_totp
 from tests.sandbox.helpers import bearer_for
 from tests.security.test_access_matrix import TABLE
 from tests.security.world import client_for
@@ -174,6 +175,7 @@ def test_not_even_the_owner_sees_the_gateways_private_key(world):
 
 def test_even_a_superuser_sees_no_plaintext_secret_in_the_admin(world):
     admin = User.objects.create_superuser("root", "root@example.com", "root-pass-phrase-99")
+    add_totp(admin)
     client = Client()
     client.force_login(admin)
     secrets = _owner_secrets(world)

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts import keys
-from accounts.models import Environment
+from accounts import keys, services
+from accounts.models import Environment, StaffAction
 
 
 class Command(BaseCommand):
@@ -26,6 +26,13 @@ class Command(BaseCommand):
         if overlap_hours < 0:
             raise CommandError("--overlap-hours must be 0 or more")
         keypair = keys.rotate_gateway_keypair(environment, overlap=timedelta(hours=overlap_hours))
+        services.record_staff_action(
+            None,
+            action=StaffAction.Action.KEYPAIR_ROTATED,
+            target=f"{environment} gateway keypair",
+            detail=f"new key …{keypair.public_key_b64[-24:]}; previous accepted "
+            f"{overlap_hours:g} hour(s)",
+        )
         self.stdout.write(
             f"New {environment} gateway keypair created at {keypair.created_at:%Y-%m-%d %H:%M} "
             f"UTC; the previous one is accepted for {overlap_hours:g} more hour(s).\n"
