@@ -218,4 +218,10 @@ def renew_live_key(
             kind=SecurityEvent.Kind.API_KEY_RENEWED,
             detail=f"live key of {application.name} renewed by staff {by.username}",
         )
+        record_staff_action(
+            by,
+            action=StaffAction.Action.LIVE_KEY_RENEWED,
+            target=application,
+            detail=f"…{key.last4} issued; overlap {overlap}",
+        )
     return key, plaintext

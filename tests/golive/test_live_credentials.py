@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from accounts.keys import active_api_key, current_keypair
-from accounts.models import ApiKey, Environment, SecurityEvent
+from accounts.models import ApiKey, Environment, SecurityEvent, StaffAction
 from golive import services
 from sandbox import auth
 from tests import factories
@@ -246,6 +246,9 @@ def test_staff_renew_the_live_key_from_the_admin(client, approved, reviewer):
         ).values_list("detail", flat=True)
     )
     assert any(f"by staff {reviewer.username}" in d for d in details)
+    # ...and in the immutable staff audit trail.
+    action = StaffAction.objects.get(action=StaffAction.Action.LIVE_KEY_RENEWED)
+    assert action.actor_username == reviewer.username
 
 
 def test_staff_without_the_review_permission_cannot_renew(client, approved):
