@@ -6,10 +6,14 @@ Connected in OpsConfig.ready, so web processes (publishers) and workers both hav
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from celery.signals import before_task_publish, task_postrun, task_prerun, worker_init
 from django.conf import settings
+from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from telemetry import context
 
@@ -47,12 +51,6 @@ def serve_worker_metrics(**kwargs: Any) -> None:
     bind: the compose network only; no token)."""
     if not settings.METRICS_WORKER_PORT:
         return
-    import os
-    from pathlib import Path
-
-    from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
-    from prometheus_client.multiprocess import MultiProcessCollector
-
     registry: Any = REGISTRY
     if folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # A fresh count per worker start, as gunicorn.conf.py does for web.

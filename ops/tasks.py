@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from ops import alerts
 from ops.models import Heartbeat
 
 
@@ -16,6 +17,4 @@ def record_heartbeat() -> None:
 def send_developer_alerts() -> int:
     """Run by beat: callback failure digests and error-rate alerts (ops/alerts.py).
     Safe to run twice: each alert is rate-limited by the DeveloperAlert rows."""
-    from ops import alerts
-
     return alerts.send_callback_failure_digests() + alerts.send_error_rate_alerts()
