@@ -23,7 +23,7 @@ from django.urls import path, reverse
 from accounts.http import AuthenticatedHttpRequest
 from golive import evidence, services
 from golive.forms import RejectForm
-from golive.models import GoLiveRequest
+from golive.models import ConformanceRequirement, GoLiveRequest, ReceiverCheck
 
 
 @admin.register(GoLiveRequest)
@@ -202,3 +202,26 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
             "change_url": self._change_url(obj),
         }
         return TemplateResponse(request, "admin/golive/goliverequest/reject.html", context)
+
+
+@admin.register(ConformanceRequirement)
+class ConformanceRequirementAdmin(admin.ModelAdmin):
+    """Which conformance items (docs/golive.md) a market requires; no row: required."""
+
+    list_display = ("market", "item", "required")
+    list_filter = ("market", "required")
+    list_editable = ("required",)
+    ordering = ("market", "item")
+
+
+@admin.register(ReceiverCheck)
+class ReceiverCheckAdmin(admin.ModelAdmin):
+    list_display = ("application", "url", "passed", "created_at")
+    list_filter = ("passed",)
+    readonly_fields = ("application", "url", "passed", "evidence", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from catalog import MARKETS
+from golive.conformance import ITEMS as conformance_items
+
 
 class GoLiveRequestQuerySet(models.QuerySet):
     def open(self) -> GoLiveRequestQuerySet:
@@ -118,3 +121,42 @@ class GoLiveRequest(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status in (self.Status.APPROVED, self.Status.REJECTED)
+
+
+class ConformanceRequirement(models.Model):
+    """Whether a conformance item (golive.conformance.ITEMS) is required of applications
+    working in a market. Without a row, an item is required."""
+
+    market = models.CharField(max_length=20, choices=[(m.slug, m.name) for m in MARKETS.values()])
+    item = models.CharField(max_length=40, choices=list(conformance_items.items()))
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["market", "item"], name="golive_conformance_unique")
+        ]
+        ordering = ("market", "item")
+
+    def __str__(self) -> str:
+        return f"{self.market}: {self.item} ({'required' if self.required else 'optional'})"
+
+
+class ReceiverCheck(models.Model):
+    """One run of the receiver conformance probe (golive.probe) against an application's
+    Asynchronous Response URL: its verdict and every request and answer as evidence."""
+
+    application = models.ForeignKey(
+        "accounts.Application", on_delete=models.CASCADE, related_name="receiver_checks"
+    )
+    url = models.URLField(max_length=500)
+    passed = models.BooleanField(default=False)
+    evidence = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["application", "-created_at"], name="golive_rcheck_app_created")
+        ]
+
+    def __str__(self) -> str:
+        return f"receiver check of {self.application} ({'passed' if self.passed else 'failed'})"

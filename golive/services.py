@@ -15,11 +15,13 @@ from django.utils import timezone
 from accounts.keys import active_api_key, default_application, issue_api_key
 from accounts.models import ApiKey, Application, Environment, SecurityEvent, User
 from accounts.services import record_security_event, renew_api_key
-from golive import emails, evidence
-from golive.models import GoLiveRequest
+from golive import conformance, emails, evidence, probe
+from golive.models import GoLiveRequest, ReceiverCheck
 from reports.models import Report
 
 REVIEW_PERMISSION = "golive.review_golive"
+# A new request after one of these decisions must carry a report made after it.
+RESUBMIT_AFTER = ("rejected", "changes_requested")
 
 
 class GoLiveError(Exception):
@@ -30,16 +32,37 @@ def can_review(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm(REVIEW_PERMISSION)
 
 
-@transaction.atomic
+def conformance_refusal(results: list[conformance.ItemResult]) -> str:
+    """The message naming the required checklist items that do not hold ("" if none)."""
+    missing = conformance.missing_required(results)
+    if not missing:
+        return ""
+    return (
+        "Your application does not pass the conformance checklist yet: "
+        + "; ".join(r.label for r in missing)
+        + "."
+    )
+
+
+def probe_refusal(check: ReceiverCheck | None) -> str:
+    if check is None or check.passed:
+        return ""
+    reasons = [i["reason"] for i in check.evidence.get("items", []) if not i["ok"]]
+    return "Your Asynchronous Response URL failed the receiver check: " + "; ".join(reasons) + "."
+
+
 def submit_request(
     user: User,
     *,
     report_public_id: str,
     application: Application | None = None,
     base_url: str = "",
+    markets: list[str] | None = None,
 ) -> GoLiveRequest:
     """Send an application (default: the Default one) for review: its settings, the
-    account details and the latest report over its keys.
+    account details, the latest report over its keys, the conformance checklist and,
+    for an asynchronous application, a receiver probe run now (before any lock: it
+    makes network requests).
 
     `report_public_id` is the report the developer saw on the confirmation page: if a
     newer one was generated since, they must confirm again rather than send unseen data.
@@ -47,6 +70,32 @@ def submit_request(
     application = application or default_application(user)
     if application.user_id != user.pk:
         raise GoLiveError("You can only send your own applications for review.")
+    check = None
+    if application.async_response_url:
+        try:
+            check = probe.run_probe(application)
+        except ValueError as exc:  # pragma: no cover (the URL was checked just above)
+            raise GoLiveError(str(exc)) from exc
+    return _submit_locked(
+        user,
+        application=application,
+        report_public_id=report_public_id,
+        base_url=base_url,
+        check=check,
+        markets=markets,
+    )
+
+
+@transaction.atomic
+def _submit_locked(
+    user: User,
+    *,
+    application: Application,
+    report_public_id: str,
+    base_url: str,
+    check: ReceiverCheck | None,
+    markets: list[str] | None,
+) -> GoLiveRequest:
     # Lock the application: two clicks cannot both send it.
     Application.objects.select_for_update().filter(pk=application.pk).first()
     requests = GoLiveRequest.objects.for_application(application)
@@ -63,13 +112,39 @@ def submit_request(
         raise GoLiveError(
             "A newer report was generated since you opened this page: review it and confirm again."
         )
+    last_decision = (
+        requests.filter(status__in=RESUBMIT_AFTER, decided_at__isnull=False)
+        .order_by("-decided_at")
+        .first()
+    )
+    if last_decision is not None and report.created_at <= last_decision.decided_at:
+        raise GoLiveError(
+            "Your latest report is older than the reviewer's decision: fix what they asked, "
+            "generate a new report, then send the request again."
+        )
+    results = conformance.checklist(
+        application,
+        markets=(set(markets) | conformance.application_markets(application)) if markets else None,
+    )
+    if refusal := conformance_refusal(results):
+        raise GoLiveError(refusal)
+    if refusal := probe_refusal(check):
+        raise GoLiveError(refusal)
+    snapshot = evidence.build_snapshot(user, report)
+    snapshot["checklist"] = [r.as_json() for r in results]
+    if check is not None:
+        snapshot["receiver_check"] = {
+            "created_at": check.created_at.isoformat(),
+            "passed": check.passed,
+            **check.evidence,
+        }
     try:
         with transaction.atomic():
             request = GoLiveRequest.objects.create(
                 user=user,
                 application=application,
                 report=report,
-                snapshot=evidence.build_snapshot(user, report),
+                snapshot=snapshot,
             )
     except IntegrityError as exc:  # the one-open-request constraint, should the lock be bypassed
         raise GoLiveError(

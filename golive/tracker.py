@@ -12,7 +12,7 @@ from django.db.models import F
 
 from accounts.keys import active_api_key, current_keypair, default_application
 from accounts.models import ApiKey, Application, Environment
-from golive import evidence
+from golive import conformance, evidence, probe
 from golive.models import GoLiveRequest
 
 Status = GoLiveRequest.Status
@@ -79,6 +79,9 @@ def golive_context(user, application: Application | None = None) -> dict:
     )
     waiting = latest is not None and latest.is_open
     readiness = None if (is_live or waiting) else evidence.check_readiness(user, application)
+    checklist = (
+        None if (is_live or waiting) else [r.as_json() for r in conformance.checklist(application)]
+    )
     return {
         "golive_application": application,
         "golive_latest": latest,
@@ -92,4 +95,10 @@ def golive_context(user, application: Application | None = None) -> dict:
         "golive_live_base_url": settings.LIVE_BASE_URL,
         "golive_waiting": waiting,
         "golive_readiness": readiness,
+        "golive_checklist": checklist,
+        "golive_checklist_ok": checklist is not None
+        and not any(i["required"] and not i["ok"] for i in checklist),
+        "golive_receiver_check": probe.latest_check(application)
+        if application.async_response_url
+        else None,
     }

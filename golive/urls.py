@@ -7,6 +7,11 @@ app_name = "golive"
 urlpatterns = [
     path("", views.status, name="status"),
     path("request/", views.request_create, name="request-create"),
+    path(
+        "applications/<uuid:public_id>/receiver-check/",
+        views.receiver_check,
+        name="receiver-check",
+    ),
     path("requests/<uuid:public_id>/", views.request_detail, name="request-detail"),
     path("requests/<uuid:public_id>/withdraw/", views.request_withdraw, name="request-withdraw"),
     # Live credentials of an approved application.

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from accounts.keys import active_api_key, current_keypair, default_application, public_key_pem
 from accounts.models import Application, Environment
-from golive import evidence, services
+from golive import conformance, evidence, probe, services
 from golive.forms import ApplicationPickForm, LiveKeyRenewForm, SubmitForm
 from golive.models import GoLiveRequest
 from golive.tracker import golive_context, live_keys, tracker_steps
@@ -130,6 +130,9 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if waiting_or_live.exists() or not readiness.is_ready or readiness.report is None:
         # The status page says why (waiting, already live, or what is missing).
         return redirect(_status_url(application))
+    if refusal := services.conformance_refusal(conformance.checklist(application)):
+        messages.error(request, refusal)
+        return redirect(_status_url(application))
     initial = {"report": readiness.report.public_id, "application": application.public_id}
     context = {
         "application": application,
@@ -162,6 +165,27 @@ def request_withdraw(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
     else:
         messages.success(request, "Your Go Live request was withdrawn. You can send a new one.")
     return redirect(_status_url(golive_request.application))
+
+
+@login_required
+@require_POST
+def receiver_check(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    """Run the receiver conformance probe against the application's Asynchronous
+    Response URL now (golive.probe); the result shows on the Go Live page."""
+    application = get_application_for_user(request.user, public_id)
+    if not application.async_response_url:
+        messages.error(request, "This application is synchronous: it has no URL to check.")
+        return redirect(_status_url(application))
+    check = probe.run_probe(application)
+    if check.passed:
+        messages.success(request, "Your receiver passed the check.")
+    else:
+        messages.error(request, probe_message(check))
+    return redirect(_status_url(application))
+
+
+def probe_message(check) -> str:
+    return services.probe_refusal(check)
 
 
 # --- Live credentials, after approval -------------------------------------------------

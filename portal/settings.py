@@ -396,6 +396,9 @@ SECURITY_CONTACT = env.list("SECURITY_CONTACT", default=["mailto:security@localh
 # --- Go Live ------------------------------------------------------------------------
 
 GOLIVE_REVIEWER_EMAILS = env.list("GOLIVE_REVIEWER_EMAILS", default=["golive@localhost"])
+# Go Live conformance (docs/golive.md): how soon after a timeout (INS-9) a Query
+# Transaction Status of that call resolves the unknown outcome.
+GOLIVE_TIMEOUT_RESOLUTION_SECONDS = env.int("GOLIVE_TIMEOUT_RESOLUTION_SECONDS", default=600)
 
 # --- Logging: everything to stdout, one line per request -----------------------------
 

@@ -15,7 +15,7 @@ from golive import services
 from golive.evidence import REQUIRED_OPERATIONS
 from golive.models import GoLiveRequest
 from tests import factories
-from tests.golive.helpers import make_report
+from tests.golive.helpers import log_conformance_calls, make_report
 
 STATUS = reverse("golive:status")
 
@@ -36,6 +36,7 @@ def shop(ready_developer):
     key, _ = issue_api_key(ready_developer, application=application)
     for operation in REQUIRED_OPERATIONS:
         factories.ApiCallFactory(api_key=key, operation=operation)
+    log_conformance_calls(ready_developer, api_key=key)
     application.report = make_report(ready_developer, api_key=key)
     return application
 
