@@ -15,6 +15,7 @@ into the Go Live snapshot at submission.
 
 from __future__ import annotations
 
+import base64
 import secrets
 from uuid import uuid4
 
@@ -129,7 +130,7 @@ def run_probe(application: Application) -> ReceiverCheck:
     signed.attempt_count = 2
     again = post_delivery(signed, secret)
     forged = _delivery(application, _payload())
-    wrong_secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    wrong_secret = SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
     wrong = post_delivery(forged, wrong_secret)
 
     outcomes = (first, again, wrong)

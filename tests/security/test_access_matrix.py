@@ -157,6 +157,8 @@ TABLE: dict[str, Row] = {
         lambda w: f"/admin/golive/goliverequest/{w.golive_request.pk}/reject/", method="post"
     ),
     **_admin_model("golive/goliverequest", lambda w: w.golive_request.pk),
+    **_admin_model("golive/conformancerequirement", lambda w: w.conformance_requirement.pk),
+    **_admin_model("golive/receivercheck", lambda w: w.receiver_check.pk),
     "admin/^(?P<app_label>auth|account|accounts|sandbox|golive)/$": admin(
         "/admin/accounts/", staff=404
     ),
@@ -310,6 +312,12 @@ TABLE: dict[str, Row] = {
     # --- Go Live -------------------------------------------------------------------------
     "golive/": signed_in("/golive/"),
     "golive/request/": signed_in("/golive/request/", Redirect("/golive/")),
+    # The owner's Default application is synchronous: nothing to probe, back to Go Live.
+    "golive/applications/<uuid:public_id>/receiver-check/": owned(
+        lambda w: f"/golive/applications/{w.owner.api_key.application.public_id}/receiver-check/",
+        302,
+        "post",
+    ),
     "golive/requests/<uuid:public_id>/": owned(
         lambda w: f"/golive/requests/{w.golive_request.public_id}/"
     ),
