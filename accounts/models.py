@@ -252,6 +252,11 @@ class SecurityEvent(models.Model):
         REACTIVATED = "reactivated", "Account reactivated by staff"
         GOLIVE_APPROVED = "golive_approved", "Go Live approved (live key issued)"
         GOLIVE_REJECTED = "golive_rejected", "Go Live rejected"
+        # Staff decisions of the Go Live review workflow (golive.services); to be routed to
+        # the staff audit trail too once it exists.
+        GOLIVE_CHANGES_REQUESTED = "golive_changes_requested", "Go Live: changes requested"
+        GOLIVE_REVOKED = "golive_revoked", "Go Live revoked (live key retired)"
+        GOLIVE_COMMENT = "golive_comment", "Go Live: comment from staff"
         LIMITS_CHANGED_BY_STAFF = "limits_changed_by_staff", "Application limits changed by staff"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -77,3 +77,35 @@ class RejectForm(forms.Form):
         strip=True,
         error_messages={"required": "Give a reason: the developer needs it to fix their work."},
     )
+
+
+class ChangesForm(forms.Form):
+    changes = forms.CharField(
+        label="What to fix",
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text="One point per line: the developer reads it by email and on the Go Live page.",
+        max_length=4000,
+        strip=True,
+        error_messages={"required": "List what the developer must change."},
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for revoking",
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text="The live API key stops working at once; the developer is emailed this reason.",
+        max_length=2000,
+        strip=True,
+        error_messages={"required": "Give a reason: the developer needs it."},
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        max_length=4000,
+        strip=True,
+        error_messages={"required": "Write a message first."},
+    )

@@ -251,6 +251,88 @@ def reject_request(
     return request
 
 
+@transaction.atomic
+def request_changes(
+    request: GoLiveRequest, *, by: User, changes: str, base_url: str = ""
+) -> GoLiveRequest:
+    """Send the request back with what to fix: the developer fixes it and sends a new
+    request (with a newer report and a fresh conformance run)."""
+    changes = (changes or "").strip()
+    if not changes:
+        raise GoLiveError("Say what the developer must change.")
+    request = _decide(request, by=by)
+    request.status = GoLiveRequest.Status.CHANGES_REQUESTED
+    request.changes_requested = changes
+    request.save(update_fields=["status", "decided_by", "decided_at", "changes_requested"])
+    record_security_event(
+        request.user,
+        kind=SecurityEvent.Kind.GOLIVE_CHANGES_REQUESTED,
+        detail=f"{request.application.name}: by {by.username}",
+    )
+    emails.notify_changes_requested(request, base_url=base_url)
+    return request
+
+
+@transaction.atomic
+def revoke_request(
+    request: GoLiveRequest, *, by: User, reason: str, base_url: str = ""
+) -> GoLiveRequest:
+    """Revoke live access: every live key of the application stops at once (overlap
+    keys included); the application stays locked (its reviewed settings are the
+    record); a new Go Live request can take it live again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise GoLiveError("A revocation needs a reason: the developer reads it.")
+    if not can_review(by):
+        raise GoLiveError("You do not have permission to review Go Live requests.")
+    request = _locked(request)
+    if request.status != GoLiveRequest.Status.APPROVED:
+        raise GoLiveError("Only an approved request can be revoked.")
+    now = timezone.now()
+    retired = (
+        ApiKey.objects.filter(application=request.application, environment=Environment.LIVE)
+        .usable()
+        .update(retired_at=now)
+    )
+    request.status = GoLiveRequest.Status.REVOKED
+    request.revoked_at = now
+    request.revoked_by = by
+    request.revoked_reason = reason
+    request.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
+    record_security_event(
+        request.user,
+        kind=SecurityEvent.Kind.GOLIVE_REVOKED,
+        detail=f"{request.application.name}: by {by.username}; {retired} live key(s) retired",
+    )
+    emails.notify_revoked(request, base_url=base_url)
+    return request
+
+
+def add_comment(request: GoLiveRequest, *, by: User, body: str, base_url: str = ""):
+    """A message of the thread: from the developer who sent the request, or a reviewer;
+    the other side is emailed."""
+    from golive.models import GoLiveComment
+
+    body = (body or "").strip()
+    if not body:
+        raise GoLiveError("Write a message first.")
+    from_staff = by.pk != request.user_id
+    if from_staff and not can_review(by):
+        raise GoLiveError("You cannot comment on this request.")
+    with transaction.atomic():
+        comment = GoLiveComment.objects.create(
+            request=request, author=by, from_staff=from_staff, body=body[:4000]
+        )
+        if from_staff:
+            record_security_event(
+                request.user,
+                kind=SecurityEvent.Kind.GOLIVE_COMMENT,
+                detail=f"{request.application.name}: by {by.username}",
+            )
+        emails.notify_comment(comment, base_url=base_url)
+    return comment
+
+
 def live_application(user: User, application: Application) -> bool:
     """Whether the application went through Go Live (an approved request)."""
     return (

@@ -48,6 +48,11 @@ def tracker_steps(request: GoLiveRequest) -> list[Step]:
         steps.append(Step("Rejected", request.decided_at, "failed"))
     elif request.status == Status.WITHDRAWN:
         steps.append(Step("Withdrawn", request.withdrawn_at, "failed"))
+    elif request.status == Status.CHANGES_REQUESTED:
+        steps.append(Step("Changes requested", request.decided_at, "failed"))
+    elif request.status == Status.REVOKED:
+        steps.append(Step("Approved", request.decided_at, "done"))
+        steps.append(Step("Revoked", request.revoked_at, "failed"))
     else:
         steps.append(Step("Decision", None, "todo"))
     return steps

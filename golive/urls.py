@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("requests/<uuid:public_id>/", views.request_detail, name="request-detail"),
     path("requests/<uuid:public_id>/withdraw/", views.request_withdraw, name="request-withdraw"),
+    path("requests/<uuid:public_id>/comment/", views.request_comment, name="request-comment"),
     # Live credentials of an approved application.
     path("live/<uuid:public_id>/key/reveal/", views.live_key_reveal, name="live-key-reveal"),
     path("live/<uuid:public_id>/key/renew/", views.live_key_renew, name="live-key-renew"),

@@ -21,7 +21,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.keys import active_api_key, current_keypair, default_application, public_key_pem
 from accounts.models import Application, Environment
 from golive import conformance, evidence, probe, services
-from golive.forms import ApplicationPickForm, LiveKeyRenewForm, SubmitForm
+from golive.forms import ApplicationPickForm, CommentForm, LiveKeyRenewForm, SubmitForm
 from golive.models import GoLiveRequest
 from golive.tracker import golive_context, live_keys, tracker_steps
 
@@ -150,8 +150,29 @@ def request_detail(request: HttpRequest, public_id) -> HttpResponse:
         "golive_request": golive_request,
         "snapshot": golive_request.snapshot,
         "steps": tracker_steps(golive_request),
+        "comments": golive_request.comments.select_related("request__user"),
+        "comment_form": CommentForm(),
     }
     return render(request, "golive/request_detail.html", context)
+
+
+@login_required
+@require_POST
+def request_comment(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    """The developer's message in the request's thread (the reviewers are emailed)."""
+    golive_request = get_golive_request_for_user(request.user, public_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.add_comment(
+            golive_request,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            base_url=_base_url(request),
+        )
+        messages.success(request, "Your message was sent to the reviewer.")
+    else:
+        messages.error(request, "Write a message first.")
+    return redirect(reverse("golive:request-detail", args=[public_id]) + "#golive-thread")
 
 
 @login_required

@@ -156,6 +156,16 @@ TABLE: dict[str, Row] = {
     "admin/golive/goliverequest/<path:object_id>/reject/": admin(
         lambda w: f"/admin/golive/goliverequest/{w.golive_request.pk}/reject/", method="post"
     ),
+    "admin/golive/goliverequest/<path:object_id>/request-changes/": admin(
+        lambda w: f"/admin/golive/goliverequest/{w.golive_request.pk}/request-changes/",
+        method="post",
+    ),
+    "admin/golive/goliverequest/<path:object_id>/revoke/": admin(
+        lambda w: f"/admin/golive/goliverequest/{w.golive_request.pk}/revoke/", method="post"
+    ),
+    "admin/golive/goliverequest/<path:object_id>/comment/": admin(
+        lambda w: f"/admin/golive/goliverequest/{w.golive_request.pk}/comment/", method="post"
+    ),
     **_admin_model("golive/goliverequest", lambda w: w.golive_request.pk),
     **_admin_model("golive/conformancerequirement", lambda w: w.conformance_requirement.pk),
     **_admin_model("golive/receivercheck", lambda w: w.receiver_check.pk),
@@ -320,6 +330,10 @@ TABLE: dict[str, Row] = {
     ),
     "golive/requests/<uuid:public_id>/": owned(
         lambda w: f"/golive/requests/{w.golive_request.public_id}/"
+    ),
+    # An empty message: refused with a message, back to the request.
+    "golive/requests/<uuid:public_id>/comment/": owned(
+        lambda w: f"/golive/requests/{w.golive_request.public_id}/comment/", 302, "post"
     ),
     "golive/requests/<uuid:public_id>/withdraw/": owned(
         lambda w: f"/golive/requests/{w.golive_request.public_id}/withdraw/", 302, "post"
