@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -58,6 +59,8 @@ def submit_request(
     application: Application | None = None,
     base_url: str = "",
     markets: list[str] | None = None,
+    business: dict | None = None,
+    documents: dict | None = None,
 ) -> GoLiveRequest:
     """Send an application (default: the Default one) for review: its settings, the
     account details, the latest report over its keys, the conformance checklist and,
@@ -76,14 +79,27 @@ def submit_request(
             check = probe.run_probe(application)
         except ValueError as exc:  # pragma: no cover (the URL was checked just above)
             raise GoLiveError(str(exc)) from exc
-    return _submit_locked(
-        user,
-        application=application,
-        report_public_id=report_public_id,
-        base_url=base_url,
-        check=check,
-        markets=markets,
-    )
+    if business and not markets:
+        markets = list(business.get("markets", []))
+    stored: list[str] = []
+    try:
+        return _submit_locked(
+            user,
+            application=application,
+            report_public_id=report_public_id,
+            base_url=base_url,
+            check=check,
+            markets=markets,
+            business=business or {},
+            documents=documents or {},
+            stored=stored,
+        )
+    except BaseException:
+        # Rolled back: the row is gone, so are the files it had written (nothing
+        # half-saved).
+        for name in stored:
+            default_storage.delete(name)
+        raise
 
 
 @transaction.atomic
@@ -95,6 +111,9 @@ def _submit_locked(
     base_url: str,
     check: ReceiverCheck | None,
     markets: list[str] | None,
+    business: dict,
+    documents: dict,
+    stored: list[str],
 ) -> GoLiveRequest:
     # Lock the application: two clicks cannot both send it.
     Application.objects.select_for_update().filter(pk=application.pk).first()
@@ -132,6 +151,19 @@ def _submit_locked(
         raise GoLiveError(refusal)
     snapshot = evidence.build_snapshot(user, report)
     snapshot["checklist"] = [r.as_json() for r in results]
+    if business:
+        snapshot["business"] = {
+            **business,
+            "documents": {
+                name: {
+                    "filename": upload.name[:200],
+                    "size": upload.size,
+                    "media_type": getattr(upload, "golive_media_type", ""),
+                }
+                for name, upload in documents.items()
+                if upload is not None
+            },
+        }
     if check is not None:
         snapshot["receiver_check"] = {
             "created_at": check.created_at.isoformat(),
@@ -140,12 +172,20 @@ def _submit_locked(
         }
     try:
         with transaction.atomic():
-            request = GoLiveRequest.objects.create(
+            request = GoLiveRequest(
                 user=user,
                 application=application,
                 report=report,
                 snapshot=snapshot,
+                business_details=business,
             )
+            for name, upload in documents.items():
+                if upload is not None:
+                    extension = getattr(upload, "golive_extension", "bin")
+                    # Stored under a random name (document_path): never the client's.
+                    getattr(request, name).save(f"document.{extension}", upload, save=False)
+                    stored.append(getattr(request, name).name)
+            request.save()
     except IntegrityError as exc:  # the one-open-request constraint, should the lock be bypassed
         raise GoLiveError(
             "This application already has a Go Live request waiting for review."

@@ -15,6 +15,11 @@ urlpatterns = [
     path("requests/<uuid:public_id>/", views.request_detail, name="request-detail"),
     path("requests/<uuid:public_id>/withdraw/", views.request_withdraw, name="request-withdraw"),
     path("requests/<uuid:public_id>/comment/", views.request_comment, name="request-comment"),
+    path(
+        "requests/<uuid:public_id>/documents/<slug:kind>/",
+        views.document,
+        name="request-document",
+    ),
     # Live credentials of an approved application.
     path("live/<uuid:public_id>/key/reveal/", views.live_key_reveal, name="live-key-reveal"),
     path("live/<uuid:public_id>/key/renew/", views.live_key_renew, name="live-key-renew"),

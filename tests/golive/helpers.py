@@ -104,3 +104,30 @@ def ready_report(user):
     log_calls(user)
     log_conformance_calls(user)
     return make_report(user)
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def business_data(**overrides):
+    """A valid business-details POST of the confirmation step, with fresh files."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {
+        "legal_name": "Acme Payments Ltd",
+        "registration_number": "CS/2019/1234",
+        "trading_name": "Acme Pay",
+        "markets": ["vodafoneGHA"],
+        "shortcode": "171717",
+        "shortcode_held": "requested",
+        "contact_person": "Ama Mensah",
+        "website": "https://acme.example",
+        "expected_monthly_volume": "250000.00",
+        "incorporation_certificate": SimpleUploadedFile(
+            "certificate.pdf", PDF_BYTES, content_type="application/pdf"
+        ),
+        "director_id": SimpleUploadedFile("id.png", PNG_BYTES, content_type="image/png"),
+    }
+    data.update(overrides)
+    return data

@@ -335,6 +335,11 @@ TABLE: dict[str, Row] = {
     "golive/requests/<uuid:public_id>/comment/": owned(
         lambda w: f"/golive/requests/{w.golive_request.public_id}/comment/", 302, "post"
     ),
+    # The world's request was sent without documents: 404 even for its owner (the
+    # owner's and reviewers' downloads are in tests/golive/test_business_details.py).
+    "golive/requests/<uuid:public_id>/documents/<slug:kind>/": owned(
+        lambda w: f"/golive/requests/{w.golive_request.public_id}/documents/director-id/", 404
+    ),
     "golive/requests/<uuid:public_id>/withdraw/": owned(
         lambda w: f"/golive/requests/{w.golive_request.public_id}/withdraw/", 302, "post"
     ),
