@@ -73,6 +73,13 @@ def submit_request(
     application = application or default_application(user)
     if application.user_id != user.pk:
         raise GoLiveError("You can only send your own applications for review.")
+    # The cheap refusals first: no probe (network requests, a stored run) for a request
+    # that cannot be sent anyway. _submit_locked checks them again under the lock.
+    requests = GoLiveRequest.objects.for_application(application)
+    if requests.open().exists():
+        raise GoLiveError("This application already has a Go Live request waiting for review.")
+    if requests.filter(status=GoLiveRequest.Status.APPROVED).exists():
+        raise GoLiveError("This application is already live.")
     check = None
     if application.async_response_url:
         try:

@@ -169,3 +169,14 @@ def test_submission_refused_naming_the_missing_items(ready_developer):
     assert services.submit_request(
         ready_developer, report_public_id=str(ready_developer.report.public_id)
     )
+
+
+def test_markets_chosen_at_submission_add_their_requirements(developer):
+    _call(developer, at=timezone.now())  # vodafoneGHA only
+    ConformanceRequirement.objects.create(market="vodafoneGHA", item="reversal", required=False)
+    application = developer.api_key.application
+    markets = conformance.application_markets(application)
+    by_key = {r.key: r for r in conformance.checklist(application, markets=markets)}
+    assert not by_key["reversal"].required
+    with_tanzania = conformance.checklist(application, markets=markets | {"vodacomTZN"})
+    assert {r.key: r for r in with_tanzania}["reversal"].required
