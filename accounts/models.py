@@ -256,6 +256,11 @@ class SecurityEvent(models.Model):
         REACTIVATED = "reactivated", "Account reactivated by staff"
         GOLIVE_APPROVED = "golive_approved", "Go Live approved (live key issued)"
         GOLIVE_REJECTED = "golive_rejected", "Go Live rejected"
+        # Staff decisions of the Go Live review workflow (golive.services); to be routed to
+        # the staff audit trail too once it exists.
+        GOLIVE_CHANGES_REQUESTED = "golive_changes_requested", "Go Live: changes requested"
+        GOLIVE_REVOKED = "golive_revoked", "Go Live revoked (live key retired)"
+        GOLIVE_COMMENT = "golive_comment", "Go Live: comment from staff"
         LIMITS_CHANGED_BY_STAFF = "limits_changed_by_staff", "Application limits changed by staff"
         MFA_ENABLED = "mfa_enabled", "Two-factor authentication turned on"
         MFA_DISABLED = "mfa_disabled", "Two-factor authentication turned off"
@@ -293,6 +298,9 @@ class StaffAction(models.Model):
         GOLIVE_IN_REVIEW = "golive_in_review", "Go Live review started"
         GOLIVE_APPROVED = "golive_approved", "Go Live approved"
         GOLIVE_REJECTED = "golive_rejected", "Go Live rejected"
+        GOLIVE_CHANGES_REQUESTED = "golive_changes_requested", "Go Live changes requested"
+        GOLIVE_REVOKED = "golive_revoked", "Go Live revoked"
+        GOLIVE_COMMENTED = "golive_commented", "Go Live comment"
         DEVELOPER_DEACTIVATED = "developer_deactivated", "Developer deactivated"
         DEVELOPER_REACTIVATED = "developer_reactivated", "Developer reactivated"
         KEYPAIR_ROTATED = "keypair_rotated", "Gateway keypair rotated"

@@ -8,7 +8,7 @@ import json
 import logging
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypedDict
 
@@ -57,6 +57,9 @@ class AttemptOutcome:
     injected: str = ""  # what fault injection did to this attempt, if anything
     via_listener: bool = False  # reported by a `listen` process
     url: str = ""  # where it went, when not the delivery's URL (a listener's local URL)
+    # What was sent and answered, for evidence (the Go Live receiver probe keeps them).
+    request_headers: dict[str, str] = field(default_factory=dict)
+    response_headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_success(self) -> bool:
@@ -151,6 +154,7 @@ def _post(delivery: CallbackDelivery, secret: str) -> AttemptOutcome:
         return outcome
     body, headers = signed_request(delivery, secret)
     headers["Host"] = resolved.host_header
+    outcome.request_headers = dict(headers)
     timeout = urllib3.Timeout(
         connect=settings.CALLBACK_TIMEOUT_SECONDS, read=settings.CALLBACK_TIMEOUT_SECONDS
     )
@@ -168,6 +172,7 @@ def _post(delivery: CallbackDelivery, secret: str) -> AttemptOutcome:
         )
         raw = response.read(RESPONSE_READ_LIMIT)
         outcome.http_status = response.status
+        outcome.response_headers = {k: v[:200] for k, v in list(response.headers.items())[:30]}
         response.release_conn()
         text = raw.decode("utf-8", errors="replace")
         outcome.response_excerpt = text[:RESPONSE_EXCERPT_CHARS]
@@ -185,6 +190,12 @@ def _post(delivery: CallbackDelivery, secret: str) -> AttemptOutcome:
         pool.close()
         outcome.duration_ms = (time.perf_counter() - start) * 1000
     return outcome
+
+
+def post(delivery: CallbackDelivery, secret: str) -> AttemptOutcome:
+    """One signed POST of `delivery` (saved or not) through the SSRF guard, unrecorded:
+    the worker records it; the Go Live receiver probe (golive.probe) keeps it as evidence."""
+    return _post(delivery, secret)
 
 
 def signed_request(delivery: CallbackDelivery, secret: str) -> tuple[bytes, dict[str, str]]:

@@ -19,21 +19,25 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from accounts.http import AuthenticatedHttpRequest
 from golive import evidence, services
-from golive.forms import RejectForm
-from golive.models import GoLiveRequest
+from golive.forms import ChangesForm, CommentForm, RejectForm, RevokeForm
+from golive.models import ConformanceRequirement, GoLiveRequest, ReceiverCheck
 
 
 @admin.register(GoLiveRequest)
 class GoLiveRequestAdmin(admin.ModelAdmin):
+    # The queue: oldest first, with how long each has waited.
     list_display = (
         "user",
         "application",
         "company",
         "status",
         "submitted_at",
+        "time_in_review",
         "decided_by",
         "decided_at",
     )
@@ -42,7 +46,7 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     search_fields = ("user__username", "user__email", "user__company", "application__name")
     list_select_related = ("user", "decided_by", "application")
-    ordering = ("-submitted_at",)
+    ordering = ("submitted_at",)
     fields = (
         "user",
         "application",
@@ -53,12 +57,21 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
         "decided_at",
         "reason",
         "withdrawn_at",
+        "changes_requested",
+        "revoked_at",
+        "revoked_by",
+        "revoked_reason",
         "live_key",
     )
     readonly_fields = fields
 
     class Media:
         css = {"all": ("golive/admin.css",)}
+
+    @admin.display(description="time in review")
+    def time_in_review(self, obj: GoLiveRequest) -> str:
+        end = obj.decided_at or obj.withdrawn_at or timezone.now()
+        return timesince(obj.submitted_at, end)
 
     @admin.display(description="company", ordering="user__company")
     def company(self, obj: GoLiveRequest) -> str:
@@ -130,6 +143,15 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
                 "<path:object_id>/approve/", wrap(self.approve_view), name="golive_request_approve"
             ),
             path("<path:object_id>/reject/", wrap(self.reject_view), name="golive_request_reject"),
+            path(
+                "<path:object_id>/request-changes/",
+                wrap(self.changes_view),
+                name="golive_request_changes",
+            ),
+            path("<path:object_id>/revoke/", wrap(self.revoke_view), name="golive_request_revoke"),
+            path(
+                "<path:object_id>/comment/", wrap(self.comment_view), name="golive_request_comment"
+            ),
             *super().get_urls(),
         ]
 
@@ -149,6 +171,12 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
             # The settings as they are now (the snapshot holds them as sent).
             "application_now": evidence.application_settings(obj.application) if obj else None,
             "can_decide": obj is not None and obj.is_open and services.can_review(request.user),
+            "can_revoke": obj is not None
+            and obj.status == GoLiveRequest.Status.APPROVED
+            and services.can_review(request.user),
+            "can_comment": obj is not None and services.can_review(request.user),
+            "comments": obj.comments.select_related("author") if obj else [],
+            "comment_form": CommentForm(),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -161,9 +189,27 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
         return obj
 
     def approve_view(self, request: AuthenticatedHttpRequest, object_id: str) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """GET: the confirmation step ("This issues a live key and locks the
+        application"). POST: approve."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
         obj = self._for_decision(request, object_id)
+        if request.method == "GET":
+            if not obj.is_open:
+                messages.error(
+                    request, f"This request is already {obj.get_status_display().lower()}."
+                )
+                return redirect(self._change_url(obj))
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": obj,
+                "title": f"Approve {obj.application.name}?",
+                "change_url": self._change_url(obj),
+            }
+            return TemplateResponse(
+                request, "admin/golive/goliverequest/approve_confirm.html", context
+            )
         try:
             services.approve_request(obj, by=request.user, base_url=self._base_url(request))
         except services.GoLiveError as error:
@@ -202,3 +248,118 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
             "change_url": self._change_url(obj),
         }
         return TemplateResponse(request, "admin/golive/goliverequest/reject.html", context)
+
+    def _reason_page(self, request, obj, form, *, title, action, explanation, field):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "form": form,
+            "field": form[field],
+            "title": title,
+            "action": action,
+            "explanation": explanation,
+            "change_url": self._change_url(obj),
+        }
+        return TemplateResponse(request, "admin/golive/goliverequest/reason_form.html", context)
+
+    def changes_view(self, request, object_id: str) -> HttpResponse:
+        obj = self._for_decision(request, object_id)
+        if not obj.is_open:
+            messages.error(request, f"This request is already {obj.get_status_display().lower()}.")
+            return redirect(self._change_url(obj))
+        form = ChangesForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.request_changes(
+                    obj,
+                    by=request.user,
+                    changes=form.cleaned_data["changes"],
+                    base_url=self._base_url(request),
+                )
+            except services.GoLiveError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"Changes requested: {obj.user} was told what to fix.")
+            return redirect(self._change_url(obj))
+        return self._reason_page(
+            request,
+            obj,
+            form,
+            title=f"Request changes to the Go Live request of {obj.user}",
+            action="Send back for changes",
+            explanation="The request goes back to the developer with this list; they fix it and "
+            "send a new request with a newer report and a fresh conformance run.",
+            field="changes",
+        )
+
+    def revoke_view(self, request, object_id: str) -> HttpResponse:
+        obj = self._for_decision(request, object_id)
+        form = RevokeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.revoke_request(
+                    obj,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    base_url=self._base_url(request),
+                )
+            except services.GoLiveError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"Revoked: the live key of {obj.application} stopped.")
+            return redirect(self._change_url(obj))
+        return self._reason_page(
+            request,
+            obj,
+            form,
+            title=f"Revoke the live access of {obj.application.name}",
+            action="Revoke live access",
+            explanation="The application's live API key stops working at once. The application "
+            "stays locked; the developer is emailed the reason and can send a new request.",
+            field="reason",
+        )
+
+    def comment_view(self, request, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._for_decision(request, object_id)
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.add_comment(
+                    obj,
+                    by=request.user,
+                    body=form.cleaned_data["body"],
+                    base_url=self._base_url(request),
+                )
+            except services.GoLiveError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "Your message was sent to the developer.")
+        else:
+            messages.error(request, "Write a message first.")
+        return redirect(self._change_url(obj) + "#golive-thread")
+
+
+@admin.register(ConformanceRequirement)
+class ConformanceRequirementAdmin(admin.ModelAdmin):
+    """Which conformance items (docs/golive.md) a market requires; no row: required."""
+
+    list_display = ("market", "item", "required")
+    list_filter = ("market", "required")
+    list_editable = ("required",)
+    ordering = ("market", "item")
+
+
+@admin.register(ReceiverCheck)
+class ReceiverCheckAdmin(admin.ModelAdmin):
+    list_display = ("application", "url", "passed", "created_at")
+    list_filter = ("passed",)
+    readonly_fields = ("application", "url", "passed", "evidence", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -39,6 +39,7 @@ def _context(request: GoLiveRequest, base_url: str) -> dict:
         "status_url": base + reverse("golive:status"),
         "admin_url": base + reverse("admin:golive_goliverequest_change", args=[request.pk]),
         "live_base_url": settings.LIVE_BASE_URL,
+        "request_url": base + reverse("golive:request-detail", args=[request.public_id]),
     }
 
 
@@ -65,3 +66,21 @@ def notify_decided(request: GoLiveRequest, *, base_url: str = "") -> None:
         else "golive_rejected_developer"
     )
     _send(template, _context(request, base_url), [request.user.email])
+
+
+def notify_changes_requested(request: GoLiveRequest, *, base_url: str = "") -> None:
+    _send("golive_changes_requested_developer", _context(request, base_url), [request.user.email])
+
+
+def notify_revoked(request: GoLiveRequest, *, base_url: str = "") -> None:
+    _send("golive_revoked_developer", _context(request, base_url), [request.user.email])
+
+
+def notify_comment(comment, *, base_url: str = "") -> None:
+    """A new message of the thread, to the other side."""
+    request = comment.request
+    context = {**_context(request, base_url), "comment": comment}
+    if comment.from_staff:
+        _send("golive_comment_developer", context, [request.user.email])
+    else:
+        _send("golive_comment_staff", context, list(settings.GOLIVE_REVIEWER_EMAILS))

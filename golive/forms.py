@@ -3,8 +3,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.core.validators import MinValueValidator, RegexValidator
 
 from accounts.models import Application
+from catalog import MARKETS
+from golive.documents import validate_document
 
 
 class SubmitForm(forms.Form):
@@ -77,3 +80,109 @@ class RejectForm(forms.Form):
         strip=True,
         error_messages={"required": "Give a reason: the developer needs it to fix their work."},
     )
+
+
+class ChangesForm(forms.Form):
+    changes = forms.CharField(
+        label="What to fix",
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text="One point per line: the developer reads it by email and on the Go Live page.",
+        max_length=4000,
+        strip=True,
+        error_messages={"required": "List what the developer must change."},
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for revoking",
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text="The live API key stops working at once; the developer is emailed this reason.",
+        max_length=2000,
+        strip=True,
+        error_messages={"required": "Give a reason: the developer needs it."},
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        max_length=4000,
+        strip=True,
+        error_messages={"required": "Write a message first."},
+    )
+
+
+class BusinessDetailsForm(forms.Form):
+    """The business details asked on the Go Live confirmation step (docs/golive.md)."""
+
+    legal_name = forms.CharField(label="Legal name", max_length=200)
+    registration_number = forms.CharField(label="Registration number", max_length=100)
+    trading_name = forms.CharField(
+        label="Trading name", max_length=200, required=False, help_text="If not the legal name."
+    )
+    markets = forms.MultipleChoiceField(
+        label="Market(s)",
+        choices=[(m.slug, m.name) for m in MARKETS.values()],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one market."},
+    )
+    shortcode = forms.CharField(
+        label="Shortcode",
+        max_length=10,
+        validators=[RegexValidator(r"^\d{4,10}$", "A shortcode is 4 to 10 digits.")],
+    )
+    shortcode_held = forms.ChoiceField(
+        label="This shortcode is",
+        choices=(("requested", "requested"), ("held", "already held")),
+        widget=forms.RadioSelect,
+        initial="requested",
+    )
+    contact_person = forms.CharField(label="Contact person", max_length=200)
+    website = forms.URLField(label="Website", max_length=300, assume_scheme="https")
+    expected_monthly_volume = forms.DecimalField(
+        label="Expected monthly volume",
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text="Total value of transactions per month, in the market's currency.",
+    )
+    incorporation_certificate = forms.FileField(
+        label="Certificate of incorporation", help_text="PDF, PNG or JPEG, up to 5 MB."
+    )
+    director_id = forms.FileField(label="Director's ID", help_text="PDF, PNG or JPEG, up to 5 MB.")
+
+    DOCUMENTS = ("incorporation_certificate", "director_id")
+
+    def _clean_document(self, name: str):
+        upload = self.cleaned_data.get(name)
+        if upload is not None:
+            media, extension = validate_document(upload)
+            upload.golive_media_type = media
+            upload.golive_extension = extension
+        return upload
+
+    def clean_incorporation_certificate(self):
+        return self._clean_document("incorporation_certificate")
+
+    def clean_director_id(self):
+        return self._clean_document("director_id")
+
+    def details(self) -> dict:
+        """The details as plain JSON (the documents apart)."""
+        data = self.cleaned_data
+        return {
+            "legal_name": data["legal_name"],
+            "registration_number": data["registration_number"],
+            "trading_name": data["trading_name"],
+            "markets": list(data["markets"]),
+            "shortcode": data["shortcode"],
+            "shortcode_held": data["shortcode_held"] == "held",
+            "contact_person": data["contact_person"],
+            "website": data["website"],
+            "expected_monthly_volume": str(data["expected_monthly_volume"]),
+        }
+
+    def documents(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.DOCUMENTS}

@@ -7,6 +7,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from catalog import MARKETS
+from golive.checklist import ITEMS as conformance_items
+
+
+def document_path(instance, filename: str) -> str:
+    """A name nobody guesses and no user input shapes: golive/documents/<uuid>.<ext>."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    if extension not in ("pdf", "png", "jpg", "jpeg"):
+        extension = "bin"
+    return f"golive/documents/{uuid.uuid4().hex}.{extension}"
+
 
 class GoLiveRequestQuerySet(models.QuerySet):
     def open(self) -> GoLiveRequestQuerySet:
@@ -33,6 +44,8 @@ class GoLiveRequest(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        REVOKED = "revoked", "Revoked"
 
     # "Open": waiting for a decision. One open request per application (constraint below):
     # the real platform "sends the application for review" (reference §1).
@@ -56,7 +69,7 @@ class GoLiveRequest(models.Model):
         blank=True,
         related_name="golive_requests",
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     snapshot = models.JSONField(default=dict)
     reason = models.TextField("reason for rejection", blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
@@ -70,6 +83,24 @@ class GoLiveRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # "Request changes": what the reviewer asks the developer to fix.
+    changes_requested = models.TextField(blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="golive_revocations",
+    )
+    # The business details as the developer gave them (also in the snapshot).
+    business_details = models.JSONField(default=dict, blank=True)
+    # Documents: private, served only by golive.views.document (owner or reviewer).
+    incorporation_certificate = models.FileField(
+        upload_to=document_path, max_length=200, blank=True
+    )
+    director_id = models.FileField(upload_to=document_path, max_length=200, blank=True)
     # The live key issued on approval (its plaintext is shown on My Profile).
     live_api_key = models.ForeignKey(
         "accounts.ApiKey",
@@ -117,4 +148,66 @@ class GoLiveRequest(models.Model):
 
     @property
     def is_decided(self) -> bool:
-        return self.status in (self.Status.APPROVED, self.Status.REJECTED)
+        return self.status in (
+            self.Status.APPROVED,
+            self.Status.REJECTED,
+            self.Status.CHANGES_REQUESTED,
+            self.Status.REVOKED,
+        )
+
+
+class GoLiveComment(models.Model):
+    """A message of the thread between staff and the developer on one request."""
+
+    request = models.ForeignKey(GoLiveRequest, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_staff = models.BooleanField(default=False)
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"comment by {'staff' if self.from_staff else 'developer'} on {self.request_id}"
+
+
+class ConformanceRequirement(models.Model):
+    """Whether a conformance item (golive.checklist.ITEMS) is required of applications
+    working in a market. Without a row, an item is required."""
+
+    market = models.CharField(max_length=20, choices=[(m.slug, m.name) for m in MARKETS.values()])
+    item = models.CharField(max_length=40, choices=list(conformance_items.items()))
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["market", "item"], name="golive_conformance_unique")
+        ]
+        ordering = ("market", "item")
+
+    def __str__(self) -> str:
+        return f"{self.market}: {self.item} ({'required' if self.required else 'optional'})"
+
+
+class ReceiverCheck(models.Model):
+    """One run of the receiver conformance probe (golive.probe) against an application's
+    Asynchronous Response URL: its verdict and every request and answer as evidence."""
+
+    application = models.ForeignKey(
+        "accounts.Application", on_delete=models.CASCADE, related_name="receiver_checks"
+    )
+    url = models.URLField(max_length=500)
+    passed = models.BooleanField(default=False)
+    evidence = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["application", "-created_at"], name="golive_rcheck_app_created")
+        ]
+
+    def __str__(self) -> str:
+        return f"receiver check of {self.application} ({'passed' if self.passed else 'failed'})"

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.keys import active_api_key, default_application, issue_api_key
 from accounts.models import ApiKey, Application, Environment, SecurityEvent, StaffAction, User
 from accounts.services import record_security_event, record_staff_action, renew_api_key
-from golive import emails, evidence
-from golive.models import GoLiveRequest
+from golive import conformance, emails, evidence, probe
+from golive.models import GoLiveComment, GoLiveRequest, ReceiverCheck
 from reports.models import Report
 
 REVIEW_PERMISSION = "golive.review_golive"
+# A new request after one of these decisions must carry a report made after it.
+RESUBMIT_AFTER = ("rejected", "changes_requested")
 
 
 class GoLiveError(Exception):
@@ -30,16 +33,39 @@ def can_review(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm(REVIEW_PERMISSION)
 
 
-@transaction.atomic
+def conformance_refusal(results: list[conformance.ItemResult]) -> str:
+    """The message naming the required checklist items that do not hold ("" if none)."""
+    missing = conformance.missing_required(results)
+    if not missing:
+        return ""
+    return (
+        "Your application does not pass the conformance checklist yet: "
+        + "; ".join(r.label for r in missing)
+        + "."
+    )
+
+
+def probe_refusal(check: ReceiverCheck | None) -> str:
+    if check is None or check.passed:
+        return ""
+    reasons = [i["reason"] for i in check.evidence.get("items", []) if not i["ok"]]
+    return "Your Asynchronous Response URL failed the receiver check: " + "; ".join(reasons) + "."
+
+
 def submit_request(
     user: User,
     *,
     report_public_id: str,
     application: Application | None = None,
     base_url: str = "",
+    markets: list[str] | None = None,
+    business: dict | None = None,
+    documents: dict | None = None,
 ) -> GoLiveRequest:
     """Send an application (default: the Default one) for review: its settings, the
-    account details and the latest report over its keys.
+    account details, the latest report over its keys, the conformance checklist and,
+    for an asynchronous application, a receiver probe run now (before any lock: it
+    makes network requests).
 
     `report_public_id` is the report the developer saw on the confirmation page: if a
     newer one was generated since, they must confirm again rather than send unseen data.
@@ -47,6 +73,55 @@ def submit_request(
     application = application or default_application(user)
     if application.user_id != user.pk:
         raise GoLiveError("You can only send your own applications for review.")
+    # The cheap refusals first: no probe (network requests, a stored run) for a request
+    # that cannot be sent anyway. _submit_locked checks them again under the lock.
+    requests = GoLiveRequest.objects.for_application(application)
+    if requests.open().exists():
+        raise GoLiveError("This application already has a Go Live request waiting for review.")
+    if requests.filter(status=GoLiveRequest.Status.APPROVED).exists():
+        raise GoLiveError("This application is already live.")
+    check = None
+    if application.async_response_url:
+        try:
+            check = probe.run_probe(application)
+        except ValueError as exc:  # pragma: no cover (the URL was checked just above)
+            raise GoLiveError(str(exc)) from exc
+    if business and not markets:
+        markets = list(business.get("markets", []))
+    stored: list[str] = []
+    try:
+        return _submit_locked(
+            user,
+            application=application,
+            report_public_id=report_public_id,
+            base_url=base_url,
+            check=check,
+            markets=markets,
+            business=business or {},
+            documents=documents or {},
+            stored=stored,
+        )
+    except BaseException:
+        # Rolled back: the row is gone, so are the files it had written (nothing
+        # half-saved).
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def _submit_locked(
+    user: User,
+    *,
+    application: Application,
+    report_public_id: str,
+    base_url: str,
+    check: ReceiverCheck | None,
+    markets: list[str] | None,
+    business: dict,
+    documents: dict,
+    stored: list[str],
+) -> GoLiveRequest:
     # Lock the application: two clicks cannot both send it.
     Application.objects.select_for_update().filter(pk=application.pk).first()
     requests = GoLiveRequest.objects.for_application(application)
@@ -63,14 +138,61 @@ def submit_request(
         raise GoLiveError(
             "A newer report was generated since you opened this page: review it and confirm again."
         )
+    last_decision = (
+        requests.filter(status__in=RESUBMIT_AFTER, decided_at__isnull=False)
+        .order_by("-decided_at")
+        .first()
+    )
+    if last_decision is not None and report.created_at <= last_decision.decided_at:
+        raise GoLiveError(
+            "Your latest report is older than the reviewer's decision: fix what they asked, "
+            "generate a new report, then send the request again."
+        )
+    results = conformance.checklist(
+        application,
+        markets=(set(markets) | conformance.application_markets(application)) if markets else None,
+    )
+    if refusal := conformance_refusal(results):
+        raise GoLiveError(refusal)
+    if refusal := probe_refusal(check):
+        raise GoLiveError(refusal)
+    snapshot = evidence.build_snapshot(user, report)
+    snapshot["checklist"] = [r.as_json() for r in results]
+    if business:
+        snapshot["business"] = {
+            **business,
+            "documents": {
+                name: {
+                    "filename": upload.name[:200],
+                    "size": upload.size,
+                    "media_type": getattr(upload, "golive_media_type", ""),
+                }
+                for name, upload in documents.items()
+                if upload is not None
+            },
+        }
+    if check is not None:
+        snapshot["receiver_check"] = {
+            "created_at": check.created_at.isoformat(),
+            "passed": check.passed,
+            **check.evidence,
+        }
     try:
         with transaction.atomic():
-            request = GoLiveRequest.objects.create(
+            request = GoLiveRequest(
                 user=user,
                 application=application,
                 report=report,
-                snapshot=evidence.build_snapshot(user, report),
+                snapshot=snapshot,
+                business_details=business,
             )
+            for name, upload in documents.items():
+                if upload is not None:
+                    extension = getattr(upload, "golive_extension", "bin")
+                    # Stored under a random name (document_path): never the client's.
+                    getattr(request, name).save(f"document.{extension}", upload, save=False)
+                    stored.append(getattr(request, name).name)
+            request.save()
     except IntegrityError as exc:  # the one-open-request constraint, should the lock be bypassed
         raise GoLiveError(
             "This application already has a Go Live request waiting for review."
@@ -184,6 +306,98 @@ def reject_request(
     )
     emails.notify_decided(request, base_url=base_url)
     return request
+
+
+@transaction.atomic
+def request_changes(
+    request: GoLiveRequest, *, by: User, changes: str, base_url: str = ""
+) -> GoLiveRequest:
+    """Send the request back with what to fix: the developer fixes it and sends a new
+    request (with a newer report and a fresh conformance run)."""
+    changes = (changes or "").strip()
+    if not changes:
+        raise GoLiveError("Say what the developer must change.")
+    request = _decide(request, by=by)
+    request.status = GoLiveRequest.Status.CHANGES_REQUESTED
+    request.changes_requested = changes
+    request.save(update_fields=["status", "decided_by", "decided_at", "changes_requested"])
+    record_security_event(
+        request.user,
+        kind=SecurityEvent.Kind.GOLIVE_CHANGES_REQUESTED,
+        detail=f"{request.application.name}: by {by.username}",
+    )
+    record_staff_action(
+        by, action=StaffAction.Action.GOLIVE_CHANGES_REQUESTED, target=request, detail=changes
+    )
+    emails.notify_changes_requested(request, base_url=base_url)
+    return request
+
+
+@transaction.atomic
+def revoke_request(
+    request: GoLiveRequest, *, by: User, reason: str, base_url: str = ""
+) -> GoLiveRequest:
+    """Revoke live access: every live key of the application stops at once (overlap
+    keys included); the application stays locked (its reviewed settings are the
+    record); a new Go Live request can take it live again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise GoLiveError("A revocation needs a reason: the developer reads it.")
+    if not can_review(by):
+        raise GoLiveError("You do not have permission to review Go Live requests.")
+    request = _locked(request)
+    if request.status != GoLiveRequest.Status.APPROVED:
+        raise GoLiveError("Only an approved request can be revoked.")
+    now = timezone.now()
+    retired = (
+        ApiKey.objects.filter(application=request.application, environment=Environment.LIVE)
+        .usable()
+        .update(retired_at=now)
+    )
+    request.status = GoLiveRequest.Status.REVOKED
+    request.revoked_at = now
+    request.revoked_by = by
+    request.revoked_reason = reason
+    request.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
+    record_security_event(
+        request.user,
+        kind=SecurityEvent.Kind.GOLIVE_REVOKED,
+        detail=f"{request.application.name}: by {by.username}; {retired} live key(s) retired",
+    )
+    record_staff_action(
+        by,
+        action=StaffAction.Action.GOLIVE_REVOKED,
+        target=request,
+        detail=f"{retired} live key(s) retired; {reason}",
+    )
+    emails.notify_revoked(request, base_url=base_url)
+    return request
+
+
+def add_comment(request: GoLiveRequest, *, by: User, body: str, base_url: str = ""):
+    """A message of the thread: from the developer who sent the request, or a reviewer;
+    the other side is emailed."""
+    body = (body or "").strip()
+    if not body:
+        raise GoLiveError("Write a message first.")
+    from_staff = by.pk != request.user_id
+    if from_staff and not can_review(by):
+        raise GoLiveError("You cannot comment on this request.")
+    with transaction.atomic():
+        comment = GoLiveComment.objects.create(
+            request=request, author=by, from_staff=from_staff, body=body[:4000]
+        )
+        if from_staff:
+            record_security_event(
+                request.user,
+                kind=SecurityEvent.Kind.GOLIVE_COMMENT,
+                detail=f"{request.application.name}: by {by.username}",
+            )
+            record_staff_action(
+                by, action=StaffAction.Action.GOLIVE_COMMENTED, target=request, detail=body
+            )
+        emails.notify_comment(comment, base_url=base_url)
+    return comment
 
 
 def live_application(user: User, application: Application) -> bool:

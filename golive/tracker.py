@@ -12,7 +12,7 @@ from django.db.models import F
 
 from accounts.keys import active_api_key, current_keypair, default_application
 from accounts.models import ApiKey, Application, Environment
-from golive import evidence
+from golive import conformance, evidence, probe
 from golive.models import GoLiveRequest
 
 Status = GoLiveRequest.Status
@@ -48,6 +48,11 @@ def tracker_steps(request: GoLiveRequest) -> list[Step]:
         steps.append(Step("Rejected", request.decided_at, "failed"))
     elif request.status == Status.WITHDRAWN:
         steps.append(Step("Withdrawn", request.withdrawn_at, "failed"))
+    elif request.status == Status.CHANGES_REQUESTED:
+        steps.append(Step("Changes requested", request.decided_at, "failed"))
+    elif request.status == Status.REVOKED:
+        steps.append(Step("Approved", request.decided_at, "done"))
+        steps.append(Step("Revoked", request.revoked_at, "failed"))
     else:
         steps.append(Step("Decision", None, "todo"))
     return steps
@@ -79,6 +84,9 @@ def golive_context(user, application: Application | None = None) -> dict:
     )
     waiting = latest is not None and latest.is_open
     readiness = None if (is_live or waiting) else evidence.check_readiness(user, application)
+    checklist = (
+        None if (is_live or waiting) else [r.as_json() for r in conformance.checklist(application)]
+    )
     return {
         "golive_application": application,
         "golive_latest": latest,
@@ -92,4 +100,10 @@ def golive_context(user, application: Application | None = None) -> dict:
         "golive_live_base_url": settings.LIVE_BASE_URL,
         "golive_waiting": waiting,
         "golive_readiness": readiness,
+        "golive_checklist": checklist,
+        "golive_checklist_ok": checklist is not None
+        and not any(i["required"] and not i["ok"] for i in checklist),
+        "golive_receiver_check": probe.latest_check(application)
+        if application.async_response_url
+        else None,
     }

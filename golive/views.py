@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,8 +20,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from accounts.keys import active_api_key, current_keypair, default_application, public_key_pem
 from accounts.models import Application, Environment
-from golive import evidence, services
-from golive.forms import ApplicationPickForm, LiveKeyRenewForm, SubmitForm
+from golive import conformance, evidence, probe, services
+from golive.documents import EXTENSION_TYPES
+from golive.forms import (
+    ApplicationPickForm,
+    BusinessDetailsForm,
+    CommentForm,
+    LiveKeyRenewForm,
+    SubmitForm,
+)
 from golive.models import GoLiveRequest
 from golive.tracker import golive_context, live_keys, tracker_steps
 
@@ -91,10 +98,15 @@ def status(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "golive/status.html", context)
 
 
-def _submit(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+def _submit(
+    request: AuthenticatedHttpRequest, business: BusinessDetailsForm
+) -> HttpResponse | None:
     form = SubmitForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The confirmation form was incomplete: review and confirm again.")
+        return None
+    if not business.is_valid():
+        messages.error(request, "Check the business details: each problem is shown by its field.")
         return None
     chosen = form.cleaned_data.get("application")
     application = (
@@ -108,6 +120,8 @@ def _submit(request: AuthenticatedHttpRequest) -> HttpResponse | None:
             application=application,
             report_public_id=form.cleaned_data["report"],
             base_url=_base_url(request),
+            business=business.details(),
+            documents=business.documents(),
         )
     except services.GoLiveError as error:
         messages.error(request, str(error))
@@ -119,10 +133,17 @@ def _submit(request: AuthenticatedHttpRequest) -> HttpResponse | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """GET: the confirmation page, showing exactly what will be sent. POST: send it."""
-    if request.method == "POST" and (response := _submit(request)):
+    """GET: the confirmation page, showing exactly what will be sent, with the business
+    details to fill in. POST: send it."""
+    business = BusinessDetailsForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and (response := _submit(request, business)):
         return response
     _form, application = _chosen_application(request)
+    if request.method == "POST" and (chosen := request.POST.get("application")):
+        application = get_application_for_user(request.user, chosen)
     readiness = evidence.check_readiness(request.user, application)
     blocking = (*GoLiveRequest.OPEN_STATUSES, GoLiveRequest.Status.APPROVED)
     waiting_or_live = GoLiveRequest.objects.for_application(application).filter(status__in=blocking)
@@ -130,11 +151,16 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if waiting_or_live.exists() or not readiness.is_ready or readiness.report is None:
         # The status page says why (waiting, already live, or what is missing).
         return redirect(_status_url(application))
+    if refusal := services.conformance_refusal(conformance.checklist(application)):
+        if request.method == "GET":
+            messages.error(request, refusal)
+        return redirect(_status_url(application))
     initial = {"report": readiness.report.public_id, "application": application.public_id}
     context = {
         "application": application,
         "snapshot": evidence.build_snapshot(request.user, readiness.report),
         "form": SubmitForm(initial=initial),
+        "business": business,
     }
     return render(request, "golive/request_confirm.html", context)
 
@@ -147,8 +173,29 @@ def request_detail(request: HttpRequest, public_id) -> HttpResponse:
         "golive_request": golive_request,
         "snapshot": golive_request.snapshot,
         "steps": tracker_steps(golive_request),
+        "comments": golive_request.comments.select_related("request__user"),
+        "comment_form": CommentForm(),
     }
     return render(request, "golive/request_detail.html", context)
+
+
+@login_required
+@require_POST
+def request_comment(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    """The developer's message in the request's thread (the reviewers are emailed)."""
+    golive_request = get_golive_request_for_user(request.user, public_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.add_comment(
+            golive_request,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            base_url=_base_url(request),
+        )
+        messages.success(request, "Your message was sent to the reviewer.")
+    else:
+        messages.error(request, "Write a message first.")
+    return redirect(reverse("golive:request-detail", args=[public_id]) + "#golive-thread")
 
 
 @login_required
@@ -162,6 +209,59 @@ def request_withdraw(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
     else:
         messages.success(request, "Your Go Live request was withdrawn. You can send a new one.")
     return redirect(_status_url(golive_request.application))
+
+
+@login_required
+@require_POST
+def receiver_check(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    """Run the receiver conformance probe against the application's Asynchronous
+    Response URL now (golive.probe); the result shows on the Go Live page."""
+    application = get_application_for_user(request.user, public_id)
+    if not application.async_response_url:
+        messages.error(request, "This application is synchronous: it has no URL to check.")
+        return redirect(_status_url(application))
+    check = probe.run_probe(application)
+    if check.passed:
+        messages.success(request, "Your receiver passed the check.")
+    else:
+        messages.error(request, probe_message(check))
+    return redirect(_status_url(application))
+
+
+def probe_message(check) -> str:
+    return services.probe_refusal(check)
+
+
+DOCUMENT_FIELDS = {
+    "incorporation-certificate": "incorporation_certificate",
+    "director-id": "director_id",
+}
+
+
+@login_required
+@require_GET
+def document(request: AuthenticatedHttpRequest, public_id, kind: str) -> FileResponse:
+    """A request's document: to its developer and to Go Live reviewers only (404 for
+    anyone else), always as a download that browsers do not sniff or render."""
+    if kind not in DOCUMENT_FIELDS:
+        raise Http404("No such document.")
+    if services.can_review(request.user):
+        golive_request = get_object_or_404(GoLiveRequest, public_id=public_id)
+    else:
+        golive_request = get_golive_request_for_user(request.user, public_id)
+    field = getattr(golive_request, DOCUMENT_FIELDS[kind])
+    if not field:
+        raise Http404("This request has no such document.")
+    extension = field.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=f"{kind}-{golive_request.public_id}.{extension}",
+        content_type=EXTENSION_TYPES.get(extension, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Live credentials, after approval -------------------------------------------------

@@ -323,8 +323,30 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start otherwise
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (Go Live documents): never served as static or media URLs, only through
+# views that check who asks (golive.views.document). Local files under var/media by
+# default; an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (django-storages,
+# docs/golive.md "Documents").
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media-not-served/"
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+_DEFAULT_STORAGE: dict = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -427,6 +449,9 @@ SECURITY_CONTACT = env.list("SECURITY_CONTACT", default=["mailto:security@localh
 # --- Go Live ------------------------------------------------------------------------
 
 GOLIVE_REVIEWER_EMAILS = env.list("GOLIVE_REVIEWER_EMAILS", default=["golive@localhost"])
+# Go Live conformance (docs/golive.md): how soon after a timeout (INS-9) a Query
+# Transaction Status of that call resolves the unknown outcome.
+GOLIVE_TIMEOUT_RESOLUTION_SECONDS = env.int("GOLIVE_TIMEOUT_RESOLUTION_SECONDS", default=600)
 
 # --- Logging: everything to stdout, one line per request -----------------------------
 

@@ -28,6 +28,10 @@ def golive_snapshot(snapshot: dict, level: int = 2) -> dict:
         # Snapshots taken before applications existed have no "application": left out.
         "application": snapshot.get("application"),
         "report": report,
+        # Snapshots taken before the conformance checks have none of these: left out.
+        "business": snapshot.get("business"),
+        "checklist": snapshot.get("checklist"),
+        "receiver_check": snapshot.get("receiver_check"),
         "rows": snapshot.get("rows", []),
         "calls": calls,
         "successes": successes,

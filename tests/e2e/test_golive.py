@@ -14,9 +14,27 @@ from accounts.models import ApiKey, Environment
 from golive import services
 from golive.models import GoLiveRequest
 from tests import factories
-from tests.golive.helpers import grant_review_permission, ready_report
+from tests.golive.helpers import PDF_BYTES, PNG_BYTES, grant_review_permission, ready_report
 
 pytestmark = pytest.mark.browser
+
+
+def fill_business_details(page, *, certificate=None):
+    """The business details of the confirmation step, with a PDF and a PNG."""
+    page.get_by_label("Legal name").fill("Acme Payments Ltd")
+    page.get_by_label("Registration number").fill("CS/2019/1234")
+    page.get_by_label("Vodafone Ghana").check()
+    page.get_by_label("Shortcode", exact=True).fill("171717")
+    page.get_by_label("Contact person").fill("Ama Mensah")
+    page.get_by_label("Website").fill("https://acme.example")
+    page.get_by_label("Expected monthly volume").fill("250000")
+    page.get_by_label("Certificate of incorporation").set_input_files(
+        certificate
+        or {"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
+    )
+    page.get_by_label("Director's ID").set_input_files(
+        {"name": "id.png", "mimeType": "image/png", "buffer": PNG_BYTES}
+    )
 
 
 def _sign_in_as(page, live_server, user):
@@ -44,6 +62,7 @@ def test_developer_goes_live_after_reviewer_approves(page, live_server, screensh
     expect(page.get_by_role("img", name=re.compile("Calls per API"))).to_be_visible()
     expect(page.get_by_role("rowheader", name=re.compile("queryTransactionStatus"))).to_be_visible()
     screenshot(page, "2-confirm")
+    fill_business_details(page)
     page.get_by_role("button", name="Send my Go Live request").click()
     expect(
         page.get_by_text("Your application Default was sent to M-Pesa for review.")
@@ -68,7 +87,8 @@ def test_developer_goes_live_after_reviewer_approves(page, live_server, screensh
     page.get_by_role("link", name="dev").click()
     expect(page.get_by_role("heading", name="Snapshot sent by the developer")).to_be_visible()
     screenshot(page, "5-admin-review")
-    page.get_by_role("button", name="Approve and issue a live key").click()
+    page.get_by_role("link", name="Approve and issue a live key…").click()
+    page.get_by_role("button", name="Confirm: approve and issue a live key").click()
     expect(page.get_by_text("Approved: dev is live")).to_be_visible()
     screenshot(page, "6-admin-approved")
     request.refresh_from_db()

@@ -161,8 +161,13 @@ def test_staff_without_permission_cannot_approve(plain_staff_client, waiting):
     assert not ApiKey.objects.filter(environment=Environment.LIVE).exists()
 
 
-def test_approve_needs_post(reviewer_client, waiting):
-    assert reviewer_client.get(_approve(waiting)).status_code == 405
+def test_approve_get_is_the_confirmation_step(reviewer_client, waiting):
+    page = reviewer_client.get(_approve(waiting))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f"Approve {waiting.application.name}?" in body
+    assert "This issues a live key and locks the application." in body
+    assert reviewer_client.put(_approve(waiting)).status_code == 405
     waiting.refresh_from_db()
     assert waiting.status == GoLiveRequest.Status.SUBMITTED
 

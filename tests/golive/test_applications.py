@@ -15,7 +15,7 @@ from golive import services
 from golive.evidence import REQUIRED_OPERATIONS
 from golive.models import GoLiveRequest
 from tests import factories
-from tests.golive.helpers import make_report
+from tests.golive.helpers import business_data, log_conformance_calls, make_report
 
 STATUS = reverse("golive:status")
 
@@ -36,6 +36,7 @@ def shop(ready_developer):
     key, _ = issue_api_key(ready_developer, application=application)
     for operation in REQUIRED_OPERATIONS:
         factories.ApiCallFactory(api_key=key, operation=operation)
+    log_conformance_calls(ready_developer, api_key=key)
     application.report = make_report(ready_developer, api_key=key)
     return application
 
@@ -137,7 +138,12 @@ def test_the_confirmation_page_sends_the_chosen_application(client, ready_develo
     assert page.status_code == 200
     assert "Shop" in page.content.decode()
     response = client.post(
-        create, {"report": str(shop.report.public_id), "application": str(shop.public_id)}
+        create,
+        {
+            **business_data(),
+            "report": str(shop.report.public_id),
+            "application": str(shop.public_id),
+        },
     )
 
     assert response.status_code == 302
@@ -152,7 +158,11 @@ def test_the_confirmation_page_refuses_another_developers_application(
 
     response = client.post(
         reverse("golive:request-create"),
-        {"report": str(ready_developer.report.public_id), "application": str(theirs.public_id)},
+        {
+            **business_data(),
+            "report": str(ready_developer.report.public_id),
+            "application": str(theirs.public_id),
+        },
     )
 
     assert response.status_code == 404

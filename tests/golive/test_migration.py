@@ -16,7 +16,6 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from accounts.models import Application
-from golive.models import GoLiveRequest
 from tests import factories
 
 BEFORE = [("golive", "0001_initial")]
@@ -52,18 +51,25 @@ def test_existing_requests_move_to_the_default_application(old_golive):
     open_request = OldRequest.objects.create(user_id=waiting.pk, status="submitted")
 
     migrate([("golive", "0004_application_required")])
+    # Read through the state of 0004 (later migrations add columns not there yet).
+    state = (
+        MigrationExecutor(connection)
+        .loader.project_state(("golive", "0004_application_required"))
+        .apps
+    )
+    NewRequest = state.get_model("golive", "GoLiveRequest")
 
     live_default = Application.objects.get(user=live, is_default=True)
     waiting_default = Application.objects.get(user=waiting, is_default=True)
-    moved = {r.pk: r for r in GoLiveRequest.objects.select_related("application")}
-    assert moved[rejected.pk].application == live_default
-    assert moved[approved.pk].application == live_default
-    assert moved[open_request.pk].application == waiting_default
+    moved = {r.pk: r for r in NewRequest.objects.all()}
+    assert moved[rejected.pk].application_id == live_default.pk
+    assert moved[approved.pk].application_id == live_default.pk
+    assert moved[open_request.pk].application_id == waiting_default.pk
     # Nothing else changed: status, reason, snapshot, decision.
     assert moved[rejected.pk].reason == "Fix it"
     assert moved[approved.pk].snapshot == {"account": {"u": 2}}
     assert moved[approved.pk].decided_at == decided_at
-    assert moved[open_request.pk].is_open
+    assert moved[open_request.pk].status == "submitted"
     # The approved developer's application is locked since the approval; the other not.
     assert live_default.locked_at == decided_at
     assert waiting_default.locked_at is None

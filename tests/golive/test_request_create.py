@@ -4,7 +4,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from golive.models import GoLiveRequest
-from tests.golive.helpers import make_report
+from tests.golive.helpers import business_data, make_report
 
 URL = reverse("golive:request-create")
 
@@ -36,7 +36,9 @@ def test_submit_stores_snapshot_and_notifies(
     client.force_login(ready_developer)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(URL, {"report": str(ready_developer.report.public_id)})
+        response = client.post(
+            URL, {**business_data(), "report": str(ready_developer.report.public_id)}
+        )
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("golive:status"))
@@ -57,9 +59,11 @@ def test_submit_stores_snapshot_and_notifies(
 
 def test_second_open_request_is_refused(client, ready_developer, mailoutbox):
     client.force_login(ready_developer)
-    client.post(URL, {"report": str(ready_developer.report.public_id)})
+    client.post(URL, {**business_data(), "report": str(ready_developer.report.public_id)})
 
-    response = client.post(URL, {"report": str(ready_developer.report.public_id)}, follow=True)
+    response = client.post(
+        URL, {**business_data(), "report": str(ready_developer.report.public_id)}, follow=True
+    )
 
     assert GoLiveRequest.objects.count() == 1
     assert "This application already has a Go Live request waiting for review." in _messages(
@@ -71,7 +75,7 @@ def test_not_ready_is_refused_with_what_is_missing(client, developer):
     client.force_login(developer)
     report = make_report(developer)  # no calls at all
 
-    response = client.post(URL, {"report": str(report.public_id)}, follow=True)
+    response = client.post(URL, {**business_data(), "report": str(report.public_id)}, follow=True)
 
     assert not GoLiveRequest.objects.exists()
     assert any("holds no successful call" in m for m in _messages(response))
@@ -82,7 +86,7 @@ def test_stale_report_is_refused(client, ready_developer):
     seen = ready_developer.report
     newer = make_report(ready_developer)
 
-    response = client.post(URL, {"report": str(seen.public_id)})
+    response = client.post(URL, {**business_data(), "report": str(seen.public_id)})
 
     assert response.status_code == 200  # the page again, with the newer report
     assert not GoLiveRequest.objects.exists()
@@ -110,7 +114,9 @@ def test_not_ready_confirmation_page_redirects_to_status(client, developer):
 
 
 def test_anonymous_is_sent_to_sign_in(anonymous_client, ready_developer):
-    response = anonymous_client.post(URL, {"report": str(ready_developer.report.public_id)})
+    response = anonymous_client.post(
+        URL, {**business_data(), "report": str(ready_developer.report.public_id)}
+    )
 
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]

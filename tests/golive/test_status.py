@@ -5,7 +5,7 @@ from django.urls import reverse
 from golive import services
 from golive.models import GoLiveRequest
 from golive.views import profile_panel
-from tests.golive.helpers import log_calls, make_report
+from tests.golive.helpers import log_calls, log_conformance_calls, make_report
 
 URL = reverse("golive:status")
 
@@ -80,6 +80,7 @@ def test_approved_shows_masked_live_key_and_base_url(client, ready_developer, re
 
 def test_history_lists_only_own_requests(client, ready_developer, other_developer):
     log_calls(other_developer)
+    log_conformance_calls(other_developer)
     other_developer.report = make_report(other_developer)
     theirs = _submit(other_developer)
     mine = _submit(ready_developer)

@@ -166,8 +166,20 @@ TABLE: dict[str, Row] = {
     "admin/golive/goliverequest/<path:object_id>/reject/": admin(
         lambda w: f"/admin/golive/goliverequest/{w.golive_request.pk}/reject/", method="post"
     ),
+    "admin/golive/goliverequest/<path:object_id>/request-changes/": admin(
+        lambda w: f"/admin/golive/goliverequest/{w.golive_request.pk}/request-changes/",
+        method="post",
+    ),
+    "admin/golive/goliverequest/<path:object_id>/revoke/": admin(
+        lambda w: f"/admin/golive/goliverequest/{w.golive_request.pk}/revoke/", method="post"
+    ),
+    "admin/golive/goliverequest/<path:object_id>/comment/": admin(
+        lambda w: f"/admin/golive/goliverequest/{w.golive_request.pk}/comment/", method="post"
+    ),
     **_admin_model("golive/goliverequest", lambda w: w.golive_request.pk),
     **_admin_model("mfa/authenticator", lambda w: w.staff.authenticator_set.get().pk),
+    **_admin_model("golive/conformancerequirement", lambda w: w.conformance_requirement.pk),
+    **_admin_model("golive/receivercheck", lambda w: w.receiver_check.pk),
     "admin/^(?P<app_label>auth|account|mfa|accounts|sandbox|golive)/$": admin(
         "/admin/accounts/", staff=404
     ),
@@ -349,8 +361,23 @@ TABLE: dict[str, Row] = {
     # --- Go Live -------------------------------------------------------------------------
     "golive/": signed_in("/golive/"),
     "golive/request/": signed_in("/golive/request/", Redirect("/golive/")),
+    # The owner's Default application is synchronous: nothing to probe, back to Go Live.
+    "golive/applications/<uuid:public_id>/receiver-check/": owned(
+        lambda w: f"/golive/applications/{w.owner.api_key.application.public_id}/receiver-check/",
+        302,
+        "post",
+    ),
     "golive/requests/<uuid:public_id>/": owned(
         lambda w: f"/golive/requests/{w.golive_request.public_id}/"
+    ),
+    # An empty message: refused with a message, back to the request.
+    "golive/requests/<uuid:public_id>/comment/": owned(
+        lambda w: f"/golive/requests/{w.golive_request.public_id}/comment/", 302, "post"
+    ),
+    # The world's request was sent without documents: 404 even for its owner (the
+    # owner's and reviewers' downloads are in tests/golive/test_business_details.py).
+    "golive/requests/<uuid:public_id>/documents/<slug:kind>/": owned(
+        lambda w: f"/golive/requests/{w.golive_request.public_id}/documents/director-id/", 404
     ),
     "golive/requests/<uuid:public_id>/withdraw/": owned(
         lambda w: f"/golive/requests/{w.golive_request.public_id}/withdraw/", 302, "post"

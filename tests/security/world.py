@@ -15,7 +15,7 @@ from accounts.models import GatewayKeypair, User
 from callbacks.models import CallbackDelivery
 from callbacks.signing import get_signing_secret
 from golive import services as golive_services
-from golive.models import GoLiveRequest
+from golive.models import ConformanceRequirement, GoLiveRequest, ReceiverCheck
 from reports.models import Report
 from sandbox.models import Mandate, Transaction
 from tests.golive.helpers import ready_report
@@ -34,6 +34,8 @@ class World:
     signing_secret: str
     transaction: Transaction
     mandate: Mandate
+    conformance_requirement: ConformanceRequirement
+    receiver_check: ReceiverCheck
 
 
 def build_world(owner: User, other: User, staff: User) -> World:
@@ -52,6 +54,12 @@ def build_world(owner: User, other: User, staff: User) -> World:
     # Every developer of the world has a signing secret and a live page of their own.
     get_signing_secret(other)
     return World(
+        conformance_requirement=ConformanceRequirement.objects.create(
+            market="vodafoneGHA", item="reversal", required=True
+        ),
+        receiver_check=ReceiverCheck.objects.create(
+            application=owner.api_key.application, url="https://receiver.example.com/cb"
+        ),
         owner=owner,
         other=other,
         staff=staff,
