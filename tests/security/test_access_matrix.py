@@ -119,6 +119,8 @@ def _admin_model(app_model: str, object_id: Callable[[World], object]) -> dict[s
 TABLE: dict[str, Row] = {
     "": public("/"),
     "healthz": public("/healthz"),
+    # Off without METRICS_TOKEN (its own tests set one: tests/ops/test_metrics_view.py).
+    "metrics": public("/metrics", 404),
     ".well-known/security.txt": public("/.well-known/security.txt"),
     # --- Django admin ------------------------------------------------------------------
     "admin/": admin("/admin/", staff=200),
@@ -280,6 +282,7 @@ TABLE: dict[str, Row] = {
     "profile/phone/": signed_in("/profile/phone/"),
     "profile/phone/confirm/": signed_in("/profile/phone/confirm/", Redirect("/profile/phone/")),
     "profile/phone/resend/": signed_in("/profile/phone/resend/", 302, "post"),
+    "profile/alerts/<uuid:public_id>/": owned(lambda w: f"/profile/alerts/{_app(w)}/", 302, "post"),
     # --- Applications ----------------------------------------------------------------------
     "applications/": signed_in("/applications/"),
     "applications/new/": signed_in("/applications/new/"),
