@@ -39,9 +39,10 @@
     // day; ticks at noon too, at most about ten of them.
     var days = Math.round((Date.parse(data.date_to) - Date.parse(data.date_from)) / DAY_MS) + 1;
     var base = {
-      title: { text: title },
+      // Title on the left, below the row of Plotly's toolbar (top right): never under it.
+      title: { text: title, x: 0, xref: "paper", xanchor: "left", y: 1, yref: "container", yanchor: "top", pad: { t: 36 } },
       height: 320,
-      margin: { l: 60, r: 20, t: 50, b: 50 },
+      margin: { l: 60, r: 20, t: 80, b: 50 },
       barmode: "stack",
       legend: { orientation: "h", y: -0.2 },
       xaxis: {
@@ -113,6 +114,17 @@
     window.Plotly.newPlot("chart-latency", latency, layout("Latency per day", "Milliseconds", data), config);
   }
 
+  // Plotly (1.2 MB) is fetched only when a report with calls shows its charts.
+  function withPlotly(then) {
+    var holder = document.querySelector("[data-plotly-src]");
+    if (window.Plotly) return then();
+    if (!holder) return;
+    var script = document.createElement("script");
+    script.src = holder.dataset.plotlySrc;
+    script.addEventListener("load", then);
+    document.head.appendChild(script);
+  }
+
   function setUpTabs() {
     var root = document.querySelector("[data-report-views]");
     if (!root) return;
@@ -120,8 +132,6 @@
     var tabs = Array.prototype.slice.call(tablist.querySelectorAll("[data-tab]"));
     var data = readChartData();
     var drawn = false;
-    var note = root.querySelector("[data-needs-js-note]");
-    if (note) note.hidden = true;
     tablist.setAttribute("role", "tablist");
     tablist.setAttribute("aria-label", "Report views");
     tablist.hidden = false;
@@ -142,8 +152,10 @@
       });
       if (chosen.dataset.tab === "panel-chart" && !drawn) {
         // Plotly sizes a chart from its container, so draw once the panel is visible.
-        drawCharts(data);
         drawn = true;
+        withPlotly(function () {
+          drawCharts(data);
+        });
       }
       if (window.history && window.history.replaceState) {
         window.history.replaceState(null, "", "#" + chosen.id.replace("tab-", ""));

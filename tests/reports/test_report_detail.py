@@ -47,7 +47,7 @@ def test_shows_summary_table_and_chart_data(developer_client, developer, make_ca
     chart = response.context["chart_data"]
     assert [d["date"] for d in chart["per_day"]] == ["2026-11-10", "2026-11-11"]
     assert 'id="report-chart-data"' in html
-    assert "vendor/plotly/plotly.min.js" in html
+    assert "vendor/plotly/plotly-basic.min.js" in html
     assert reverse("reports:report-csv", args=[report.public_id]) in html
 
 
