@@ -6,5 +6,6 @@ app_name = "ops"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("status/", views.status, name="status"),
     path(".well-known/security.txt", wellknown.security_txt, name="security-txt"),
 ]

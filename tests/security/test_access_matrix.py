@@ -117,6 +117,7 @@ def _admin_model(app_model: str, object_id: Callable[[World], object]) -> dict[s
 TABLE: dict[str, Row] = {
     "": public("/"),
     "healthz": public("/healthz"),
+    "status/": public("/status/"),
     ".well-known/security.txt": public("/.well-known/security.txt"),
     # --- Django admin ------------------------------------------------------------------
     "admin/": admin("/admin/", staff=200),
