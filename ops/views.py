@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -40,6 +43,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+@dataclass
+class _Part:
+    name: str
+    what: str
+    error: str | None
+    since: datetime | None
+    up_for: str | None = None
+
+    @property
+    def up(self) -> bool:
+        return self.error is None
+
+
 def _duration(seconds: float) -> str:
     """'3 days 4 h', '2 h 5 min', '4 min', 'less than a minute'."""
     minutes = int(seconds // 60)
@@ -62,45 +78,38 @@ def status(request: HttpRequest) -> HttpResponse:
     first heartbeat of the worker's current run without a gap)."""
     now = timezone.now()
     web_error = health.check_database() or health.check_cache()
-    gateway_error = health.check_gateway()
-    web_since = health.PROCESS_STARTED
-    parts = [
-        {
-            "name": "Portal",
-            "what": "these pages, My Profile, reports and Go Live",
-            "error": web_error,
-            "since": web_since,
-        },
-        {
-            "name": "Sandbox gateway",
-            "what": "the /sandbox/ipg/v2/ API your calls go to",
-            "error": gateway_error,
-            "since": web_since,
-        },
-    ]
     beat = None if health.check_database() else Heartbeat.objects.filter(name="worker").first()
-    broker_error = health.check_broker()
+    delivery_error: str | None = health.check_broker()
     if beat is None:
-        delivery_error = broker_error or "the background worker has not been seen yet"
+        delivery_error = delivery_error or "the background worker has not been seen yet"
     elif now - beat.seen_at > HEARTBEAT_GAP:
-        delivery_error = broker_error or (
+        delivery_error = delivery_error or (
             "the background worker was last seen "
             f"{_duration((now - beat.seen_at).total_seconds())} ago"
         )
-    else:
-        delivery_error = broker_error
-    parts.append(
-        {
-            "name": "Callback delivery",
-            "what": "the background worker that POSTs callbacks to your URL",
-            "error": delivery_error,
-            "since": beat.up_since if beat and not delivery_error else None,
-        }
-    )
+    parts = [
+        _Part(
+            "Portal",
+            "these pages, My Profile, reports and Go Live",
+            web_error,
+            health.PROCESS_STARTED,
+        ),
+        _Part(
+            "Sandbox gateway",
+            "the /sandbox/ipg/v2/ API your calls go to",
+            health.check_gateway(),
+            health.PROCESS_STARTED,
+        ),
+        _Part(
+            "Callback delivery",
+            "the background worker that POSTs callbacks to your URL",
+            delivery_error,
+            beat.up_since if beat else None,
+        ),
+    ]
     for part in parts:
-        part["up"] = part["error"] is None
-        since = part["since"]
-        part["up_for"] = _duration((now - since).total_seconds()) if part["up"] and since else None
-    all_up = all(part["up"] for part in parts)
+        if part.up and part.since:
+            part.up_for = _duration((now - part.since).total_seconds())
+    all_up = all(part.up for part in parts)
     # Always 200: this page is for people; monitors read /healthz's status code.
     return render(request, "ops/status.html", {"parts": parts, "all_up": all_up, "checked_at": now})
