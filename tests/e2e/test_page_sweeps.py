@@ -9,7 +9,8 @@ which has a row for every route of the URLconf with its arguments filled from th
 security tests' world (a report, a Go Live request, a callback delivery... of the
 developer's). A route is visited when it answers the persona with an HTML page (error
 pages included, each status once per persona); routes that answer nobody with HTML are
-skipped, and the skip list must be exactly NOT_PAGES below (JSON, files, redirects).
+skipped, and the skip list must be exactly NOT_PAGES below (JSON, files, redirects, and
+the admin's bodiless 405).
 Form actions (POST rows) that answer with HTML are rendered from the test client's
 response (the browser cannot GET them). Vendor subtrees excluded from axe are listed,
 with their reasons, in docs/accessibility.md.
@@ -35,6 +36,7 @@ PERSONAS = {"visitor": "anonymous", "developer": "owner", "staff": "staff"}
 
 # Routes that never answer these personas with an HTML page, and what they answer.
 JSON, FILE, REDIRECT = "JSON", "file", "redirect"
+EMPTY = "no body"  # Django's admin logout answers a GET with a bare 405
 NOT_PAGES = {
     "healthz": JSON,
     "docs/reference/openapi.json": JSON,
@@ -54,6 +56,7 @@ NOT_PAGES = {
     "admin/jsi18n/": FILE,
     "docs/library/python/": FILE,
     "docs/library/java/": FILE,
+    "admin/logout/": EMPTY,
     # Redirects: form actions answering with a redirect, steps that need a step before.
     "accounts/login/code/confirm/": REDIRECT,
     "accounts/password/set/": REDIRECT,
@@ -109,6 +112,10 @@ def _kind(response) -> str:
     if 300 <= response.status_code < 400:
         return REDIRECT
     ctype = response.get("Content-Type", "")
+    if response.streaming:
+        return FILE
+    if not response.content.strip():
+        return EMPTY
     if ctype.startswith("text/html"):
         return "html"
     if "json" in ctype:
