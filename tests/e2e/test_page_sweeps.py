@@ -91,6 +91,9 @@ def world(transactional_db, developer, other_developer, staff_reviewer) -> World
 # Pages that draw after load: what to wait for before judging them.
 READY = {"docs/reference/": "#swagger-ui .opblock"}
 
+# Second views of a page, reached by a fragment: (fragment, what to wait for).
+VIEWS = {"reports/<uuid:public_id>/": ("#chart", "#chart-calls .main-svg")}
+
 OVERFLOW_JS = "document.documentElement.scrollWidth - window.innerWidth"
 # What sticks out (for the failure message): the innermost elements past the right edge.
 WIDE_JS = """() => {
@@ -147,6 +150,8 @@ def _pages(world, role: str) -> tuple[list[tuple[str, str, object]], set[str], d
 def _visit(page, base_url: str, path: str, response) -> None:
     if path:
         page.goto(base_url + path)
+        if "#" in path:
+            page.reload()  # a fragment-only change loads nothing: the view reads it at load
         return
     # A form action's answer: the test client's HTML, served at a URL of the live server.
     url = f"{base_url}/__form_answer__/"
@@ -200,11 +205,17 @@ def test_every_page_is_accessible_and_fits_a_phone(persona, world, live_server, 
     page = context.new_page()
     violations, too_wide = {}, {}
     try:
+        visits = []
         for route, path, response in pages:
+            visits.append((route, path, response, READY.get(route)))
+            if route in VIEWS and path and response.status_code == 200:
+                fragment, ready = VIEWS[route]
+                visits.append((route, path + fragment, response, ready))
+        for route, path, response, ready in visits:
             page.set_viewport_size({"width": 390, "height": 844})
             _visit(page, live_server.url, path, response)
-            if route in READY:
-                page.wait_for_selector(READY[route])
+            if ready:
+                page.wait_for_selector(ready)
             where = f"{path or route} ({response.status_code})"
             overflow = page.evaluate(OVERFLOW_JS)
             if overflow > 0:
