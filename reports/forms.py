@@ -108,9 +108,10 @@ class ReportForm(forms.Form):
         cast(
             forms.ModelChoiceField, self.fields["application"]
         ).queryset = services.applications_of(user)
-        # The active key is selected by default (seed: "The last Active API Key will be
-        # selected by default"); keys_of lists it first.
-        self.fields["key"].initial = next((k.public_id for k in keys if k.is_active), None)
+        # Selected by default: the key with the most recent sandbox call, else the active
+        # key (seed: "The last Active API Key will be selected by default").
+        chosen = services.default_key(keys)
+        self.fields["key"].initial = chosen.public_id if chosen else None
         cast(forms.ChoiceField, self.fields["api"]).choices = [("", "All APIs"), *api_choices()]
 
     def clean_result_code(self) -> str:
