@@ -134,6 +134,22 @@ def test_empty_report_says_so(developer_client, developer):
     assert "No calls in this range" in html
 
 
+def test_empty_report_of_a_retired_key_says_when_it_was_in_use(developer_client, developer):
+    key = developer.api_key
+    key.retired_at = timezone.now() - timedelta(days=3)
+    key.save(update_fields=["retired_at"])
+    today = timezone.now().date()
+    report = _report(developer, key, today - timedelta(days=1), today)
+
+    html = developer_client.get(url(report)).content.decode()
+
+    assert 'data-empty-advice="retired"' in html
+    assert f"this key was retired on {key.retired_at:%Y-%m-%d}" in html
+    assert "Make some calls" not in html
+    # No chart without calls: Plotly is not even referenced.
+    assert "plotly" not in html
+
+
 def test_another_developers_report_is_404(client, developer, other_developer):
     report = _report(other_developer, other_developer.api_key)
     client.force_login(developer)
