@@ -114,6 +114,20 @@ class ReportForm(forms.Form):
         self.fields["key"].initial = chosen.public_id if chosen else None
         cast(forms.ChoiceField, self.fields["api"]).choices = [("", "All APIs"), *api_choices()]
 
+    @property
+    def key_periods(self) -> dict[str, dict[str, str]]:
+        """Retired keys' periods of use (local dates): choosing one in the form snaps the
+        range to it (static/js/reports.js), instead of an empty "Last 7 days"."""
+        key_field = cast(forms.ModelChoiceField, self.fields["key"])
+        return {
+            str(key.public_id): {
+                "from": key.created_at.astimezone(self.tz).date().isoformat(),
+                "to": key.retired_at.astimezone(self.tz).date().isoformat(),
+            }
+            for key in key_field.queryset
+            if not key.is_active and key.retired_at is not None
+        }
+
     def clean_result_code(self) -> str:
         return self.cleaned_data["result_code"].strip().upper()
 

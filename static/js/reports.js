@@ -16,6 +16,23 @@
       hasErrors = false;
       update();
     });
+    // A retired key made calls only while it was in use: choosing one snaps the range
+    // to that period (a "Last 7 days" of it would be empty).
+    var key = document.getElementById("id_key");
+    var periodsNode = document.getElementById("report-key-periods");
+    var periods = periodsNode ? JSON.parse(periodsNode.textContent) : {};
+    var from = document.getElementById("id_date_from");
+    var to = document.getElementById("id_date_to");
+    if (key && from && to) {
+      key.addEventListener("change", function () {
+        var period = periods[key.value];
+        if (!period) return;
+        range.value = "custom";
+        from.value = period.from;
+        to.value = period.to;
+        update();
+      });
+    }
     update();
   }
 

@@ -131,3 +131,26 @@ def browser_without_js(_browser, live_server, transactional_db):
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
+
+
+def test_choosing_a_retired_key_snaps_the_range_to_its_period(page, live_server, developer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts import services as account_services
+
+    old_key = developer.api_key
+    old_key.created_at = timezone.now() - timedelta(days=40)
+    old_key.save(update_fields=["created_at"])
+    account_services.renew_api_key(developer, overlap=timedelta(0))
+    old_key.refresh_from_db()
+    assert not old_key.is_active
+    _sign_in(page, live_server, developer)
+
+    page.goto("/reports/")
+    page.get_by_label("API key").select_option(str(old_key.public_id))
+
+    expect(page.get_by_label("Date range")).to_have_value("custom")
+    expect(page.get_by_label("From")).to_have_value(f"{old_key.created_at:%Y-%m-%d}")
+    expect(page.get_by_label("To")).to_have_value(f"{old_key.retired_at:%Y-%m-%d}")
