@@ -118,13 +118,15 @@ class ReportForm(forms.Form):
     def key_periods(self) -> dict[str, dict[str, str]]:
         """Retired keys' periods of use (local dates): choosing one in the form snaps the
         range to it (static/js/reports.js), instead of an empty "Last 7 days"."""
-        key_field = cast(forms.ModelChoiceField, self.fields["key"])
+        keys = cast(forms.ModelChoiceField, self.fields["key"]).queryset
+        if keys is None:
+            return {}
         return {
             str(key.public_id): {
                 "from": key.created_at.astimezone(self.tz).date().isoformat(),
                 "to": key.retired_at.astimezone(self.tz).date().isoformat(),
             }
-            for key in key_field.queryset
+            for key in keys
             if not key.is_active and key.retired_at is not None
         }
 
