@@ -55,8 +55,10 @@ sdk:
 	@if [ -x sdk/build.sh ]; then sdk/build.sh; fi
 
 # npm packages the tests use (pinned), under the git-ignored var/node: the official
-# Standard Webhooks library runs the Node verification sample of docs/callbacks.md.
-NODE_PACKAGES := standardwebhooks@1.1.1
+# Standard Webhooks library runs the Node verification sample of docs/callbacks.md;
+# axe-core runs the accessibility sweep (tests/e2e/test_page_sweeps.py);
+# plotly.js-basic-dist-min is the source `manage.py vendor_plotly` copies (its test compares).
+NODE_PACKAGES := standardwebhooks@1.1.1 axe-core@4.14.1 plotly.js-basic-dist-min@4.1.1
 node-deps:
 	@if command -v npm >/dev/null 2>&1; then \
 	  mkdir -p var/node && cd var/node && \

@@ -25,6 +25,13 @@ ALWAYS_OPEN_PREFIXES = (
 )
 
 
+# The public documentation (anonymous visitors read it too) and the status page stay
+# open; the docs' console (it builds a bearer from the developer's key) waits for the
+# phone, like keys, reports and Go Live.
+OPEN_DOCS_PREFIXES = ("/docs/", "/status/")
+CLOSED_DOCS_PREFIXES = ("/docs/console/",)
+
+
 class PhoneStepMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -45,6 +52,8 @@ class PhoneStepMiddleware:
 
 
 def _is_open(path: str) -> bool:
+    if path.startswith(OPEN_DOCS_PREFIXES) and not path.startswith(CLOSED_DOCS_PREFIXES):
+        return True
     return path.startswith(_open_prefixes())
 
 

@@ -9,6 +9,10 @@ from celery import current_app as app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
+
+# When this web process (the portal and the sandbox gateway it serves) started.
+PROCESS_STARTED = timezone.now()
 
 
 def check_database() -> str | None:
@@ -45,3 +49,15 @@ def check_broker() -> str | None:
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"[:200]
     return None
+
+
+def check_gateway() -> str | None:
+    """The sandbox gateway is served by this process (sandbox/): it answers when its
+    routes resolve and its database (keys, transactions) does."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve("/sandbox/ipg/v2/vodafoneGHA/c2bPayment/singleStage/")
+    except Resolver404:
+        return "the gateway's routes are not installed"
+    return check_database()

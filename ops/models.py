@@ -6,6 +6,8 @@ class Heartbeat(models.Model):
 
     name = models.CharField(max_length=50, unique=True)
     seen_at = models.DateTimeField()
+    # Start of the current run of heartbeats without a gap (the status page's "up for").
+    up_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # The table of the model's first home (the portal package, when it was an app):

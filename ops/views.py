@@ -1,12 +1,17 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ops import health
 from ops.models import Heartbeat
+from ops.tasks import HEARTBEAT_GAP
 
 
 @never_cache
@@ -36,3 +41,75 @@ def healthz(request: HttpRequest) -> JsonResponse:
         }
     body["status"] = "ok" if healthy else "unavailable"
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@dataclass
+class _Part:
+    name: str
+    what: str
+    error: str | None
+    since: datetime | None
+    up_for: str | None = None
+
+    @property
+    def up(self) -> bool:
+        return self.error is None
+
+
+def _duration(seconds: float) -> str:
+    """'3 days 4 h', '2 h 5 min', '4 min', 'less than a minute'."""
+    minutes = int(seconds // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} day{'s' if days != 1 else ''} {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min"
+    return "less than a minute"
+
+
+@never_cache
+@require_GET
+def status(request: HttpRequest) -> HttpResponse:
+    """The human twin of /healthz: is each part up, and for how long ("up for": the web
+    process's start for the portal and the gateway it serves; for callback delivery, the
+    first heartbeat of the worker's current run without a gap)."""
+    now = timezone.now()
+    web_error = health.check_database() or health.check_cache()
+    beat = None if health.check_database() else Heartbeat.objects.filter(name="worker").first()
+    delivery_error: str | None = health.check_broker()
+    if beat is None:
+        delivery_error = delivery_error or "the background worker has not been seen yet"
+    elif now - beat.seen_at > HEARTBEAT_GAP:
+        delivery_error = delivery_error or (
+            "the background worker was last seen "
+            f"{_duration((now - beat.seen_at).total_seconds())} ago"
+        )
+    parts = [
+        _Part(
+            "Portal",
+            "these pages, My Profile, reports and Go Live",
+            web_error,
+            health.PROCESS_STARTED,
+        ),
+        _Part(
+            "Sandbox gateway",
+            "the /sandbox/ipg/v2/ API your calls go to",
+            health.check_gateway(),
+            health.PROCESS_STARTED,
+        ),
+        _Part(
+            "Callback delivery",
+            "the background worker that POSTs callbacks to your URL",
+            delivery_error,
+            beat.up_since if beat else None,
+        ),
+    ]
+    for part in parts:
+        if part.up and part.since:
+            part.up_for = _duration((now - part.since).total_seconds())
+    all_up = all(part.up for part in parts)
+    # Always 200: this page is for people; monitors read /healthz's status code.
+    return render(request, "ops/status.html", {"parts": parts, "all_up": all_up, "checked_at": now})

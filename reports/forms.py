@@ -108,10 +108,27 @@ class ReportForm(forms.Form):
         cast(
             forms.ModelChoiceField, self.fields["application"]
         ).queryset = services.applications_of(user)
-        # The active key is selected by default (seed: "The last Active API Key will be
-        # selected by default"); keys_of lists it first.
-        self.fields["key"].initial = next((k.public_id for k in keys if k.is_active), None)
+        # Selected by default: the key with the most recent sandbox call, else the active
+        # key (seed: "The last Active API Key will be selected by default").
+        chosen = services.default_key(keys)
+        self.fields["key"].initial = chosen.public_id if chosen else None
         cast(forms.ChoiceField, self.fields["api"]).choices = [("", "All APIs"), *api_choices()]
+
+    @property
+    def key_periods(self) -> dict[str, dict[str, str]]:
+        """Retired keys' periods of use (local dates): choosing one in the form snaps the
+        range to it (static/js/reports.js), instead of an empty "Last 7 days"."""
+        keys = cast(forms.ModelChoiceField, self.fields["key"]).queryset
+        if keys is None:
+            return {}
+        return {
+            str(key.public_id): {
+                "from": key.created_at.astimezone(self.tz).date().isoformat(),
+                "to": key.retired_at.astimezone(self.tz).date().isoformat(),
+            }
+            for key in keys
+            if not key.is_active and key.retired_at is not None
+        }
 
     def clean_result_code(self) -> str:
         return self.cleaned_data["result_code"].strip().upper()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.db.models import F, QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import ApiKey, Application, User
 from reports import queries, rollup
 from reports.models import Report
 from reports.queries import Selection
+from sandbox.models import ApiCall
 
 
 def generate_report(user: User, *, selection: Selection) -> Report:
@@ -89,6 +90,18 @@ def keys_of(user: User) -> QuerySet[ApiKey]:
         .select_related("application")
         .order_by(F("retired_at").desc(nulls_first=True), "-created_at")
     )
+
+
+def default_key(keys: QuerySet[ApiKey]) -> ApiKey | None:
+    """The key a new report selects: the one with the most recent sandbox call (after Go
+    Live the current key may be a live one, or a renewed one with no call yet: a report of
+    it would be empty), else the first active key (keys_of lists them first)."""
+    latest = ApiCall.objects.filter(api_key=OuterRef("pk")).order_by("-created_at")
+    with_calls = keys.annotate(last_call=Subquery(latest.values("created_at")[:1])).filter(
+        last_call__isnull=False
+    )
+    chosen = with_calls.order_by("-last_call").first()
+    return chosen or next((k for k in keys if k.is_active), None)
 
 
 def applications_of(user: User) -> QuerySet[Application]:

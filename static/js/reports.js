@@ -16,6 +16,23 @@
       hasErrors = false;
       update();
     });
+    // A retired key made calls only while it was in use: choosing one snaps the range
+    // to that period (a "Last 7 days" of it would be empty).
+    var key = document.getElementById("id_key");
+    var periodsNode = document.getElementById("report-key-periods");
+    var periods = periodsNode ? JSON.parse(periodsNode.textContent) : {};
+    var from = document.getElementById("id_date_from");
+    var to = document.getElementById("id_date_to");
+    if (key && from && to) {
+      key.addEventListener("change", function () {
+        var period = periods[key.value];
+        if (!period) return;
+        range.value = "custom";
+        from.value = period.from;
+        to.value = period.to;
+        update();
+      });
+    }
     update();
   }
 
@@ -39,9 +56,10 @@
     // day; ticks at noon too, at most about ten of them.
     var days = Math.round((Date.parse(data.date_to) - Date.parse(data.date_from)) / DAY_MS) + 1;
     var base = {
-      title: { text: title },
+      // Title on the left, below the row of Plotly's toolbar (top right): never under it.
+      title: { text: title, x: 0, xref: "paper", xanchor: "left", y: 1, yref: "container", yanchor: "top", pad: { t: 36 } },
       height: 320,
-      margin: { l: 60, r: 20, t: 50, b: 50 },
+      margin: { l: 60, r: 20, t: 80, b: 50 },
       barmode: "stack",
       legend: { orientation: "h", y: -0.2 },
       xaxis: {
@@ -113,6 +131,17 @@
     window.Plotly.newPlot("chart-latency", latency, layout("Latency per day", "Milliseconds", data), config);
   }
 
+  // Plotly (1.2 MB) is fetched only when a report with calls shows its charts.
+  function withPlotly(then) {
+    var holder = document.querySelector("[data-plotly-src]");
+    if (window.Plotly) return then();
+    if (!holder) return;
+    var script = document.createElement("script");
+    script.src = holder.dataset.plotlySrc;
+    script.addEventListener("load", then);
+    document.head.appendChild(script);
+  }
+
   function setUpTabs() {
     var root = document.querySelector("[data-report-views]");
     if (!root) return;
@@ -120,8 +149,6 @@
     var tabs = Array.prototype.slice.call(tablist.querySelectorAll("[data-tab]"));
     var data = readChartData();
     var drawn = false;
-    var note = root.querySelector("[data-needs-js-note]");
-    if (note) note.hidden = true;
     tablist.setAttribute("role", "tablist");
     tablist.setAttribute("aria-label", "Report views");
     tablist.hidden = false;
@@ -142,8 +169,10 @@
       });
       if (chosen.dataset.tab === "panel-chart" && !drawn) {
         // Plotly sizes a chart from its container, so draw once the panel is visible.
-        drawCharts(data);
         drawn = true;
+        withPlotly(function () {
+          drawCharts(data);
+        });
       }
       if (window.history && window.history.replaceState) {
         window.history.replaceState(null, "", "#" + chosen.id.replace("tab-", ""));

@@ -36,10 +36,15 @@
   var ui = window.SwaggerUIBundle({
     url: node.dataset.specUrl,
     domNode: node,
-    deepLinking: true,
+    // No deep links: Swagger UI puts them as links inside each operation's toggle
+    // button (axe-core: nested-interactive).
+    deepLinking: false,
     // The portal works offline: never ask the public validator service.
     validatorUrl: null,
     onComplete: function () {
+      // Swagger UI's server <select> has no label (axe-core: select-name).
+      var servers = document.getElementById("servers");
+      if (servers) servers.setAttribute("aria-label", "Server");
       authorise(ui);
     },
   });

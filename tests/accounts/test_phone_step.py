@@ -35,10 +35,36 @@ def send_code(client, number=KE_NUMBER):
 
 @pytest.mark.parametrize(
     "path",
-    ["/profile/", "/", "/docs/", "/reports/", "/profile/api-key/renew/", "/sandbox/callbacks/"],
+    [
+        "/profile/",
+        "/",
+        "/reports/",
+        "/profile/api-key/renew/",
+        "/sandbox/callbacks/",
+        "/golive/",
+        "/applications/",
+    ],
 )
 def test_every_portal_page_redirects_to_the_phone_step(newcomer_client, path):
     response = newcomer_client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == ADD
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/docs/", "/docs/apis/c2bPayment/", "/docs/getting-started/keys/", "/docs/reference/"],
+)
+def test_the_public_docs_are_read_before_the_phone_step(newcomer_client, path):
+    response = newcomer_client.get(path)
+
+    assert response.status_code == 200
+    assert b"Sign out" in response.content  # still signed in, reading the same docs
+
+
+def test_the_docs_console_waits_for_the_phone(newcomer_client):
+    response = newcomer_client.post("/docs/console/bearer/")
 
     assert response.status_code == 302
     assert response["Location"] == ADD

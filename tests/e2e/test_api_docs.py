@@ -46,6 +46,28 @@ def test_api_page_fits_a_phone_screen(page, screenshot):
     assert width <= 390
 
 
+def test_docs_menu_folds_on_a_phone_and_stays_open_on_a_desktop(page, screenshot):
+    page.goto("/docs/apis/c2bPayment/")
+    menu_link = page.get_by_role("link", name="Sync and async")
+    assert menu_link.is_visible()
+    assert page.get_by_text("Docs menu").is_hidden()
+    assert page.get_by_text("folded into").count() == 0
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert menu_link.is_hidden()
+    # The page's own heading is on the first screen, not below the whole menu.
+    heading = page.get_by_role("heading", level=1).bounding_box()
+    assert heading["y"] + heading["height"] < 844
+    page.get_by_text("Docs menu").click()
+    assert menu_link.is_visible()
+    # The index's path column keeps each path on one line (it scrolls in its wrapper).
+    page.goto("/docs/")
+    path = page.locator("table.api-index code").first
+    assert path.bounding_box()["height"] < 30
+    screenshot(page, "docs-index-390")
+
+
 def test_signed_in_developer_tries_get_session_from_the_reference(
     page, live_server, developer, screenshot
 ):

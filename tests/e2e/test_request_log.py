@@ -69,6 +69,9 @@ def test_search_by_transaction_id_and_the_lifecycle_page(
 
     _sign_in(page, live_server, developer)
     page.goto("/")
+    menu = page.get_by_text("Menu", exact=True)
+    if menu.is_visible():  # on a phone the navigation is folded into "Menu"
+        menu.click()
     page.get_by_role("link", name="Request log").click()
     expect(page.get_by_role("heading", name="Request log", level=1)).to_be_visible()
     page.get_by_label("Search by ID").fill(transaction_id)

@@ -155,3 +155,18 @@ def test_developer_changes_password_and_asks_for_an_email_change(page, screensho
     page.goto("/profile/")
     assert "Password changed" in page.locator("#security").inner_text()
     assert mail.outbox[-1].to == ["dev-moved@example.com"]
+
+
+def test_after_a_failed_sign_up_the_focus_is_on_the_first_field_to_fix(page):
+    cache.clear()
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username").fill("kito")
+    page.get_by_label("Email").fill("not-an-email")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Register").click()
+    page.wait_for_load_state("load")
+
+    page.get_by_label("Email").wait_for()
+    assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
+    assert page.evaluate("document.activeElement.name") == "email"

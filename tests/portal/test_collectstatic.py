@@ -39,7 +39,7 @@ def test_collectstatic_with_production_storage(tmp_path):
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     for asset in (
         "css/portal.css",
-        "vendor/plotly/plotly.min.js",
+        "vendor/plotly/plotly-basic.min.js",
         "vendor/swagger-ui/swagger-ui.css",
     ):
         assert f'"{asset}"' in manifest

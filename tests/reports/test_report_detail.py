@@ -47,7 +47,7 @@ def test_shows_summary_table_and_chart_data(developer_client, developer, make_ca
     chart = response.context["chart_data"]
     assert [d["date"] for d in chart["per_day"]] == ["2026-11-10", "2026-11-11"]
     assert 'id="report-chart-data"' in html
-    assert "vendor/plotly/plotly.min.js" in html
+    assert "vendor/plotly/plotly-basic.min.js" in html
     assert reverse("reports:report-csv", args=[report.public_id]) in html
 
 
@@ -132,6 +132,22 @@ def test_empty_report_says_so(developer_client, developer):
     report = _report(developer, developer.api_key)
     html = developer_client.get(url(report)).content.decode()
     assert "No calls in this range" in html
+
+
+def test_empty_report_of_a_retired_key_says_when_it_was_in_use(developer_client, developer):
+    key = developer.api_key
+    key.retired_at = timezone.now() - timedelta(days=3)
+    key.save(update_fields=["retired_at"])
+    today = timezone.now().date()
+    report = _report(developer, key, today - timedelta(days=1), today)
+
+    html = developer_client.get(url(report)).content.decode()
+
+    assert 'data-empty-advice="retired"' in html
+    assert f"this key was retired on {key.retired_at:%Y-%m-%d}" in html
+    assert "Make some calls" not in html
+    # No chart without calls: Plotly is not even referenced.
+    assert "plotly" not in html
 
 
 def test_another_developers_report_is_404(client, developer, other_developer):

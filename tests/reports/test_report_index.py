@@ -1,4 +1,5 @@
-"""GET /reports/: the form (active key selected by default, retired keys listed)."""
+"""GET /reports/: the form (the key with the latest sandbox call selected by default, else
+the active key; retired keys listed)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,24 @@ def test_form_selects_the_active_key_and_lists_retired_keys_with_periods(client,
     ) in html
     assert '<label for="id_range">Date range</label>' in html
     assert "Generate report" in html
+
+
+def test_form_selects_the_key_with_the_most_recent_sandbox_call(client, developer, make_call):
+    """After a renewal (or Go Live) the current key has no call yet: the report would be
+    empty, so the key the developer last called with is selected instead."""
+    old_key = developer.api_key
+    make_call(old_key)
+    new_key, _ = services.renew_api_key(developer)
+    client.force_login(developer)
+
+    html = client.get(URL).content.decode()
+
+    assert f'<option value="{old_key.public_id}" selected>' in html
+    assert f'<option value="{new_key.public_id}" selected>' not in html
+
+    make_call(new_key)
+    html = client.get(URL).content.decode()
+    assert f'<option value="{new_key.public_id}" selected>' in html
 
 
 def test_another_developers_keys_are_not_offered(client, developer, other_developer):

@@ -121,6 +121,7 @@ TABLE: dict[str, Row] = {
     "healthz": public("/healthz"),
     # Off without METRICS_TOKEN (its own tests set one: tests/ops/test_metrics_view.py).
     "metrics": public("/metrics", 404),
+    "status/": public("/status/"),
     ".well-known/security.txt": public("/.well-known/security.txt"),
     # --- Django admin ------------------------------------------------------------------
     "admin/": admin("/admin/", staff=200),
