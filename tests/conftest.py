@@ -206,7 +206,9 @@ def page(_browser, live_server, transactional_db):
     context = _browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}
     )
-    context.set_default_timeout(15_000)
+    # Generous: a shared CI machine running three xdist workers can be slow; a wait only
+    # lasts this long when something is wrong.
+    context.set_default_timeout(30_000)
     pg = context.new_page()
     yield pg
     context.close()

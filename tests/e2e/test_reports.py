@@ -66,7 +66,9 @@ def test_generate_a_report_and_see_the_table_and_the_chart(
     generate = posted.value
     assert (generate.request.method, generate.status) == ("POST", 302)
     assert generate.header_value("location") == f"/reports/{report.public_id}/"
-    page.wait_for_url(f"{live_server.url}/reports/{report.public_id}/")
+    page.wait_for_url(
+        f"{live_server.url}/reports/{report.public_id}/", wait_until="domcontentloaded"
+    )
     page.reload()
     expect(page.locator('[data-stat="calls"]')).to_have_text("4")
     assert Report.objects.filter(user=developer).count() == 1  # reopening saves nothing
@@ -115,7 +117,7 @@ def test_the_table_works_without_javascript(browser_without_js, live_server, dev
     page.goto("/reports/")
     page.get_by_label("Date range").select_option(label="Last 7 days")
     page.get_by_role("button", name="Generate report").click()
-    page.wait_for_url("**/reports/*-*/")
+    page.wait_for_url("**/reports/*-*/", wait_until="domcontentloaded")
     assert page.url.endswith(f"/reports/{Report.objects.get(user=developer).public_id}/")
     expect(page.get_by_role("heading", name="Calls")).to_be_visible()
     expect(page.locator("table.report-table tbody tr")).to_have_count(4)
