@@ -23,3 +23,12 @@ def test_non_staff_in_the_group_cannot_review(db):
     member.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
 
     assert not services.can_review(type(member).objects.get(pk=member.pk))
+
+
+def test_reviewers_say_which_conformance_items_each_market_requires(client, db):
+    member = factories.UserFactory(username="marketreviewer", is_staff=True)
+    member.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
+    client.force_login(member)
+
+    assert client.get("/admin/golive/conformancerequirement/").status_code == 200
+    assert client.get("/admin/golive/conformancerequirement/add/").status_code == 200
