@@ -59,6 +59,11 @@ NOT_PAGES = {
     "admin/logout/": EMPTY,
     # Redirects: form actions answering with a redirect, steps that need a step before.
     "accounts/login/code/confirm/": REDIRECT,
+    # Two-factor steps: a pending sign-in, an authenticator, or a fresh re-authentication
+    # first (tests/e2e/test_mfa.py walks them in order, with screenshots).
+    "accounts/2fa/authenticate/": REDIRECT,
+    "accounts/2fa/recovery-codes/generate/": REDIRECT,
+    "accounts/2fa/totp/activate/": REDIRECT,
     "accounts/password/set/": REDIRECT,
     "accounts/reauthenticate/code/confirm/": REDIRECT,
     "admin/account/emailaddress/<path:object_id>/": REDIRECT,
@@ -66,6 +71,10 @@ NOT_PAGES = {
     "admin/accounts/gatewaykeypair/<path:object_id>/": REDIRECT,
     "admin/accounts/user/<path:object_id>/": REDIRECT,
     "admin/auth/group/<path:object_id>/": REDIRECT,
+    "admin/accounts/staffaction/<path:object_id>/": REDIRECT,
+    "admin/golive/conformancerequirement/<path:object_id>/": REDIRECT,
+    "admin/golive/receivercheck/<path:object_id>/": REDIRECT,
+    "admin/mfa/authenticator/<path:object_id>/": REDIRECT,
     "admin/golive/goliverequest/<path:object_id>/": REDIRECT,
     "admin/sandbox/mandate/<path:object_id>/": REDIRECT,
     "admin/sandbox/transaction/<path:object_id>/": REDIRECT,
