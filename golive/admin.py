@@ -263,61 +263,59 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/golive/goliverequest/reason_form.html", context)
 
+    def _decide_with_form(self, request, obj, form, *, decide, success: str, page: dict):
+        """A decision that needs a text (request changes, revoke): POST with a valid form
+        runs `decide(cleaned_data)` and goes back to the request; otherwise the form page."""
+        if request.method == "POST" and form.is_valid():
+            try:
+                decide(form.cleaned_data)
+            except services.GoLiveError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, success)
+            return redirect(self._change_url(obj))
+        return self._reason_page(request, obj, form, **page)
+
     def changes_view(self, request, object_id: str) -> HttpResponse:
         obj = self._for_decision(request, object_id)
         if not obj.is_open:
             messages.error(request, f"This request is already {obj.get_status_display().lower()}.")
             return redirect(self._change_url(obj))
-        form = ChangesForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.request_changes(
-                    obj,
-                    by=request.user,
-                    changes=form.cleaned_data["changes"],
-                    base_url=self._base_url(request),
-                )
-            except services.GoLiveError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, f"Changes requested: {obj.user} was told what to fix.")
-            return redirect(self._change_url(obj))
-        return self._reason_page(
+        return self._decide_with_form(
             request,
             obj,
-            form,
-            title=f"Request changes to the Go Live request of {obj.user}",
-            action="Send back for changes",
-            explanation="The request goes back to the developer with this list; they fix it and "
-            "send a new request with a newer report and a fresh conformance run.",
-            field="changes",
+            ChangesForm(request.POST or None),
+            decide=lambda data: services.request_changes(
+                obj, by=request.user, changes=data["changes"], base_url=self._base_url(request)
+            ),
+            success=f"Changes requested: {obj.user} was told what to fix.",
+            page={
+                "title": f"Request changes to the Go Live request of {obj.user}",
+                "action": "Send back for changes",
+                "explanation": "The request goes back to the developer with this list; they "
+                "fix it and send a new request with a newer report and a fresh conformance run.",
+                "field": "changes",
+            },
         )
 
     def revoke_view(self, request, object_id: str) -> HttpResponse:
         obj = self._for_decision(request, object_id)
-        form = RevokeForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.revoke_request(
-                    obj,
-                    by=request.user,
-                    reason=form.cleaned_data["reason"],
-                    base_url=self._base_url(request),
-                )
-            except services.GoLiveError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, f"Revoked: the live key of {obj.application} stopped.")
-            return redirect(self._change_url(obj))
-        return self._reason_page(
+        return self._decide_with_form(
             request,
             obj,
-            form,
-            title=f"Revoke the live access of {obj.application.name}",
-            action="Revoke live access",
-            explanation="The application's live API key stops working at once. The application "
-            "stays locked; the developer is emailed the reason and can send a new request.",
-            field="reason",
+            RevokeForm(request.POST or None),
+            decide=lambda data: services.revoke_request(
+                obj, by=request.user, reason=data["reason"], base_url=self._base_url(request)
+            ),
+            success=f"Revoked: the live key of {obj.application} stopped.",
+            page={
+                "title": f"Revoke the live access of {obj.application.name}",
+                "action": "Revoke live access",
+                "explanation": "The application's live API key stops working at once. The "
+                "application stays locked; the developer is emailed the reason and can send a "
+                "new request.",
+                "field": "reason",
+            },
         )
 
     def comment_view(self, request, object_id: str) -> HttpResponse:
