@@ -60,13 +60,16 @@ hypothesis_settings.load_profile(
 # - tests/faults and tests/scaleout: they start their own processes (redis-server,
 #   Celery workers, gunicorn) on this suite's port ranges; one after the other, never two
 #   at once.
+# - tests/e2e/test_page_sweeps.py: the other way, each test (one persona's sweep of every
+#   page, 10 to 30 s each) is a unit of its own, so the three personas run side by side.
 # The biggest units are handed out first, so that no worker starts a long one last.
 _UNITS = {
     "tests/fuzz/": "tests/fuzz",
     "tests/faults/": "processes",
     "tests/scaleout/": "processes",
 }
-_LONGEST_FIRST = ["tests/fuzz", "processes"]
+_ONE_UNIT_PER_TEST = ("tests/e2e/test_page_sweeps.py::",)
+_LONGEST_FIRST = ["tests/fuzz", "processes", *_ONE_UNIT_PER_TEST]
 
 
 class _Scheduling(LoadFileScheduling):
@@ -74,11 +77,13 @@ class _Scheduling(LoadFileScheduling):
         for prefix, unit in _UNITS.items():
             if nodeid.startswith(prefix):
                 return unit
+        if nodeid.startswith(_ONE_UNIT_PER_TEST):
+            return nodeid
         return super()._split_scope(nodeid)
 
     def _assign_work_unit(self, node) -> None:
-        for unit in reversed(_LONGEST_FIRST):
-            if unit in self.workqueue:
+        for prefix in reversed(_LONGEST_FIRST):
+            for unit in [u for u in self.workqueue if u == prefix or u.startswith(prefix)]:
                 self.workqueue.move_to_end(unit, last=False)
         super()._assign_work_unit(node)
 

@@ -153,13 +153,20 @@ def _fill(apps) -> dict:
     return made
 
 
-def test_every_developer_gets_one_default_application_holding_everything(old_apps):
+def test_every_developer_gets_one_default_application_holding_everything_and_back(old_apps):
+    """One round trip, forward from the state before applications and back again (each
+    migration of the whole schema costs seconds, so the two checks share it)."""
     with pytest.raises(LookupError):
         old_apps.get_model("accounts", "Application")
     made = _fill(old_apps)
 
     migrate(latest())
 
+    _every_developer_has_one_default_application_holding_everything(made)
+    _migrating_back_returns_the_url_to_the_developer()
+
+
+def _every_developer_has_one_default_application_holding_everything(made: dict) -> None:
     for user in User.objects.all():
         [application] = Application.objects.filter(user=user)
         assert (application.name, application.is_default) == ("Default", True)
@@ -193,9 +200,7 @@ def test_every_developer_gets_one_default_application_holding_everything(old_app
     assert set(deliveries.values_list("status", flat=True)) == {"pending", "delivered"}
 
 
-def test_migrating_back_returns_the_url_to_the_developer(old_apps):
-    _fill(old_apps)
-    migrate(latest())
+def _migrating_back_returns_the_url_to_the_developer() -> None:
     Application.objects.filter(user__username="shop").update(
         async_response_url="https://shop.example.com/new"
     )
