@@ -17,7 +17,8 @@ def test_admin_refuses_a_staff_member_without_mfa(client):
     assert response["Location"].startswith("/admin/login/")
     response = client.get(response["Location"])
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    # The two-factor page offers both second factors: an authenticator app or a passkey.
+    assert response["Location"] == "/accounts/2fa/"
     assert any("two-factor" in str(m) for m in get_messages(response.wsgi_request))
     # Every admin page, not only the index.
     assert client.get("/admin/accounts/user/").status_code == 302
