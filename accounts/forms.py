@@ -104,13 +104,12 @@ class AddPasskeyForm(AllauthAddWebAuthnForm):
         initial.setdefault("name", f"Passkey {count + 1}")
         initial.setdefault("passwordless", True)
         super().__init__(*args, **kwargs)
-        self.fields["name"].label = "Name of the passkey"
-        self.fields[
-            "name"
-        ].help_text = "To tell your passkeys apart, e.g. “Work laptop” or “Blue security key”."
+        name = self.fields["name"]
+        name.label = "Name of the passkey"
+        name.help_text = "To tell your passkeys apart, e.g. “Work laptop” or “Blue security key”."
         if "passwordless" in self.fields:
-            self.fields["passwordless"].label = "Also sign in with it without a password"
+            self.fields["passwordless"].label = "Sign in with it alone"
             self.fields["passwordless"].help_text = (
-                "The passkey is then the whole sign-in: your device asks for its PIN, "
-                "fingerprint or face. Untick it to use the passkey only after your password."
+                "No password then: the passkey is the whole sign-in, and your device asks "
+                "for its PIN, fingerprint or face. Untick to use it only after your password."
             )

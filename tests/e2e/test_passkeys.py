@@ -100,7 +100,7 @@ def test_developer_adds_a_passkey_and_signs_in_with_it(page, screenshot):
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", name="Add a passkey")).to_be_visible()
     expect(page.get_by_label("Name of the passkey")).to_have_value("Passkey 1")
-    expect(page.get_by_label("Also sign in with it without a password")).to_be_checked()
+    expect(page.get_by_label("Sign in with it alone")).to_be_checked()
     _check_page(page, screenshot, "2-add")
 
     page.get_by_label("Name of the passkey").fill("Work laptop")
@@ -127,9 +127,9 @@ def test_developer_adds_a_passkey_and_signs_in_with_it(page, screenshot):
     screenshot(page, "3-profile-on")
     section.get_by_role("link", name="Manage passkeys").click()
     expect(page.get_by_role("heading", name="Passkeys")).to_be_visible()
-    row = page.get_by_role("row", name="Work laptop")
-    expect(row).to_contain_text("Without a password")
-    expect(row).to_contain_text("Not used yet")
+    item = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name="Work laptop"))
+    expect(item).to_contain_text("Signs in without a password")
+    expect(item).to_contain_text("not used yet")
     _check_page(page, screenshot, "4-list")
 
     # Password, then the passkey as the second factor.
@@ -164,7 +164,7 @@ def test_developer_adds_a_passkey_and_signs_in_with_it(page, screenshot):
     _check_page(page, screenshot, "8-rename")
     page.get_by_label("Name").fill("Old laptop")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("row", name="Old laptop")).to_be_visible()
+    expect(page.get_by_role("heading", name="Old laptop")).to_be_visible()
     page.get_by_role("link", name="Remove Old laptop").click()
     expect(page.get_by_role("heading", name="Remove the passkey “Old laptop”")).to_be_visible()
     _check_page(page, screenshot, "9-remove")
@@ -216,7 +216,7 @@ def test_admin_accepts_a_staff_member_whose_only_factor_is_a_passkey(page, scree
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", name="Add a passkey")).to_be_visible()
     # A second factor only: the staff member still types the password first.
-    page.get_by_label("Also sign in with it without a password").uncheck()
+    page.get_by_label("Sign in with it alone").uncheck()
     page.get_by_role("button", name="Add a passkey").click()
     expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
     passkey = Authenticator.objects.get(user=staff, type=Authenticator.Type.WEBAUTHN)
