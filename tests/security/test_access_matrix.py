@@ -266,7 +266,8 @@ TABLE: dict[str, Row] = {
         REAUTHENTICATE,
     ),
     # Passwordless sign-in: the page's script fetches its challenge as JSON (tested in
-    # tests/e2e/test_passkeys.py); a plain GET goes to the sign-in page, or home if signed in.
+    # tests/security/test_passkeys.py and tests/e2e/test_passkeys.py); a plain GET goes
+    # to the sign-in page, or to My Profile if signed in.
     "accounts/2fa/webauthn/login/": Row(
         _p("/accounts/2fa/webauthn/login/"),
         {
