@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.forms import AddWebAuthnForm as AllauthAddWebAuthnForm
 from django import forms
 from django.core.validators import RegexValidator, URLValidator
 
@@ -88,3 +90,26 @@ class LoginForm(AllauthLoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Username or email"
         self.fields["remember"].label = "Keep me signed in"
+
+
+class AddPasskeyForm(AllauthAddWebAuthnForm):
+    """allauth's "add a WebAuthn key" form, in the portal's words (MFA_FORMS)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        user = kwargs["user"]
+        count = Authenticator.objects.filter(
+            user_id=user.pk, type=Authenticator.Type.WEBAUTHN
+        ).count()
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("name", f"Passkey {count + 1}")
+        initial.setdefault("passwordless", True)
+        super().__init__(*args, **kwargs)
+        name = self.fields["name"]
+        name.label = "Name of the passkey"
+        name.help_text = "To tell your passkeys apart, e.g. “Work laptop” or “Blue security key”."
+        if "passwordless" in self.fields:
+            self.fields["passwordless"].label = "Sign in with it alone"
+            self.fields["passwordless"].help_text = (
+                "No password then: the passkey is the whole sign-in, and your device asks "
+                "for its PIN, fingerprint or face. Untick to use it only after your password."
+            )

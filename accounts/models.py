@@ -264,6 +264,8 @@ class SecurityEvent(models.Model):
         LIMITS_CHANGED_BY_STAFF = "limits_changed_by_staff", "Application limits changed by staff"
         MFA_ENABLED = "mfa_enabled", "Two-factor authentication turned on"
         MFA_DISABLED = "mfa_disabled", "Two-factor authentication turned off"
+        PASSKEY_ADDED = "passkey_added", "Passkey added"
+        PASSKEY_REMOVED = "passkey_removed", "Passkey removed"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")

@@ -40,17 +40,30 @@ def on_email_changed(sender, request, user, from_email_address, to_email_address
     )
 
 
-# Recovery codes are authenticators too: only the authenticator app turns 2FA on or off.
+# Recovery codes are authenticators too: only the authenticator app turns 2FA on or off;
+# each passkey added or removed is an event of its own, with its name.
 @receiver(mfa_signals.authenticator_added, dispatch_uid="accounts-mfa-added")
 def on_authenticator_added(sender, request, user, authenticator, **kwargs) -> None:
     if authenticator.type == Authenticator.Type.TOTP:
         record_security_event(user, kind=SecurityEvent.Kind.MFA_ENABLED)
+    elif authenticator.type == Authenticator.Type.WEBAUTHN:
+        record_security_event(
+            user, kind=SecurityEvent.Kind.PASSKEY_ADDED, detail=_passkey_name(authenticator)
+        )
 
 
 @receiver(mfa_signals.authenticator_removed, dispatch_uid="accounts-mfa-removed")
 def on_authenticator_removed(sender, request, user, authenticator, **kwargs) -> None:
     if authenticator.type == Authenticator.Type.TOTP:
         record_security_event(user, kind=SecurityEvent.Kind.MFA_DISABLED)
+    elif authenticator.type == Authenticator.Type.WEBAUTHN:
+        record_security_event(
+            user, kind=SecurityEvent.Kind.PASSKEY_REMOVED, detail=_passkey_name(authenticator)
+        )
+
+
+def _passkey_name(authenticator: Authenticator) -> str:
+    return str(authenticator)[:200]
 
 
 _ADMIN_ACTIONS = {

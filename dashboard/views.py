@@ -9,7 +9,6 @@ phone-step pages that only need accounts stay in accounts.
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -67,7 +66,6 @@ def _render_profile(request: AuthenticatedHttpRequest, **forms) -> HttpResponse:
         "pending_phone": phone.pending_verification(user),
         "sections": _other_sections(request),
         "alert_forms": forms.get("alert_forms") or _alert_forms(user),
-        "mfa_enabled": is_mfa_enabled(user),
     }
     response = render(request, "dashboard/profile.html", context)
     if reveal:

@@ -2,14 +2,16 @@
 
 The admin's own login form would bypass allauth's rate limits and two-factor sign-in
 (issue 18, finding 1), so `/admin/login/` sends everyone to allauth's sign-in with
-`next` kept. A staff account without an authenticator is refused every admin page and
-sent to set one up: the admin can deactivate developers and approve live credentials.
+`next` kept. A staff account without a second factor (an authenticator app or a
+passkey; recovery codes alone do not count) is refused every admin page and sent to set
+one up: the admin can deactivate developers and approve live credentials.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
@@ -24,13 +26,19 @@ from accounts.services import record_staff_action
 
 STAFF_NEED_MFA = (
     "Staff must turn on two-factor authentication before using the admin. "
-    "Activate an authenticator app below, then open the admin again."
+    "Add a passkey or turn on an authenticator app below, then open the admin again."
 )
+# The second factors that let staff into the admin (allauth's sign-in step asks for one).
+SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+
+
+def has_second_factor(user) -> bool:
+    return is_mfa_enabled(user, types=SECOND_FACTORS)
 
 
 def staff_without_mfa(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff) and (
-        not is_mfa_enabled(user)
+        not has_second_factor(user)
     )
 
 
@@ -61,13 +69,13 @@ class PortalAdminSite(admin.AdminSite):
         self._global_actions["delete_selected"] = audited_delete_selected
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return super().has_permission(request) and is_mfa_enabled(request.user)
+        return super().has_permission(request) and has_second_factor(request.user)
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         user = request.user
         if staff_without_mfa(user):
             messages.warning(request, STAFF_NEED_MFA)
-            return redirect("mfa_activate_totp")
+            return redirect("mfa_index")
         if user.is_authenticated and not user.is_staff:
             # Sending a signed-in developer to the sign-in page would loop back here.
             raise PermissionDenied("The admin is for M-Pesa staff.")

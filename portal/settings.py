@@ -270,11 +270,22 @@ ACCOUNT_CHANGE_EMAIL = True
 # "taken" (accounts/enumeration.py).
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-# Two-factor sign-in (issue 18): an authenticator app (TOTP) with recovery codes, turned on
-# from My Profile and required of staff (portal/admin_site.py). Passkeys (WebAuthn) are
-# not offered yet: docs/security.md.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-factor sign-in (issue 18): an authenticator app (TOTP) and passkeys (WebAuthn, the
+# fido2 package), each with recovery codes, turned on from My Profile and required of
+# staff (portal/admin_site.py). docs/security.md, "Two-factor sign-in".
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# "Sign in with a passkey" on the sign-in page: a passkey made with "Use it to sign in
+# without a password" is the whole sign-in (it asks for the device's PIN or fingerprint,
+# so it is two factors in itself). allauth limits these sign-ins per address
+# (MFA_RATE_LIMITS "webauthn_login", 10/m/ip by default).
+MFA_PASSKEY_LOGIN_ENABLED = True
+# The passkey's relying party is the host name the browser used (allauth's adapter). A
+# browser offers passkeys only in a secure context: https://, or http://localhost (not
+# http://127.0.0.1: an address is no RP ID), which fido2 accepts as it is. So
+# MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN stays off everywhere: it would skip the origin check
+# altogether. In development open http://localhost:8000/ to try passkeys.
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="M-Pesa Developer Portal")
+MFA_FORMS = {"add_webauthn": "accounts.forms.AddPasskeyForm"}
 # Wrong second-factor codes count against the same "login_failed" limit as wrong
 # passwords (allauth keys it on the account: mfa-auth-user-<pk>).
 ACCOUNT_FORMS = {

@@ -64,6 +64,15 @@ NOT_PAGES = {
     "accounts/2fa/authenticate/": REDIRECT,
     "accounts/2fa/recovery-codes/generate/": REDIRECT,
     "accounts/2fa/totp/activate/": REDIRECT,
+    # Passkeys: each page needs a fresh re-authentication or a passkey first;
+    # tests/e2e/test_passkeys.py walks them with a virtual authenticator and checks each
+    # with axe-core and at 390 px (the list of passkeys is swept here). The passwordless
+    # sign-in URL is the sign-in page's JSON challenge and form action.
+    "accounts/2fa/webauthn/add/": REDIRECT,
+    "accounts/2fa/webauthn/reauthenticate/": REDIRECT,
+    "accounts/2fa/webauthn/keys/<int:pk>/remove/": REDIRECT,
+    "accounts/2fa/webauthn/keys/<int:pk>/edit/": REDIRECT,
+    "accounts/2fa/webauthn/login/": REDIRECT,
     "accounts/password/set/": REDIRECT,
     "accounts/reauthenticate/code/confirm/": REDIRECT,
     "admin/account/emailaddress/<path:object_id>/": REDIRECT,

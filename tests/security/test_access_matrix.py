@@ -248,6 +248,33 @@ TABLE: dict[str, Row] = {
     "accounts/2fa/totp/deactivate/": signed_in(
         "/accounts/2fa/totp/deactivate/", 404, staff=REAUTHENTICATE
     ),
+    # Passkeys (WebAuthn). Nobody here has one; adding, renaming and removing one asks
+    # for the password first, like every two-factor change (before the key is looked up:
+    # the staff member's authenticator app stands in for a key id).
+    "accounts/2fa/webauthn/": signed_in("/accounts/2fa/webauthn/"),
+    "accounts/2fa/webauthn/add/": signed_in("/accounts/2fa/webauthn/add/", REAUTHENTICATE),
+    # Re-authenticating with a passkey one does not have falls back to the password.
+    "accounts/2fa/webauthn/reauthenticate/": signed_in(
+        "/accounts/2fa/webauthn/reauthenticate/", Redirect("/accounts/reauthenticate/")
+    ),
+    "accounts/2fa/webauthn/keys/<int:pk>/remove/": signed_in(
+        lambda w: f"/accounts/2fa/webauthn/keys/{w.staff.authenticator_set.get().pk}/remove/",
+        REAUTHENTICATE,
+    ),
+    "accounts/2fa/webauthn/keys/<int:pk>/edit/": signed_in(
+        lambda w: f"/accounts/2fa/webauthn/keys/{w.staff.authenticator_set.get().pk}/edit/",
+        REAUTHENTICATE,
+    ),
+    # Passwordless sign-in: the page's script fetches its challenge as JSON (tested in
+    # tests/security/test_passkeys.py and tests/e2e/test_passkeys.py); a plain GET goes
+    # to the sign-in page, or to My Profile if signed in.
+    "accounts/2fa/webauthn/login/": Row(
+        _p("/accounts/2fa/webauthn/login/"),
+        {
+            "anonymous": Redirect("/accounts/login/"),
+            **dict.fromkeys(ROLES[1:], Redirect("/profile/")),
+        },
+    ),
     "accounts/confirm-email/": public("/accounts/confirm-email/"),
     "accounts/password/change/": signed_in("/accounts/password/change/"),
     # Everyone here has a password already: sent to "change".
