@@ -40,8 +40,11 @@ class Command(BaseCommand):
             name: subprocess.Popen(cmd, start_new_session=True)  # noqa: S603
             for name, cmd in commands.items()
         }
+        # Passkeys (WebAuthn) need a host name: the browser refuses an IP address as the
+        # relying party, and treats http://localhost as a secure context.
+        shown = "localhost" if host in ("127.0.0.1", "::1") else host
         self.stdout.write(
-            f"\n  M-Pesa Developer Portal: open http://{host}:{port}/\n"
+            f"\n  M-Pesa Developer Portal: open http://{shown}:{port}/\n"
             "  (Ctrl-C stops the web server, the Celery worker and beat)\n"
         )
         stopping = False
