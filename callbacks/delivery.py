@@ -19,7 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from callbacks import outbox
-from callbacks.models import CallbackDelivery, CallbackSettings, DeliveryAttempt
+from callbacks.models import (
+    CallbackDelivery,
+    CallbackSettings,
+    CallbackSigningSecret,
+    DeliveryAttempt,
+)
 from callbacks.signing import get_signing_secret, sign, standard_signature
 from netguard import ssrf
 from telemetry import metrics
@@ -86,7 +91,9 @@ def _claim(pk: int) -> CallbackDelivery | None:
     with transaction.atomic():
         delivery = (
             CallbackDelivery.objects.select_for_update(of=("self",))
-            .select_related("user")
+            # The application: current_url() reads its Asynchronous Response URL below;
+            # the developer's signing secret: the attempt is signed with it.
+            .select_related("user", "application", "user__callback_signing_secret")
             .filter(pk=pk)
             .first()
         )
@@ -141,6 +148,22 @@ def listener_connected(application_id: int | None) -> bool:
     since = timezone.now() - timedelta(seconds=settings.CALLBACK_LISTENER_TTL_SECONDS)
     return CallbackSettings.objects.filter(
         application_id=application_id, listener_seen_at__gte=since
+    ).exists()
+
+
+def _signing_secret(delivery: CallbackDelivery) -> str:
+    """The developer's signing secret, loaded with the claim (created if there is none)."""
+    try:
+        return delivery.user.callback_signing_secret.secret
+    except CallbackSigningSecret.DoesNotExist:
+        return get_signing_secret(delivery.user).secret
+
+
+def _listener_takes(pk: int) -> bool:
+    """`listener_connected` for the application of delivery `pk`, in one query."""
+    since = timezone.now() - timedelta(seconds=settings.CALLBACK_LISTENER_TTL_SECONDS)
+    return CallbackSettings.objects.filter(
+        application__callback_deliveries__pk=pk, listener_seen_at__gte=since
     ).exists()
 
 
@@ -312,17 +335,14 @@ def attempt_delivery(pk: int) -> str:
 
     Returns the row's status afterwards, or "skipped" when there was nothing to do.
     """
-    application_id = (
-        CallbackDelivery.objects.filter(pk=pk).values_list("application_id", flat=True).first()
-    )
-    if listener_connected(application_id):
+    if _listener_takes(pk):
         # The listener's next poll takes it; if the listener goes away the sweep
         # enqueues it again and it goes to the URL.
         return "listener"
     delivery = _claim(pk)
     if delivery is None:
         return "skipped"
-    secret = get_signing_secret(delivery.user).secret
+    secret = _signing_secret(delivery)
     if injected_first_failure(delivery):
         outcome = AttemptOutcome(
             started_at=timezone.now(),

@@ -6,7 +6,12 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import get_resolver
+from django.utils.cache import patch_vary_headers
+
+from sandbox.middleware import GATEWAY_PREFIX
 
 logger = logging.getLogger("portal.requests")
 
@@ -67,4 +72,37 @@ class SecurityHeadersMiddleware:
             # A signed-in developer's pages show their API key (docs samples) and callback
             # signing secret (My Profile): no browser or proxy cache may keep a copy.
             response.headers.setdefault("Cache-Control", "private, no-store")
+        return response
+
+
+class GatewayShortcutMiddleware:
+    """The gateway's requests skip the portal's page middleware (docs/performance.md).
+
+    Placed right after the request log, the gateway metrics and the security headers,
+    which every gateway answer keeps; a request under /sandbox/ipg/ that carries no
+    session cookie is then resolved and answered here. Sessions, CSRF, authentication,
+    messages, allauth and the phone step do nothing for such a request (the gateway
+    authenticates by bearer and its views are CSRF-exempt), and what the skipped
+    middleware add to its answer is added here in the same order: X-Frame-Options,
+    Content-Length and `Vary: Cookie` (the session middleware's, as the security headers
+    read the session's user). A request with a session cookie (the documentation
+    console in a browser) takes the whole stack as before.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(GATEWAY_PREFIX) or (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            return self.get_response(request)
+        match = get_resolver().resolve(request.path_info)
+        request.resolver_match = match
+        response = match.func(request, *match.args, **match.kwargs)
+        if response.get("X-Frame-Options") is None:
+            response["X-Frame-Options"] = settings.X_FRAME_OPTIONS.upper()
+        if not response.streaming and not response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(response.content))
+        patch_vary_headers(response, ("Cookie",))
         return response

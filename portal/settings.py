@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "ops.middleware.GatewayMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.SecurityHeadersMiddleware",
+    # Gateway calls are answered here, past the page middleware below (portal/middleware.py).
+    "portal.middleware.GatewayShortcutMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -94,6 +94,27 @@ def refusal(call: GatewayCall) -> Outcome | None:
     return failure(call, breached[0] if len(breached) == 1 else "INS-992")
 
 
+def counts_payments(call: GatewayCall) -> bool:
+    """Whether `refusal(call)` counts earlier payments (a query, to run inside the
+    call's write transaction); if not, it reads nothing and may run before it."""
+    if call.api.slug not in LIMITED_APIS:
+        return False
+    application = call.credential.application
+    return (
+        call.credential.session is not None
+        and (
+            application.limit_session_count is not None
+            or application.limit_session_value is not None
+        )
+    ) or (
+        bool(call.get("input_CustomerMSISDN"))
+        and (
+            application.limit_customer_daily_count is not None
+            or application.limit_customer_daily_value is not None
+        )
+    )
+
+
 def customer_day(application, now: datetime) -> tuple[datetime, datetime]:
     """[start, end) of the calendar day containing `now` in the application's time zone
     (the zone of its usage window; UTC by default). A day across a DST change is 23 or

@@ -12,13 +12,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError
 
 from callbacks.outbox import defer_result
-from sandbox import limits
+from sandbox import limits, rows
 from sandbox.calllog import bounded_request
 from sandbox.models import ApiCall
 from sandbox.simulation import GatewayCall, Outcome, simulate
+from sandbox.simulation import plan as simulate_plan
+from sandbox.simulation.transactions import duplicate
 from sandbox.validation import amount_of
 
 
@@ -47,43 +49,122 @@ def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple
     JSON, the application's settings): it is logged and answered the same way, with no
     effects. The application's limits refuse the same way (sandbox.limits).
 
-    Everything happens in ONE transaction: a call is in the log if and only if its
+    Everything is written in ONE transaction: a call is in the log if and only if its
     effects (transaction, mandate, session rows) are in the database.
+
+    The transaction is kept short (docs/performance.md): a refusal, a payment and a
+    query are decided, answered and their rows built before it (sandbox.simulation.plan),
+    so that it holds only the inserts and the commit; the duplicate check is the unique
+    constraint on the payment's dedupe key. The other APIs (reversal, two-stage update,
+    direct debit, getSession) and payments counted against the application's limits run
+    their rule inside it, as their outcome depends on what they read there.
 
     Asynchronous mode (DESIGN.md): when the developer has an Asynchronous Response URL
     (`call.api_key.application.async_response_url`) and the API supports it, this is
     where the result goes to the callback outbox (written in this same transaction) and
-    the answer becomes the acknowledgement instead of the result; see the marked spot.
+    the answer becomes the acknowledgement instead of the result; see `_answer`.
     """
-    with transaction.atomic():
+    if refused is not None:
+        return _complete_planned(call, refused, refused=True)
+    # The limits that count earlier payments run inside the write transaction (the count
+    # and the new payment are one unit); the single-value limit reads nothing.
+    counted = limits.counts_payments(call)
+    if not counted and (refused := limits.refusal(call)):
+        return _complete_planned(call, refused, refused=True)
+    if (planned := simulate_plan(call)) is not None:
+        return _complete_planned(call, planned, refused=False, counted=counted)
+    with rows.write_transaction():
         # The application's limits count earlier payments: checked in this transaction,
         # so the count and the new payment are one unit (sandbox.limits). A refusal is
         # answered at once, never deferred to the callback.
         refused = refused or limits.refusal(call)
         outcome = refused or simulate(call)
-        body = response_body(call, outcome)
-        status = call.api.result(outcome.code).http_status
-        # Asynchronous mode (docs/callbacks.md): an accepted call (not refused by
-        # validation) is answered with the acknowledgement; its result goes to the
-        # callback outbox in this same transaction. The log keeps the result (reports
-        # count outcomes) and is_async records that the answer was the acknowledgement.
-        application = call.api_key.application
-        deferred = refused is None and call.api.supports_async and application.async_response_url
+        body, status, deferred = _answer(call, outcome, refused=refused is not None)
         api_call = log_call(
-            call, outcome=outcome, body=body, status=status, is_async=bool(deferred)
+            call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
         )
         if deferred:
-            body, status = defer_result(
-                user=call.user,
-                api=call.api,
-                result=body,
-                api_call=api_call,
-                application=application,
-            )
+            body, status = _defer(call, body, api_call)
     return body, status
 
 
-def log_call(
+class _Duplicate(Exception):
+    """The planned payment's row was refused by a unique constraint."""
+
+
+def _complete_planned(
+    call: GatewayCall, outcome: Outcome, *, refused: bool, counted: bool = False
+) -> tuple[dict, int]:
+    """Write a planned outcome (its row, if any, and the call log) in one short write
+    transaction; a payment the dedupe constraint refuses is answered as the duplicate.
+    `counted`: the application's limits count earlier payments, in the transaction
+    (a refusal there replaces the planned payment, as it comes first in `simulate`)."""
+    body, status, deferred = _answer(call, outcome, refused=refused)
+    row = call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
+    tx = outcome.unsaved
+    try:
+        with rows.write_transaction():
+            if counted and (limit := limits.refusal(call)):
+                tx, outcome = None, limit
+                body, status, deferred = _answer(call, outcome, refused=True)
+                row = call_log_row(
+                    call, outcome=outcome, body=body, status=status, is_async=deferred
+                )
+            if tx is not None:
+                try:
+                    rows.insert(tx)
+                except IntegrityError:
+                    if tx.status == tx.Status.FAILED:
+                        raise
+                    raise _Duplicate from None  # rolls the transaction back
+            api_call = log_call(row)
+            if deferred:
+                body, status = _defer(call, body, api_call)
+    except _Duplicate:
+        # A concurrent or earlier identical request holds the dedupe key: what
+        # record_transaction answers inside the transaction, answered here.
+        outcome = duplicate(call)
+        body, status, deferred = _answer(call, outcome, refused=False)
+        row = call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
+        with rows.write_transaction():
+            api_call = log_call(row)
+            if deferred:
+                body, status = _defer(call, body, api_call)
+    return body, status
+
+
+def _answer(call: GatewayCall, outcome: Outcome, *, refused: bool) -> tuple[dict, int, bool]:
+    """(body, status, deferred): the answer of `outcome`, and whether it goes to the
+    callback outbox instead (docs/callbacks.md): an accepted call (not refused by
+    validation or a limit) is then answered with the acknowledgement and its result goes
+    to the outbox in the call's transaction. The log keeps the result (reports count
+    outcomes) and is_async records that the answer was the acknowledgement."""
+    body = response_body(call, outcome)
+    status = call.api.result(outcome.code).http_status
+    deferred = (
+        not refused
+        and call.api.supports_async
+        and bool(call.api_key.application.async_response_url)
+    )
+    return body, status, deferred
+
+
+def _defer(call: GatewayCall, body: dict[str, str], api_call: ApiCall | None) -> tuple[dict, int]:
+    return defer_result(
+        user=call.user,
+        api=call.api,
+        result=body,
+        api_call=api_call,
+        application=call.api_key.application,
+    )
+
+
+def log_call(row: ApiCall) -> ApiCall:
+    """Write the call-log row of a call (reports read these rows), in its transaction."""
+    return rows.insert(row)
+
+
+def call_log_row(
     call: GatewayCall,
     *,
     outcome: Outcome | None,
@@ -91,11 +172,11 @@ def log_call(
     status: int,
     is_async: bool = False,
 ) -> ApiCall:
-    """Write the call-log row of `call` (reports read these rows)."""
+    """The call-log row of `call`, unsaved (`log_call` writes it)."""
     amount = outcome.amount if outcome and outcome.amount is not None else None
     if amount is None:
         amount = _amount_in(call.params)
-    row = ApiCall.build(
+    return ApiCall.build(
         api_key=call.api_key,
         operation=call.api.slug,
         market=call.market.slug,
@@ -111,8 +192,6 @@ def log_call(
         or call.get("input_CustomerMSISDN"),
         third_party_conversation_id=call.get("input_ThirdPartyConversationID"),
     )
-    row.save(force_insert=True)
-    return row
 
 
 def _amount_in(params: dict[str, str]) -> Decimal | None:
@@ -128,12 +207,10 @@ def within_rate_limit(api_key_pk: int) -> bool:
     into the same counter when the cache is Redis)."""
     window = int(time.time() // 60)
     key = f"sandbox:rate:{api_key_pk}:{window}"
-    if cache.add(key, 1, timeout=120):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=120)
-            count = 1
+    # incr first: most calls find the window's counter (one fewer round trip to Redis
+    # than add-then-incr); the first call of a window creates it.
+    try:
+        count = cache.incr(key)
+    except ValueError:  # no counter yet in this window (else a concurrent call made it)
+        count = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
     return count <= settings.SANDBOX_RATE_LIMIT_PER_MINUTE

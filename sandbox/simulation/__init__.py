@@ -1,7 +1,10 @@
 """The sandbox's behaviour per API: triggers (reference §9), then the API's own rule.
 
 Rules run inside the call's database transaction (sandbox.services.complete_call) and
-write their effects (transactions, mandates, sessions) there.
+write their effects (transactions, mandates, sessions) there. The APIs in PLANNED are
+decided before it: payments only insert one new row (returned unsaved in
+Outcome.unsaved), queries only read; the write transaction then holds nothing but the
+inserts (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -29,21 +32,49 @@ RULES: dict[str, Callable[[GatewayCall], Outcome]] = {
 }
 
 
+# Same outcomes as RULES, decided without writing: the row to insert, if any, comes back
+# unsaved in Outcome.unsaved (a failure trigger's Failed row included).
+PLANNED: dict[str, Callable[[GatewayCall], Outcome]] = {
+    "c2bPayment": transactions.planned_payment,
+    "b2cPayment": transactions.planned_payment,
+    "b2bPayment": transactions.planned_payment,
+    "c2bMultiStage": transactions.planned_reserve,
+    "queryTransactionStatus": transactions.query_transaction_status,
+    "queryBeneficiaryName": other.query_beneficiary_name,
+    "queryDirectDebit": direct_debit.query,
+}
+
+
 def simulate(call: GatewayCall) -> Outcome:
     """The outcome of `call`: a failing trigger wins; successful triggers only add
     their output fields (e.g. a mandate status) to the API's own rule."""
+    return _run(call, RULES[call.api.slug], planned=False)
+
+
+def plan(call: GatewayCall) -> Outcome | None:
+    """The outcome `simulate` would give, with nothing written (see PLANNED); None for
+    an API whose rule must run inside the write transaction."""
+    rule = PLANNED.get(call.api.slug)
+    return None if rule is None else _run(call, rule, planned=True)
+
+
+def _run(call: GatewayCall, rule: Callable[[GatewayCall], Outcome], *, planned: bool) -> Outcome:
     for trigger in call.api.triggers:
         if call.params.get(trigger.field) != trigger.value:
             continue
         if trigger.code not in SUCCESS_CODES:
+            outcome = failure(call, trigger.code)
             # A payment refused by a trigger is recorded as Failed, so that Query
             # Transaction Status resolves it (a timeout included; docs/gateway.md).
             if call.api.slug in transactions.FAILED_IS_RECORDED:
-                transactions.record_failed(call)
-            return failure(call, trigger.code)
+                if planned:
+                    outcome.unsaved = transactions.failed_transaction(call)
+                else:
+                    transactions.record_failed(call)
+            return outcome
         call.trigger_outputs.update(trigger.outputs)
         call.triggered.add(trigger.field)
-    return RULES[call.api.slug](call)
+    return rule(call)
 
 
-__all__ = ["GatewayCall", "Outcome", "simulate"]
+__all__ = ["GatewayCall", "Outcome", "plan", "simulate"]

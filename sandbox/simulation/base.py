@@ -54,6 +54,9 @@ class Outcome:
     amount: Decimal | None = None
     msisdn: str = ""
     description: str = ""  # overrides the catalogue's description (rare: malformed JSON)
+    # A planned outcome's effect, not yet written (sandbox.simulation.plan): the row the
+    # gateway inserts in the call's write transaction.
+    unsaved: Transaction | None = None
 
     @property
     def is_success(self) -> bool:

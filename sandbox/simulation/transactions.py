@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from sandbox import rows
 from sandbox.models import Transaction
 from sandbox.simulation.base import GatewayCall, Outcome, conversation_outputs, failure
 from sandbox.validation import amount_of
@@ -49,24 +50,30 @@ def is_duplicate(call: GatewayCall) -> bool:
     ).exists()
 
 
+def new_transaction(call: GatewayCall, *, amount: Decimal, msisdn: str = "", **fields):
+    """The transaction row of `call`, unsaved (its identifiers are already drawn)."""
+    return Transaction(
+        api_key=call.api_key,
+        user=call.user,
+        operation=call.api.slug,
+        market=call.market.slug,
+        conversation_id=call.conversation_id,
+        third_party_conversation_id=call.get("input_ThirdPartyConversationID"),
+        dedupe_key=dedupe_key(call),
+        amount=amount,
+        currency=call.get("input_Currency").upper(),
+        msisdn=msisdn,
+        session=call.credential.session,
+        **fields,
+    )
+
+
 def record_transaction(call: GatewayCall, *, amount: Decimal, msisdn: str = "", **fields):
     """Create the transaction row; None when a concurrent identical request won."""
+    tx = new_transaction(call, amount=amount, msisdn=msisdn, **fields)
     try:
         with transaction.atomic():
-            return Transaction.objects.create(
-                api_key=call.api_key,
-                user=call.user,
-                operation=call.api.slug,
-                market=call.market.slug,
-                conversation_id=call.conversation_id,
-                third_party_conversation_id=call.get("input_ThirdPartyConversationID"),
-                dedupe_key=dedupe_key(call),
-                amount=amount,
-                currency=call.get("input_Currency").upper(),
-                msisdn=msisdn,
-                session=call.credential.session,
-                **fields,
-            )
+            return rows.insert(tx)
     except IntegrityError:
         return None
 
@@ -82,7 +89,12 @@ def record_failed(call: GatewayCall) -> Transaction:
     Status finds it by its ConversationID or ThirdPartyConversationID and answers
     Failed. Its dedupe key is its own ConversationID, so a retry with the same
     ThirdPartyConversationID and reference is a new payment, not a duplicate."""
-    return Transaction.objects.create(
+    return rows.insert(failed_transaction(call))
+
+
+def failed_transaction(call: GatewayCall) -> Transaction:
+    """The Failed transaction row of `record_failed`, unsaved."""
+    return Transaction(
         api_key=call.api_key,
         user=call.user,
         operation=call.api.slug,
@@ -120,6 +132,18 @@ def payment(call: GatewayCall) -> Outcome:
         msisdn=call.get("input_CustomerMSISDN"),
     )
     return duplicate(call) if tx is None else succeeded(call, tx)
+
+
+def planned_payment(call: GatewayCall) -> Outcome:
+    """`payment` with its row unsaved (Outcome.unsaved): the gateway inserts it in a
+    short write transaction and answers the duplicate if the unique constraint refuses
+    it (sandbox.services)."""
+    tx = new_transaction(
+        call, amount=validated_amount(call), msisdn=call.get("input_CustomerMSISDN")
+    )
+    outcome = succeeded(call, tx)
+    outcome.unsaved = tx
+    return outcome
 
 
 def reversal(call: GatewayCall) -> Outcome:
@@ -221,6 +245,20 @@ def reserve(call: GatewayCall) -> Outcome:
     if tx is None:
         return duplicate(call)
     return succeeded(call, tx, output_VoucherCode=tx.voucher_code)
+
+
+def planned_reserve(call: GatewayCall) -> Outcome:
+    """`reserve` with its row unsaved, as `planned_payment`."""
+    tx = new_transaction(
+        call,
+        amount=validated_amount(call),
+        msisdn=call.get("input_CustomerMSISDN"),
+        status=Transaction.Status.PENDING,
+        voucher_code=_new_voucher_code(),
+    )
+    outcome = succeeded(call, tx, output_VoucherCode=tx.voucher_code)
+    outcome.unsaved = tx
+    return outcome
 
 
 # Update Transaction Status carries its operation in input_CustomerMSISDN (§5.12).

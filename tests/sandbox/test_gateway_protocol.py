@@ -119,7 +119,9 @@ def test_bug_in_a_rule_still_answers_in_the_envelope(gw, monkeypatch):
     def broken(call):
         raise RuntimeError("boom")
 
+    # C2B's rule runs before the write transaction (PLANNED); both forms are broken here.
     monkeypatch.setitem(simulation.RULES, "c2bPayment", broken)
+    monkeypatch.setitem(simulation.PLANNED, "c2bPayment", broken)
     response = gw.c2b()
     assert response.status_code == 500
     assert response.json()["output_ResponseCode"] == "INS-1"
