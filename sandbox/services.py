@@ -15,8 +15,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 from callbacks.outbox import defer_result
-from sandbox import limits
-from sandbox.calllog import bounded_request
+from callbacks.payloads import acknowledgement
+from sandbox import envelope, limits
+from sandbox.calllog import bounded_headers, bounded_request
 from sandbox.models import ApiCall
 from sandbox.simulation import GatewayCall, Outcome, simulate
 from sandbox.validation import amount_of
@@ -69,8 +70,20 @@ def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple
         # count outcomes) and is_async records that the answer was the acknowledgement.
         application = call.api_key.application
         deferred = refused is None and call.api.supports_async and application.async_response_url
+        answer = body
+        if deferred:
+            # The acknowledgement carries the result's ConversationID; a result without
+            # one gets the call's, so the log, the answer and the callback agree.
+            if not body.get("output_ConversationID"):
+                body = {**body, "output_ConversationID": call.conversation_id}
+            answer = acknowledgement(call.api, body)[0]
         api_call = log_call(
-            call, outcome=outcome, body=body, status=status, is_async=bool(deferred)
+            call,
+            outcome=outcome,
+            body=body,
+            status=status,
+            is_async=bool(deferred),
+            answer_headers=envelope.answer_headers(answer),
         )
         if deferred:
             body, status = defer_result(
@@ -90,8 +103,10 @@ def log_call(
     body: dict[str, str],
     status: int,
     is_async: bool = False,
+    answer_headers: dict[str, str] | None = None,
 ) -> ApiCall:
-    """Write the call-log row of `call` (reports read these rows)."""
+    """Write the call-log row of `call` (reports read these rows). `answer_headers` are
+    those of the answer sent (the acknowledgement in asynchronous mode)."""
     amount = outcome.amount if outcome and outcome.amount is not None else None
     if amount is None:
         amount = _amount_in(call.params)
@@ -103,6 +118,8 @@ def log_call(
         path=call.path,
         request_body=bounded_request(call.api, call.echo),
         response_body=body,
+        request_headers=bounded_headers(call.headers),
+        response_headers=answer_headers,
         http_status=status,
         latency_ms=(time.perf_counter() - call.started) * 1000,
         is_async=is_async,

@@ -49,6 +49,12 @@ class ApiCall(models.Model):
     path = models.CharField(max_length=200)
     request_body = models.JSONField(default=dict)
     response_body = models.JSONField(default=dict)
+    # Header name -> value, in order. The request's without credentials (Authorization is
+    # `Bearer …` and its last characters, Cookie is dropped: sandbox.calllog), the
+    # answer's as the gateway sent them (sandbox.envelope.answer_headers). NULL: a call
+    # logged before headers were kept ("not recorded").
+    request_headers = models.JSONField(null=True, blank=True)
+    response_headers = models.JSONField(null=True, blank=True)
     result_code = models.CharField(max_length=20)
     result_desc = models.CharField(max_length=200, blank=True)
     http_status = models.PositiveSmallIntegerField()
@@ -122,6 +128,8 @@ class ApiCall(models.Model):
         request_body: dict,
         response_body: dict,
         http_status: int,
+        request_headers: dict[str, str] | None = None,
+        response_headers: dict[str, str] | None = None,
         latency_ms: float,
         is_async: bool = False,
         amount: Decimal | None = None,
@@ -144,6 +152,8 @@ class ApiCall(models.Model):
             path=path[:200],
             request_body=request_body,
             response_body=response_body,
+            request_headers=request_headers,
+            response_headers=response_headers,
             result_code=code,
             result_desc=response_body.get("output_ResponseDesc", "")[:200],
             http_status=http_status,
