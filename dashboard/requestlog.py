@@ -142,20 +142,27 @@ def lifecycle_of(call: ApiCall) -> Lifecycle:
         payment = life.payment = _payment_named(calls, call.user_id, reference)
     made = _transaction_of(payment) if payment is not None else None
     if made is not None:
-        # Successful reversals are Transactions pointing at the payment's; their calls
-        # are found by their TransactionID or, if asynchronous, their ConversationID.
+        ids = [made.transaction_id, made.conversation_id, made.third_party_conversation_id]
+        ids = [i for i in ids if i]
+        # Reversals: those the gateway made (a Transaction pointing at the payment's,
+        # found by their TransactionID or, if asynchronous, their ConversationID) and
+        # every reversal that named the payment, refused ones included (an unknown
+        # amount, already reversed, a validation error: no Transaction to link them),
+        # by the request's input_TransactionID (expression index).
         reversals = list(made.reversals.values_list("transaction_id", "conversation_id"))
         life.reversals = list(
-            calls.filter(
-                Q(transaction_id__in=[t for t, _ in reversals])
-                | Q(conversation_id__in=[c for _, c in reversals]),
+            calls.alias(reversal_ref=request_text(NAMES_A_TRANSACTION[REVERSAL]))
+            .filter(
+                Q(reversal_ref__in=ids)
+                | Q(transaction_id__in=[t for t, _ in reversals if t])
+                | Q(conversation_id__in=[c for _, c in reversals if c]),
                 operation=REVERSAL,
-            ).order_by("created_at")[:LINKED_LIMIT]
+            )
+            .order_by("created_at")[:LINKED_LIMIT]
         )
-        ids = [made.transaction_id, made.conversation_id, made.third_party_conversation_id]
         life.queries = list(
-            calls.alias(query_ref=request_text("input_QueryReference"))
-            .filter(query_ref__in=[i for i in ids if i], operation=QUERY_STATUS)
+            calls.alias(query_ref=request_text(NAMES_A_TRANSACTION[QUERY_STATUS]))
+            .filter(query_ref__in=ids, operation=QUERY_STATUS)
             .order_by("created_at")[:LINKED_LIMIT]
         )
     life.deliveries = list(

@@ -111,6 +111,13 @@ class ApiCall(models.Model):
                 request_text("input_QueryReference"),
                 name="sandbox_apicall_user_queryref",
             ),
+            # ... and the reversals that named it, refused ones included (those made no
+            # Transaction to link them): request_body ->> 'input_TransactionID'.
+            models.Index(
+                "user",
+                request_text("input_TransactionID"),
+                name="sandbox_apicall_user_revref",
+            ),
         ]
 
     def __str__(self) -> str:

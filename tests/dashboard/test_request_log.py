@@ -270,3 +270,39 @@ def test_detail_of_a_call_logged_before_headers_were_kept(developer_client, deve
     call = _call(developer, request_headers=None, response_headers=None)
     html = developer_client.get(detail(call)).content.decode()
     assert "Headers not recorded" in html
+
+
+def test_refused_reversals_are_linked_both_ways(developer_client, developer, wire):
+    wire.call("c2bPayment", wire.sample("c2bPayment", input_Amount="10.00"))
+    payment = ApiCall.objects.get(user=developer, operation="c2bPayment")
+    txid = payment.transaction_id
+
+    def reverse_it(transaction_id, **overrides):
+        body = wire.sample("reversal", input_TransactionID=transaction_id, **overrides)
+        body.pop("input_ReversalAmount")
+        body.update(overrides)
+        return wire.call("reversal", body)
+
+    assert reverse_it(txid).status_code == 201  # the full amount
+    already = reverse_it(txid)  # nothing left to reverse
+    invalid = reverse_it(txid, input_ReversalAmount="-1")  # refused by validation
+    unknown = reverse_it("NoSuchTx1234")  # names no payment of this developer
+    assert {already.status_code, invalid.status_code, unknown.status_code} <= {400, 404, 409}
+    calls = {
+        call.response_body["output_ThirdPartyConversationID"]: call
+        for call in ApiCall.objects.filter(user=developer, operation="reversal")
+    }
+    refused = [
+        calls[answer.json()["output_ThirdPartyConversationID"]] for answer in (already, invalid)
+    ]
+    stranger = calls[unknown.json()["output_ThirdPartyConversationID"]]
+
+    html = developer_client.get(detail(payment)).content.decode()
+    for call in refused:
+        assert not call.is_success
+        assert f"Reversal refused: {call.result_code}" in html
+        assert detail(call) in html
+        # ... and from the refused reversal, the payment is one click away.
+        assert detail(payment) in developer_client.get(detail(call)).content.decode()
+    assert detail(stranger) not in html
+    assert html.count("Reversal refused:") == 2
