@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from callbacks.models import CallbackDelivery
@@ -37,45 +38,74 @@ def calls_of(user) -> QuerySet[ApiCall]:
     return ApiCall.objects.filter(user=user).select_related("api_key", "api_key__application")
 
 
-def search_calls(calls: QuerySet[ApiCall], term: str, *, user) -> QuerySet[ApiCall]:
-    """Calls whose TransactionID, ConversationID, ThirdPartyConversationID, MSISDN or
-    reference is exactly `term`. `calls` must be filtered by `user`: each branch of the OR
-    is then one probe of a (user, column) index, combined by a bitmap OR on PostgreSQL.
+# What the search box compares, each with its (user, column) index (sandbox.ApiCall).
+SEARCHED_COLUMNS = ("transaction_id", "conversation_id", "third_party_conversation_id", "msisdn")
 
-    An asynchronous acknowledgement carries no TransactionID on the wire (§6: it comes in
-    the callback), so a TransactionID is also looked up among the developer's
-    transactions (a unique index) and the call found by that transaction's
-    ConversationID, whatever the call log kept of the answer."""
+
+def search_probes(calls: QuerySet[ApiCall], term: str, *, user) -> list[QuerySet[ApiCall]]:
+    """One query per kind of ID the search box finds, each `calls` (already limited to
+    `user`, filtered and past the keyset) narrowed to calls whose TransactionID,
+    ConversationID, ThirdPartyConversationID, MSISDN or reference is exactly `term`.
+
+    Each compares one indexed column or expression with the user, so each is a probe
+    of one (user, column) index. An asynchronous acknowledgement carries no
+    TransactionID on the wire (§6: it comes in the callback), so a TransactionID is also
+    looked up among the developer's transactions (a unique index) and the call found by
+    that transaction's ConversationID, whatever the call log kept of the answer."""
     term = term.strip()
-    refs = {f"ref_{i}": request_text(name) for i, name in enumerate(REFERENCE_FIELDS)}
-    match = (
-        Q(transaction_id=term)
-        | Q(conversation_id=term)
-        | Q(third_party_conversation_id=term)
-        | Q(msisdn=term)
-    )
-    for alias in refs:
-        match |= Q(**{alias: term})
-    # A list, not a subquery: constants keep every branch an index condition.
-    conversations = list(
-        Transaction.objects.filter(user=user, transaction_id=term).values_list(
-            "conversation_id", flat=True
-        )
-    )
-    if conversations:
-        match |= Q(conversation_id__in=conversations)
-    return calls.alias(**refs).filter(match)
+    probes = [calls.filter(**{column: term}) for column in SEARCHED_COLUMNS]
+    for name in REFERENCE_FIELDS:
+        probes.append(calls.alias(ref=request_text(name)).filter(ref=term))
+    made = Transaction.objects.filter(user=user, transaction_id=term)
+    probes.append(calls.filter(conversation_id__in=made.values("conversation_id")))
+    return probes
 
 
-def newest_first(calls: QuerySet[ApiCall], *, after: ApiCall | None) -> list[ApiCall]:
+def newest_first(
+    calls: QuerySet[ApiCall], *, after: ApiCall | None, search: str = "", user=None
+) -> list[ApiCall]:
+    return list(page_query(calls, after=after, search=search, user=user))
+
+
+def page_query(
+    calls: QuerySet[ApiCall], *, after: ApiCall | None, search: str = "", user=None
+) -> QuerySet[ApiCall]:
     """One page, newest first, continuing after the call `after` (keyset pagination: no
     OFFSET and no COUNT over a million rows; served by sandbox_apicall_user_created). One
-    row more than a page is fetched so the caller knows whether another page follows."""
+    row more than a page is fetched so the caller knows whether another page follows.
+
+    With a `search` term (the developer's: `user`), the page is one query over the
+    UNION ALL of the search probes, each ordered and cut to the page on its own index:
+    the newest page of the union is the newest page of the matches, and no probe reads
+    more than a page of rows whatever the size of the log (bench/requestlog.py)."""
     if after is not None:
         calls = calls.filter(
             Q(created_at__lt=after.created_at) | Q(created_at=after.created_at, id__lt=after.id)
         )
-    return list(calls.order_by("-created_at", "-id")[: PAGE_SIZE + 1])
+    if search and not calls.query.is_empty():
+        probes = [
+            probe.order_by("-created_at", "-id").values("id")[: PAGE_SIZE + 1]
+            for probe in search_probes(calls, search, user=user)
+        ]
+        # Not filtered by user again: every probe is, and the page then has no index on
+        # its ordering to be tempted by; it sorts the few rows the probes found.
+        calls = ApiCall.objects.filter(id__in=union_all(probes)).select_related(
+            "api_key", "api_key__application"
+        )
+    return calls.order_by("-created_at", "-id")[: PAGE_SIZE + 1]
+
+
+def union_all(queries: list[QuerySet]) -> RawSQL:
+    """`SELECT * FROM (q1) UNION ALL SELECT * FROM (q2) ...`: each query keeps its own
+    ORDER BY and LIMIT (Django's union() cannot on SQLite; a derived table can on both).
+    Only SQL Django compiled is joined here; every value stays a parameter."""
+    parts: list[str] = []
+    params: list = []
+    for n, query in enumerate(queries):
+        sql, query_params = query.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS probe{n}")  # noqa: S608
+        params.extend(query_params)
+    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611
 
 
 def get_call_for_user(user, public_id) -> ApiCall:

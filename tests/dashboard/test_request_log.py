@@ -306,3 +306,27 @@ def test_refused_reversals_are_linked_both_ways(developer_client, developer, wir
         assert detail(payment) in developer_client.get(detail(call)).content.decode()
     assert detail(stranger) not in html
     assert html.count("Reversal refused:") == 2
+
+
+def test_search_results_page_by_keyset_with_the_other_filters(
+    developer_client, developer, monkeypatch
+):
+    monkeypatch.setattr("dashboard.requestlog.PAGE_SIZE", 2)
+    now = datetime.now(tz=ZoneInfo("UTC"))
+    msisdn = "000000004242"
+    calls = [
+        _call(developer, msisdn=msisdn, created_at=now - timedelta(minutes=i)) for i in range(3)
+    ]
+    other_api = _call(developer, msisdn=msisdn, operation="b2cPayment", created_at=now)
+    other_number = _call(developer, created_at=now - timedelta(minutes=1))
+    query = {"q": msisdn, "api": "c2bPayment"}
+    first = developer_client.get(LOG, query).content.decode()
+    assert detail(calls[0]) in first and detail(calls[1]) in first
+    assert detail(calls[2]) not in first and detail(other_api) not in first
+    assert f"after={calls[1].public_id}" in first
+    second = developer_client.get(LOG, query | {"after": str(calls[1].public_id)})
+    html = second.content.decode()
+    assert detail(calls[2]) in html
+    for shown_before_or_unmatched in (calls[0], calls[1], other_api, other_number):
+        assert detail(shown_before_or_unmatched) not in html
+    assert "Older calls" in first and "Older calls" not in html
