@@ -8,12 +8,14 @@ index each one uses; bench/requestlog.py times them over 1,000,000 calls).
 
 from __future__ import annotations
 
+import functools
 import json
 import shlex
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -42,23 +44,63 @@ def calls_of(user) -> QuerySet[ApiCall]:
 SEARCHED_COLUMNS = ("transaction_id", "conversation_id", "third_party_conversation_id", "msisdn")
 
 
-def search_probes(calls: QuerySet[ApiCall], term: str, *, user) -> list[QuerySet[ApiCall]]:
-    """One query per kind of ID the search box finds, each `calls` (already limited to
-    `user`, filtered and past the keyset) narrowed to calls whose TransactionID,
-    ConversationID, ThirdPartyConversationID, MSISDN or reference is exactly `term`.
+def search_probes(calls: QuerySet[ApiCall], term: str, *, user) -> list[tuple[str, list]]:
+    """One query (SQL, params) per kind of ID the search box finds: the ids of `calls`
+    (already limited to `user`, filtered, past the keyset) whose TransactionID,
+    ConversationID, ThirdPartyConversationID, MSISDN or reference is exactly `term`,
+    newest first, at most a page and one.
 
     Each compares one indexed column or expression with the user, so each is a probe
-    of one (user, column) index. An asynchronous acknowledgement carries no
-    TransactionID on the wire (§6: it comes in the callback), so a TransactionID is also
-    looked up among the developer's transactions (a unique index) and the call found by
-    that transaction's ConversationID, whatever the call log kept of the answer."""
+    of one (user, column) index that stops after a page of rows. An asynchronous
+    acknowledgement carries no TransactionID on the wire (§6: it comes in the
+    callback), so a TransactionID is also looked up among the developer's transactions
+    (a unique index) and the call found by that transaction's ConversationID, whatever
+    the call log kept of the answer.
+
+    Django compiles `calls` once (its WHERE comes last: no ordering, slice or grouping)
+    and each probe appends its comparison, ordering and LIMIT: compiling eight
+    querysets cost several times the database's own work. The comparisons are the
+    column names above and the reference expressions as Django compiles them (the very
+    expressions the indexes hold); every value is a parameter."""
     term = term.strip()
-    probes = [calls.filter(**{column: term}) for column in SEARCHED_COLUMNS]
-    for name in REFERENCE_FIELDS:
-        probes.append(calls.alias(ref=request_text(name)).filter(ref=term))
-    made = Transaction.objects.filter(user=user, transaction_id=term)
-    probes.append(calls.filter(conversation_id__in=made.values("conversation_id")))
+    base = calls.order_by().values("id").query
+    assert not (base.is_sliced or base.distinct or base.group_by), "not a plain filter"
+    connection = connections[calls.db]
+    base_sql, base_params = base.sql_with_params()
+    assert " WHERE " in base_sql, "calls must be limited to a developer"
+    table = connection.ops.quote_name(ApiCall._meta.db_table)
+    tail = (
+        f" ORDER BY {table}.{connection.ops.quote_name('created_at')} DESC,"
+        f" {table}.{connection.ops.quote_name('id')} DESC LIMIT {PAGE_SIZE + 1}"
+    )
+    probes = []
+    for lhs, lhs_params in _compared(connection.vendor, calls.db):
+        probes.append((f"{base_sql} AND {lhs} = %s{tail}", [*base_params, *lhs_params, term]))
+    made_sql, made_params = (
+        Transaction.objects.using(calls.db)
+        .filter(user=user, transaction_id=term)
+        .values("conversation_id")
+        .query.sql_with_params()
+    )
+    conversation = f"{table}.{connection.ops.quote_name('conversation_id')}"
+    probes.append(
+        (f"{base_sql} AND {conversation} IN ({made_sql}){tail}", [*base_params, *made_params])
+    )
     return probes
+
+
+@functools.cache
+def _compared(vendor: str, using: str) -> list[tuple[str, tuple]]:
+    """(SQL, params) of each searched column and reference expression, as Django
+    compiles them on this database (the same expressions as the indexes)."""
+    query = ApiCall.objects.using(using).all().query
+    compiler = query.get_compiler(using=using)
+    qn = compiler.connection.ops.quote_name
+    compared = [(f"{qn(ApiCall._meta.db_table)}.{qn(column)}", ()) for column in SEARCHED_COLUMNS]
+    for name in REFERENCE_FIELDS:
+        sql, params = compiler.compile(request_text(name).resolve_expression(query))
+        compared.append((sql, tuple(params)))
+    return compared
 
 
 def newest_first(
@@ -83,26 +125,22 @@ def page_query(
             Q(created_at__lt=after.created_at) | Q(created_at=after.created_at, id__lt=after.id)
         )
     if search and not calls.query.is_empty():
-        probes = [
-            probe.order_by("-created_at", "-id").values("id")[: PAGE_SIZE + 1]
-            for probe in search_probes(calls, search, user=user)
-        ]
         # Not filtered by user again: every probe is, and the page then has no index on
         # its ordering to be tempted by; it sorts the few rows the probes found.
-        calls = ApiCall.objects.filter(id__in=union_all(probes)).select_related(
-            "api_key", "api_key__application"
-        )
+        calls = ApiCall.objects.filter(
+            id__in=union_all(search_probes(calls, search, user=user))
+        ).select_related("api_key", "api_key__application")
     return calls.order_by("-created_at", "-id")[: PAGE_SIZE + 1]
 
 
-def union_all(queries: list[QuerySet]) -> RawSQL:
+def union_all(queries: list[tuple[str, list]]) -> RawSQL:
     """`SELECT * FROM (q1) UNION ALL SELECT * FROM (q2) ...`: each query keeps its own
     ORDER BY and LIMIT (Django's union() cannot on SQLite; a derived table can on both).
-    Only SQL Django compiled is joined here; every value stays a parameter."""
+    Only SQL Django compiled and fixed names are joined here; every value is a
+    parameter."""
     parts: list[str] = []
     params: list = []
-    for n, query in enumerate(queries):
-        sql, query_params = query.query.sql_with_params()
+    for n, (sql, query_params) in enumerate(queries):
         parts.append(f"SELECT * FROM ({sql}) AS probe{n}")  # noqa: S608
         params.extend(query_params)
     return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611

@@ -82,7 +82,7 @@ class ApiCall(models.Model):
             ),
             # Go Live readiness and the developer's recent calls: a user's calls by time.
             models.Index(fields=["user", "created_at"], name="sandbox_apicall_user_created"),
-            # The request log's search box (dashboard.requestlog.search_calls): an exact
+            # The request log's search box (dashboard.requestlog.search_probes): an exact
             # ID within one developer's calls, answered from an index whatever the size
             # of the log (bench/requestlog.py measures it over 1,000,000 calls).
             models.Index(fields=["user", "transaction_id"], name="sandbox_apicall_user_txid"),
@@ -92,7 +92,7 @@ class ApiCall(models.Model):
             ),
             models.Index(fields=["user", "msisdn"], name="sandbox_apicall_user_msisdn"),
             # The request log's search by reference: the references are not columns, so
-            # these index the very expressions search_calls compares (request_body ->>
+            # these index the very expressions search_probes compares (request_body ->>
             # 'input_TransactionReference' / 'input_ThirdPartyReference').
             models.Index(
                 "user",
