@@ -3,6 +3,7 @@ alert settings."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, time, timedelta
 from typing import Any, cast
 
@@ -12,7 +13,6 @@ from django.db.models import QuerySet
 
 from accounts.models import ApiKey, Application, User
 from catalog import MARKETS
-from dashboard import requestlog
 from inputguard.dates import validate_filter_date
 from reports.apinames import api_choices
 from reports.forms import key_label
@@ -64,13 +64,19 @@ class RequestLogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.tz = zone(user.timezone)
-        apps = Application.objects.filter(user=user).order_by("-is_default", "name")
-        keys = ApiKey.objects.filter(user=user).order_by("-created_at")
-        cast(forms.ChoiceField, self.fields["source"]).choices = [
-            ("", "All applications and keys"),
-            ("Applications", [(f"app:{a.public_id}", a.name) for a in apps]),
-            ("Keys", [(f"key:{k.public_id}", key_label(k)) for k in keys]),
-        ]
+
+        @functools.cache  # once per form: the widget and the field both read them
+        def sources() -> list:
+            apps = Application.objects.filter(user=user).order_by("-is_default", "name")
+            keys = ApiKey.objects.filter(user=user).order_by("-created_at")
+            return [
+                ("", "All applications and keys"),
+                ("Applications", [(f"app:{a.public_id}", a.name) for a in apps]),
+                ("Keys", [(f"key:{k.public_id}", key_label(k)) for k in keys]),
+            ]
+
+        # Read when the form is shown or a source is chosen, not for every search.
+        cast(forms.ChoiceField, self.fields["source"]).choices = sources
         cast(forms.ChoiceField, self.fields["api"]).choices = [("", "All APIs"), *api_choices()]
         cast(forms.ChoiceField, self.fields["market"]).choices = [
             ("", "All markets"),
@@ -87,11 +93,15 @@ class RequestLogFilterForm(forms.Form):
             self.add_error("date_to", "The last day must not be before the first day.")
         return data
 
+    @property
+    def search_term(self) -> str:
+        return (self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
+
     def apply(self, calls: QuerySet[ApiCall]) -> QuerySet[ApiCall]:
-        """The calls the valid form selects (`calls` already limited to the developer)."""
+        """The calls the valid form's filters select (`calls` already limited to the
+        developer). The search box is not among them: its term (`search_term`) goes to
+        requestlog.newest_first, which searches within the page's ordering."""
         data = self.cleaned_data
-        if data.get("q"):
-            calls = requestlog.search_calls(calls, data["q"], user=self.user)
         source = data.get("source") or ""
         if source.startswith("app:"):
             calls = calls.filter(api_key__application__public_id=source[4:])

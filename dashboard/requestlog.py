@@ -8,13 +8,16 @@ index each one uses; bench/requestlog.py times them over 1,000,000 calls).
 
 from __future__ import annotations
 
+import functools
 import json
 import shlex
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from callbacks.models import CallbackDelivery
@@ -37,45 +40,110 @@ def calls_of(user) -> QuerySet[ApiCall]:
     return ApiCall.objects.filter(user=user).select_related("api_key", "api_key__application")
 
 
-def search_calls(calls: QuerySet[ApiCall], term: str, *, user) -> QuerySet[ApiCall]:
-    """Calls whose TransactionID, ConversationID, ThirdPartyConversationID, MSISDN or
-    reference is exactly `term`. `calls` must be filtered by `user`: each branch of the OR
-    is then one probe of a (user, column) index, combined by a bitmap OR on PostgreSQL.
+# What the search box compares, each with its (user, column) index (sandbox.ApiCall).
+SEARCHED_COLUMNS = ("transaction_id", "conversation_id", "third_party_conversation_id", "msisdn")
 
-    An asynchronous acknowledgement carries no TransactionID on the wire (§6: it comes in
-    the callback), so a TransactionID is also looked up among the developer's
-    transactions (a unique index) and the call found by that transaction's
-    ConversationID, whatever the call log kept of the answer."""
+
+def search_probes(calls: QuerySet[ApiCall], term: str, *, user) -> list[tuple[str, list]]:
+    """One query (SQL, params) per kind of ID the search box finds: the ids of `calls`
+    (already limited to `user`, filtered, past the keyset) whose TransactionID,
+    ConversationID, ThirdPartyConversationID, MSISDN or reference is exactly `term`,
+    newest first, at most a page and one.
+
+    Each compares one indexed column or expression with the user, so each is a probe
+    of one (user, column) index that stops after a page of rows. An asynchronous
+    acknowledgement carries no TransactionID on the wire (§6: it comes in the
+    callback), so a TransactionID is also looked up among the developer's transactions
+    (a unique index) and the call found by that transaction's ConversationID, whatever
+    the call log kept of the answer.
+
+    Django compiles `calls` once (its WHERE comes last: no ordering, slice or grouping)
+    and each probe appends its comparison, ordering and LIMIT: compiling eight
+    querysets cost several times the database's own work. The comparisons are the
+    column names above and the reference expressions as Django compiles them (the very
+    expressions the indexes hold); every value is a parameter."""
     term = term.strip()
-    refs = {f"ref_{i}": request_text(name) for i, name in enumerate(REFERENCE_FIELDS)}
-    match = (
-        Q(transaction_id=term)
-        | Q(conversation_id=term)
-        | Q(third_party_conversation_id=term)
-        | Q(msisdn=term)
+    base = calls.order_by().values("id").query
+    assert not (base.is_sliced or base.distinct or base.group_by), "not a plain filter"
+    connection = connections[calls.db]
+    base_sql, base_params = base.sql_with_params()
+    assert " WHERE " in base_sql, "calls must be limited to a developer"
+    table = connection.ops.quote_name(ApiCall._meta.db_table)
+    tail = (
+        f" ORDER BY {table}.{connection.ops.quote_name('created_at')} DESC,"
+        f" {table}.{connection.ops.quote_name('id')} DESC LIMIT {PAGE_SIZE + 1}"
     )
-    for alias in refs:
-        match |= Q(**{alias: term})
-    # A list, not a subquery: constants keep every branch an index condition.
-    conversations = list(
-        Transaction.objects.filter(user=user, transaction_id=term).values_list(
-            "conversation_id", flat=True
-        )
+    probes = []
+    for lhs, lhs_params in _compared(connection.vendor, calls.db):
+        probes.append((f"{base_sql} AND {lhs} = %s{tail}", [*base_params, *lhs_params, term]))
+    made_sql, made_params = (
+        Transaction.objects.using(calls.db)
+        .filter(user=user, transaction_id=term)
+        .values("conversation_id")
+        .query.sql_with_params()
     )
-    if conversations:
-        match |= Q(conversation_id__in=conversations)
-    return calls.alias(**refs).filter(match)
+    conversation = f"{table}.{connection.ops.quote_name('conversation_id')}"
+    probes.append(
+        (f"{base_sql} AND {conversation} IN ({made_sql}){tail}", [*base_params, *made_params])
+    )
+    return probes
 
 
-def newest_first(calls: QuerySet[ApiCall], *, after: ApiCall | None) -> list[ApiCall]:
+@functools.cache
+def _compared(vendor: str, using: str) -> list[tuple[str, tuple]]:
+    """(SQL, params) of each searched column and reference expression, as Django
+    compiles them on this database (the same expressions as the indexes)."""
+    query = ApiCall.objects.using(using).all().query
+    compiler = query.get_compiler(using=using)
+    qn = compiler.connection.ops.quote_name
+    compared = [(f"{qn(ApiCall._meta.db_table)}.{qn(column)}", ()) for column in SEARCHED_COLUMNS]
+    for name in REFERENCE_FIELDS:
+        sql, params = compiler.compile(request_text(name).resolve_expression(query))
+        compared.append((sql, tuple(params)))
+    return compared
+
+
+def newest_first(
+    calls: QuerySet[ApiCall], *, after: ApiCall | None, search: str = "", user=None
+) -> list[ApiCall]:
+    return list(page_query(calls, after=after, search=search, user=user))
+
+
+def page_query(
+    calls: QuerySet[ApiCall], *, after: ApiCall | None, search: str = "", user=None
+) -> QuerySet[ApiCall]:
     """One page, newest first, continuing after the call `after` (keyset pagination: no
     OFFSET and no COUNT over a million rows; served by sandbox_apicall_user_created). One
-    row more than a page is fetched so the caller knows whether another page follows."""
+    row more than a page is fetched so the caller knows whether another page follows.
+
+    With a `search` term (the developer's: `user`), the page is one query over the
+    UNION ALL of the search probes, each ordered and cut to the page on its own index:
+    the newest page of the union is the newest page of the matches, and no probe reads
+    more than a page of rows whatever the size of the log (bench/requestlog.py)."""
     if after is not None:
         calls = calls.filter(
             Q(created_at__lt=after.created_at) | Q(created_at=after.created_at, id__lt=after.id)
         )
-    return list(calls.order_by("-created_at", "-id")[: PAGE_SIZE + 1])
+    if search and not calls.query.is_empty():
+        # Not filtered by user again: every probe is, and the page then has no index on
+        # its ordering to be tempted by; it sorts the few rows the probes found.
+        calls = ApiCall.objects.filter(
+            id__in=union_all(search_probes(calls, search, user=user))
+        ).select_related("api_key", "api_key__application")
+    return calls.order_by("-created_at", "-id")[: PAGE_SIZE + 1]
+
+
+def union_all(queries: list[tuple[str, list]]) -> RawSQL:
+    """`SELECT * FROM (q1) UNION ALL SELECT * FROM (q2) ...`: each query keeps its own
+    ORDER BY and LIMIT (Django's union() cannot on SQLite; a derived table can on both).
+    Only SQL Django compiled and fixed names are joined here; every value is a
+    parameter."""
+    parts: list[str] = []
+    params: list = []
+    for n, (sql, query_params) in enumerate(queries):
+        parts.append(f"SELECT * FROM ({sql}) AS probe{n}")  # noqa: S608
+        params.extend(query_params)
+    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611
 
 
 def get_call_for_user(user, public_id) -> ApiCall:
@@ -142,20 +210,27 @@ def lifecycle_of(call: ApiCall) -> Lifecycle:
         payment = life.payment = _payment_named(calls, call.user_id, reference)
     made = _transaction_of(payment) if payment is not None else None
     if made is not None:
-        # Successful reversals are Transactions pointing at the payment's; their calls
-        # are found by their TransactionID or, if asynchronous, their ConversationID.
+        ids = [made.transaction_id, made.conversation_id, made.third_party_conversation_id]
+        ids = [i for i in ids if i]
+        # Reversals: those the gateway made (a Transaction pointing at the payment's,
+        # found by their TransactionID or, if asynchronous, their ConversationID) and
+        # every reversal that named the payment, refused ones included (an unknown
+        # amount, already reversed, a validation error: no Transaction to link them),
+        # by the request's input_TransactionID (expression index).
         reversals = list(made.reversals.values_list("transaction_id", "conversation_id"))
         life.reversals = list(
-            calls.filter(
-                Q(transaction_id__in=[t for t, _ in reversals])
-                | Q(conversation_id__in=[c for _, c in reversals]),
+            calls.alias(reversal_ref=request_text(NAMES_A_TRANSACTION[REVERSAL]))
+            .filter(
+                Q(reversal_ref__in=ids)
+                | Q(transaction_id__in=[t for t, _ in reversals if t])
+                | Q(conversation_id__in=[c for _, c in reversals if c]),
                 operation=REVERSAL,
-            ).order_by("created_at")[:LINKED_LIMIT]
+            )
+            .order_by("created_at")[:LINKED_LIMIT]
         )
-        ids = [made.transaction_id, made.conversation_id, made.third_party_conversation_id]
         life.queries = list(
-            calls.alias(query_ref=request_text("input_QueryReference"))
-            .filter(query_ref__in=[i for i in ids if i], operation=QUERY_STATUS)
+            calls.alias(query_ref=request_text(NAMES_A_TRANSACTION[QUERY_STATUS]))
+            .filter(query_ref__in=ids, operation=QUERY_STATUS)
             .order_by("created_at")[:LINKED_LIMIT]
         )
     life.deliveries = list(

@@ -130,7 +130,8 @@ def request_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     after = None
     if request.GET.get("after"):
         after = requestlog.get_call_for_user(request.user, request.GET["after"])
-    page = requestlog.newest_first(calls, after=after)
+    term = form.search_term if form.is_bound else ""
+    page = requestlog.newest_first(calls, after=after, search=term, user=request.user)
     has_next = len(page) > requestlog.PAGE_SIZE
     rows = page[: requestlog.PAGE_SIZE]
     query = request.GET.copy()

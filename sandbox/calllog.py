@@ -10,6 +10,7 @@ alike), in the order sent. Nothing here changes what the gateway validates or an
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from catalog import Api, Param
 
@@ -46,4 +47,53 @@ def bounded_request(api: Api, params: dict[str, str]) -> dict[str, str]:
         elif unknown < MAX_UNKNOWN_KEYS:
             unknown += 1
             kept[key[:MAX_UNKNOWN_CHARS]] = value[:MAX_UNKNOWN_CHARS]
+    return kept
+
+
+# Request headers: every header but credentials, bounded like the body above.
+MAX_HEADERS = 30
+MAX_HEADER_NAME_CHARS = 64
+MAX_HEADER_VALUE_CHARS = 256
+# Of the bearer, only this many last characters are kept: enough to tell two bearers
+# apart in the log, far too few to be one (a bearer is ~344 characters of base64).
+BEARER_TAIL = 6
+# Kept by name only, never by value: anything that looks like a credential (Cookie is
+# dropped altogether: the gateway uses no cookies, and a browser console call sends the
+# portal's session cookie).
+WITHHELD = "(not kept)"
+_CREDENTIAL_NAME = re.compile(
+    r"cookie|auth|token|secret|password|passwd|key|session|signature", re.I
+)
+
+
+def masked_authorization(value: str) -> str:
+    """`Bearer …` and the last BEARER_TAIL characters of the bearer; nothing of a value
+    too short for its tail to be a small part of it."""
+    scheme, _, credential = value.strip().partition(" ")
+    credential = credential.strip()
+    tail = credential[-BEARER_TAIL:] if len(credential) >= 4 * BEARER_TAIL else ""
+    return f"{scheme[:20]} …{tail}"
+
+
+def bounded_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The request's headers (Django's `request.headers`) for the call log: in the order
+    received, at most MAX_HEADERS, names and values capped; Authorization reduced to
+    `Bearer …` and its last characters; Cookie dropped; any other credential-like
+    header, or one repeating the bearer, kept by name only."""
+    authorization = headers.get("Authorization") or ""
+    bearer = authorization.strip().partition(" ")[2].strip()
+    kept: dict[str, str] = {}
+    for name, value in headers.items():
+        if len(kept) >= MAX_HEADERS:
+            break
+        lowered = name.lower()
+        if lowered == "cookie":
+            continue
+        name = name[:MAX_HEADER_NAME_CHARS]
+        if lowered == "authorization":
+            kept[name] = masked_authorization(value)
+        elif _CREDENTIAL_NAME.search(name) or (len(bearer) >= 4 * BEARER_TAIL and bearer in value):
+            kept[name] = WITHHELD
+        else:
+            kept[name] = value[:MAX_HEADER_VALUE_CHARS]
     return kept

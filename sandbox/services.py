@@ -15,8 +15,9 @@ from django.core.cache import cache
 from django.db import IntegrityError
 
 from callbacks.outbox import defer_result
-from sandbox import limits, rows
-from sandbox.calllog import bounded_request
+from callbacks.payloads import acknowledgement
+from sandbox import envelope, limits, rows
+from sandbox.calllog import bounded_headers, bounded_request
 from sandbox.models import ApiCall
 from sandbox.simulation import GatewayCall, Outcome, simulate
 from sandbox.simulation import plan as simulate_plan
@@ -146,6 +147,10 @@ def _answer(call: GatewayCall, outcome: Outcome, *, refused: bool) -> tuple[dict
         and call.api.supports_async
         and bool(call.api_key.application.async_response_url)
     )
+    if deferred and not body.get("output_ConversationID"):
+        # The acknowledgement carries the result's ConversationID; a result without one
+        # gets the call's, so the log, the answer and the callback agree.
+        body = {**body, "output_ConversationID": call.conversation_id}
     return body, status, deferred
 
 
@@ -172,10 +177,12 @@ def call_log_row(
     status: int,
     is_async: bool = False,
 ) -> ApiCall:
-    """The call-log row of `call`, unsaved (`log_call` writes it)."""
+    """The call-log row of `call`, unsaved (`log_call` writes it). It keeps the headers
+    of the answer sent: the acknowledgement's in asynchronous mode (`is_async`)."""
     amount = outcome.amount if outcome and outcome.amount is not None else None
     if amount is None:
         amount = _amount_in(call.params)
+    answer = acknowledgement(call.api, body)[0] if is_async else body
     return ApiCall.build(
         api_key=call.api_key,
         operation=call.api.slug,
@@ -184,6 +191,8 @@ def call_log_row(
         path=call.path,
         request_body=bounded_request(call.api, call.echo),
         response_body=body,
+        request_headers=bounded_headers(call.headers),
+        response_headers=envelope.answer_headers(answer),
         http_status=status,
         latency_ms=(time.perf_counter() - call.started) * 1000,
         is_async=is_async,

@@ -76,7 +76,17 @@ def _serve(request: HttpRequest, market_slug: str, operation: str, started: floa
         return envelope(common.UNAUTHORIZED)
     if not services.within_rate_limit(credential.api_key.pk):
         return envelope(common.RATE_LIMITED)
-    call = GatewayCall(credential, api, market, request.method, request.path, {}, {}, started)
+    call = GatewayCall(
+        credential,
+        api,
+        market,
+        request.method,
+        request.path,
+        {},
+        {},
+        started,
+        headers=request.headers,
+    )
     body, status = services.complete_call(call, refused=_prepare(call, request))
     return json_response(body, status)
 

@@ -49,6 +49,12 @@ class ApiCall(models.Model):
     path = models.CharField(max_length=200)
     request_body = models.JSONField(default=dict)
     response_body = models.JSONField(default=dict)
+    # Header name -> value, in order. The request's without credentials (Authorization is
+    # `Bearer …` and its last characters, Cookie is dropped: sandbox.calllog), the
+    # answer's as the gateway sent them (sandbox.envelope.answer_headers). NULL: a call
+    # logged before headers were kept ("not recorded").
+    request_headers = models.JSONField(null=True, blank=True)
+    response_headers = models.JSONField(null=True, blank=True)
     result_code = models.CharField(max_length=20)
     result_desc = models.CharField(max_length=200, blank=True)
     http_status = models.PositiveSmallIntegerField()
@@ -76,7 +82,7 @@ class ApiCall(models.Model):
             ),
             # Go Live readiness and the developer's recent calls: a user's calls by time.
             models.Index(fields=["user", "created_at"], name="sandbox_apicall_user_created"),
-            # The request log's search box (dashboard.requestlog.search_calls): an exact
+            # The request log's search box (dashboard.requestlog.search_probes): an exact
             # ID within one developer's calls, answered from an index whatever the size
             # of the log (bench/requestlog.py measures it over 1,000,000 calls).
             models.Index(fields=["user", "transaction_id"], name="sandbox_apicall_user_txid"),
@@ -86,7 +92,7 @@ class ApiCall(models.Model):
             ),
             models.Index(fields=["user", "msisdn"], name="sandbox_apicall_user_msisdn"),
             # The request log's search by reference: the references are not columns, so
-            # these index the very expressions search_calls compares (request_body ->>
+            # these index the very expressions search_probes compares (request_body ->>
             # 'input_TransactionReference' / 'input_ThirdPartyReference').
             models.Index(
                 "user",
@@ -105,6 +111,13 @@ class ApiCall(models.Model):
                 request_text("input_QueryReference"),
                 name="sandbox_apicall_user_queryref",
             ),
+            # ... and the reversals that named it, refused ones included (those made no
+            # Transaction to link them): request_body ->> 'input_TransactionID'.
+            models.Index(
+                "user",
+                request_text("input_TransactionID"),
+                name="sandbox_apicall_user_revref",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -122,6 +135,8 @@ class ApiCall(models.Model):
         request_body: dict,
         response_body: dict,
         http_status: int,
+        request_headers: dict[str, str] | None = None,
+        response_headers: dict[str, str] | None = None,
         latency_ms: float,
         is_async: bool = False,
         amount: Decimal | None = None,
@@ -144,6 +159,8 @@ class ApiCall(models.Model):
             path=path[:200],
             request_body=request_body,
             response_body=response_body,
+            request_headers=request_headers,
+            response_headers=response_headers,
             result_code=code,
             result_desc=response_body.get("output_ResponseDesc", "")[:200],
             http_status=http_status,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,6 +32,9 @@ class GatewayCall:
     # Fields whose value matched a successful §9 trigger: the rule answers success
     # without looking for a real transaction or mandate.
     triggered: set[str] = field(default_factory=set)
+    # The request's headers as received (Django's request.headers): the call log keeps
+    # them without credentials (sandbox.calllog.bounded_headers).
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def user(self):

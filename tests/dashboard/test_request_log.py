@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Application
 from callbacks.models import CallbackDelivery, DeliveryAttempt
+from catalog import get_api
 from sandbox.models import ApiCall
 from tests.factories import ApiCallFactory, ApiKeyFactory
-from tests.sandbox.helpers import Wire
+from tests.sandbox.helpers import GATEWAY_PREFIX, Wire
 
 LOG = reverse("dashboard:request-log")
 
@@ -162,7 +165,7 @@ def test_detail_shows_request_response_curl_and_console_link(developer_client, d
     assert page.status_code == 200
     html = page.content.decode()
     assert f"POST {call.path} HTTP/1.1" in html
-    assert f"Bearer … (key …{developer.api_key.last4})" in html
+    assert f"Bearer …{wire.bearer[-6:]}" in html and f"key …{developer.api_key.last4}" in html
     assert "12.50" in html and call.transaction_id in html
     assert "Bearer $MPESA_BEARER" in html
     assert developer.api_key_plaintext not in html
@@ -218,3 +221,113 @@ def test_more_filters_unfold_when_one_is_in_use(developer_client, developer):
     for params in ({"api": "reversal"}, {"date_from": "9999-01-01"}):
         html = developer_client.get(LOG, params).content.decode()
         assert '<details class="request-filters" open>' in html, params
+
+
+def test_detail_shows_request_and_response_headers_without_the_bearer(developer, wire):
+    path = f"{GATEWAY_PREFIX}/vodafoneGHA/{get_api('c2bPayment').path}"
+    answer = wire.client.post(
+        path,
+        json.dumps(wire.sample("c2bPayment")),
+        content_type="application/json",
+        headers={
+            "Authorization": f"Bearer {wire.bearer}",
+            "Cookie": "sessionid=SESSIONSECRET123",
+            "X-Api-Key": "APIKEYSECRET456",
+            "User-Agent": "shop-backend/1.0",
+        },
+    )
+    assert answer.status_code == 201, answer.content
+    call = ApiCall.objects.get(user=developer)
+    # The row: the bearer's last 6 characters, no cookie, credentials by name only.
+    assert call.request_headers["Authorization"] == f"Bearer …{wire.bearer[-6:]}"
+    assert call.request_headers["Content-Type"] == "application/json"
+    assert call.request_headers["User-Agent"] == "shop-backend/1.0"
+    assert call.request_headers["X-Api-Key"] == "(not kept)"
+    assert "Cookie" not in call.request_headers
+    row = json.dumps([call.request_headers, call.response_headers, call.request_body])
+    for secret in (wire.bearer[-7:], "SESSIONSECRET123", "APIKEYSECRET456"):
+        assert secret not in row
+    # The answer's headers, as they came over the wire.
+    assert call.response_headers["Content-Type"] == answer["Content-Type"]
+    assert call.response_headers["Content-Length"] == answer["Content-Length"]
+    assert call.response_headers["Access-Control-Allow-Origin"] == "*"
+    assert call.response_headers["X-Request-ID"] == answer["X-Request-ID"]
+
+    client = Client()
+    client.force_login(developer)
+    html = client.get(detail(call)).content.decode()
+    assert f"Authorization: Bearer …{wire.bearer[-6:]}" in html
+    assert "Content-Type: application/json" in html
+    assert "User-Agent: shop-backend/1.0" in html
+    assert f"Content-Length: {answer['Content-Length']}" in html
+    assert f"X-Request-ID: {answer['X-Request-ID']}" in html
+    assert "Access-Control-Allow-Origin: *" in html
+    for secret in (wire.bearer[-7:], "SESSIONSECRET123", "APIKEYSECRET456", "Cookie:"):
+        assert secret not in html
+
+
+def test_detail_of_a_call_logged_before_headers_were_kept(developer_client, developer):
+    call = _call(developer, request_headers=None, response_headers=None)
+    html = developer_client.get(detail(call)).content.decode()
+    assert "Headers not recorded" in html
+
+
+def test_refused_reversals_are_linked_both_ways(developer_client, developer, wire):
+    wire.call("c2bPayment", wire.sample("c2bPayment", input_Amount="10.00"))
+    payment = ApiCall.objects.get(user=developer, operation="c2bPayment")
+    txid = payment.transaction_id
+
+    def reverse_it(transaction_id, **overrides):
+        body = wire.sample("reversal", input_TransactionID=transaction_id, **overrides)
+        body.pop("input_ReversalAmount")
+        body.update(overrides)
+        return wire.call("reversal", body)
+
+    assert reverse_it(txid).status_code == 201  # the full amount
+    already = reverse_it(txid)  # nothing left to reverse
+    invalid = reverse_it(txid, input_ReversalAmount="-1")  # refused by validation
+    unknown = reverse_it("NoSuchTx1234")  # names no payment of this developer
+    assert {already.status_code, invalid.status_code, unknown.status_code} <= {400, 404, 409}
+    calls = {
+        call.response_body["output_ThirdPartyConversationID"]: call
+        for call in ApiCall.objects.filter(user=developer, operation="reversal")
+    }
+    refused = [
+        calls[answer.json()["output_ThirdPartyConversationID"]] for answer in (already, invalid)
+    ]
+    stranger = calls[unknown.json()["output_ThirdPartyConversationID"]]
+
+    html = developer_client.get(detail(payment)).content.decode()
+    for call in refused:
+        assert not call.is_success
+        assert f"Reversal refused: {call.result_code}" in html
+        assert detail(call) in html
+        # ... and from the refused reversal, the payment is one click away.
+        assert detail(payment) in developer_client.get(detail(call)).content.decode()
+    assert detail(stranger) not in html
+    assert html.count("Reversal refused:") == 2
+
+
+def test_search_results_page_by_keyset_with_the_other_filters(
+    developer_client, developer, monkeypatch
+):
+    monkeypatch.setattr("dashboard.requestlog.PAGE_SIZE", 2)
+    now = datetime.now(tz=ZoneInfo("UTC"))
+    msisdn = "000000004242"
+    calls = [
+        _call(developer, msisdn=msisdn, created_at=now - timedelta(minutes=i)) for i in range(3)
+    ]
+    other_api = _call(developer, msisdn=msisdn, operation="b2cPayment", created_at=now)
+    other_number = _call(developer, created_at=now - timedelta(minutes=1))
+    # The key filter joins the key's table: the probes must still order by the call's time.
+    query = {"q": msisdn, "api": "c2bPayment", "source": f"key:{developer.api_key.public_id}"}
+    first = developer_client.get(LOG, query).content.decode()
+    assert detail(calls[0]) in first and detail(calls[1]) in first
+    assert detail(calls[2]) not in first and detail(other_api) not in first
+    assert f"after={calls[1].public_id}" in first
+    second = developer_client.get(LOG, query | {"after": str(calls[1].public_id)})
+    html = second.content.decode()
+    assert detail(calls[2]) in html
+    for shown_before_or_unmatched in (calls[0], calls[1], other_api, other_number):
+        assert detail(shown_before_or_unmatched) not in html
+    assert "Older calls" in first and "Older calls" not in html
