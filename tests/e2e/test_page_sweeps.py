@@ -40,6 +40,7 @@ EMPTY = "no body"  # Django's admin logout answers a GET with a bare 405
 NOT_PAGES = {
     "healthz": JSON,
     "docs/reference/openapi.json": JSON,
+    "docs/postman-collection.json": JSON,
     "docs/console/bearer/": JSON,
     "sandbox/openapi.json": JSON,
     "sandbox/^ipg/v2/(?P<market>[^/]+)/(?P<operation>.*)$": JSON,

@@ -310,6 +310,8 @@ TABLE: dict[str, Row] = {
     ),
     "docs/reference/": public("/docs/reference/"),
     "docs/reference/openapi.json": public("/docs/reference/openapi.json"),
+    "docs/postman-collection.json": public("/docs/postman-collection.json"),
+    "docs/search/": public("/docs/search/?q=input_Amount"),
     "docs/library/python/": public("/docs/library/python/", _library_status(library.python_wheel)),
     "docs/library/java/": public("/docs/library/java/", _library_status(library.java_jar)),
     # --- Sandbox gateway: bearer only, a session cookie is no credential ----------------
