@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.keys import active_api_key, default_application, issue_api_key
 from accounts.models import ApiKey, Application, Environment, SecurityEvent, StaffAction, User
@@ -56,7 +57,7 @@ def probe_refusal(check: ReceiverCheck | None) -> str:
     return "Your Asynchronous Response URL failed the receiver check: " + "; ".join(reasons) + "."
 
 
-NOT_YOUR_REPORT = (
+NOT_YOUR_REPORT = _(
     "That report is not one of your saved reports on this application's keys: "
     "choose one from the list, or generate a fresh one."
 )
@@ -82,7 +83,7 @@ def generate_fresh_report(user: User, application: Application) -> Report:
     keys = reports_services.keys_of(user).filter(application=application)
     key = reports_services.default_key(keys)
     if key is None:
-        raise GoLiveError("This application has no API key to report on.")
+        raise GoLiveError(_("This application has no API key to report on."))
     tz = ZoneInfo(user.time_zone)
     today = timezone.now().astimezone(tz).date()
     selection = Selection(

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Application
+from golive import services
 from golive.models import GoLiveRequest
-from golive.services import NOT_YOUR_REPORT
 from reports.models import Report
 from tests.factories import ApiKeyFactory
 from tests.golive.helpers import business_data, make_report, ready_report
@@ -93,7 +93,7 @@ def test_a_bad_choice_is_refused_and_nothing_is_sent(
     assert response.status_code == 200  # the confirmation page again
     assert not GoLiveRequest.objects.exists()
     said = " ".join(_messages(response))
-    assert NOT_YOUR_REPORT in said or "The confirmation form was incomplete" in said
+    assert str(services.NOT_YOUR_REPORT) in said or "The confirmation form was incomplete" in said
     # The page falls back to the developer's own latest report, never the other one.
     assert f'name="report" value="{ready_developer.report.public_id}"' in response.content.decode()
 
@@ -107,7 +107,7 @@ def test_viewing_someone_elses_report_is_refused_with_a_message(
     response = client.get(URL, {"report": str(theirs.public_id)})
 
     assert response.status_code == 200
-    assert NOT_YOUR_REPORT in _messages(response)
+    assert str(services.NOT_YOUR_REPORT) in _messages(response)
     assert str(theirs.public_id) not in response.content.decode()
 
 
@@ -120,7 +120,7 @@ def test_a_report_of_another_application_is_refused(client, ready_developer):
     response = client.post(URL, {**business_data(), "report": str(shop_report.public_id)})
 
     assert not GoLiveRequest.objects.exists()
-    assert NOT_YOUR_REPORT in _messages(response)
+    assert str(services.NOT_YOUR_REPORT) in _messages(response)
 
 
 def test_a_report_without_the_required_calls_cannot_be_chosen(client, ready_developer):
