@@ -7,6 +7,11 @@
   if (!buttons.length || !navigator.clipboard || !window.isSecureContext) {
     return;
   }
+  // The page's own words (translated with the page), English if absent.
+  var table = document.querySelector(".params-table");
+  var copiedLabel = (table && table.dataset.copiedLabel) || "Copied";
+  var failedLabel = (table && table.dataset.copyFailedLabel) ||
+    "Could not copy: select the name and copy it.";
   var status = document.createElement("p");
   status.className = "visually-hidden";
   status.setAttribute("role", "status");
@@ -14,7 +19,7 @@
 
   function copied(button) {
     button.setAttribute("data-copied", "true");
-    status.textContent = "Copied " + button.getAttribute("data-copy");
+    status.textContent = copiedLabel + " " + button.getAttribute("data-copy");
     window.setTimeout(function () { button.removeAttribute("data-copied"); }, 1500);
   }
 
@@ -23,7 +28,7 @@
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(button.getAttribute("data-copy")).then(
         function () { copied(button); },
-        function () { status.textContent = "Could not copy: select the name and copy it."; }
+        function () { status.textContent = failedLabel; }
       );
     });
   });

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import uuid
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.messages import get_messages
@@ -149,3 +150,22 @@ def test_a_fresh_report_is_generated_and_offered(client, ready_developer):
     page = client.get(response["Location"]).content.decode()
     assert f'name="report" value="{fresh.public_id}"' in page
     assert not GoLiveRequest.objects.exists()  # generating sends nothing
+
+
+def test_the_emails_show_the_time_in_each_readers_zone(
+    client, ready_developer, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.GOLIVE_REVIEWER_EMAILS = ["review@mpesa.example"]
+    ready_developer.timezone = "Africa/Nairobi"  # UTC+3
+    ready_developer.save(update_fields=["timezone"])
+    client.force_login(ready_developer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {**business_data(), "report": str(ready_developer.report.public_id)})
+
+    sent = GoLiveRequest.objects.get().submitted_at
+    staff_mail, developer_mail = mailoutbox
+    nairobi = timezone.localtime(sent, ZoneInfo("Africa/Nairobi")).strftime("%Y-%m-%d %H:%M")
+    utc = timezone.localtime(sent, ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M")
+    assert f"{nairobi} Africa/Nairobi" in developer_mail.body
+    assert f"{utc} UTC" in staff_mail.body  # the reviewers read UTC, whoever submitted
