@@ -6,7 +6,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as AllauthAddWebAuthnForm
 from django import forms
 from django.core.validators import RegexValidator, URLValidator
+from django.utils.translation import gettext_lazy as _
 
+from accounts import timezones
 from accounts.adapter import normalise_username
 from accounts.models import Application, User
 from accounts.phone import normalise_phone_number
@@ -113,3 +115,43 @@ class AddPasskeyForm(AllauthAddWebAuthnForm):
                 "No password then: the passkey is the whole sign-in, and your device asks "
                 "for its PIN, fingerprint or face. Untick to use it only after your password."
             )
+
+
+class TimeZoneForm(forms.ModelForm):
+    """My Profile's time zone: a select of zoneinfo's zones, the markets' first."""
+
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=timezones.grouped_choices,
+        help_text=_(
+            "Dates on every page (request log, reports, callbacks, Go Live) and in emails "
+            "are shown in this zone; reports count whole days in it."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is not a time zone we know. Choose one from the list "
+                "(IANA names such as Africa/Nairobi)."
+            ),
+            "required": _("Choose a time zone."),
+        },
+    )
+
+    class Meta:
+        model = User
+        fields = ["timezone"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.instance.timezone:
+            self.initial["timezone"] = timezones.DEFAULT
+
+
+class BrowserTimeZoneForm(forms.Form):
+    """The zone static/js/timezone-default.js reads from the browser (Intl API)."""
+
+    time_zone = forms.CharField(max_length=timezones.MAX_LENGTH)
+
+    def clean_time_zone(self) -> str:
+        value = self.cleaned_data["time_zone"]
+        timezones.validate_time_zone(value)
+        return value

@@ -1,14 +1,17 @@
-"""The phone step: a signed-in developer confirms a phone number before anything else."""
+"""The phone step (a signed-in developer confirms a phone number before anything else)
+and the developer's time zone, activated for every request."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 # Paths a developer without a confirmed phone may still reach. The gateway's routes
 # (/sandbox/ipg/..., its OpenAPI document) authenticate by bearer, not by session, and
@@ -67,3 +70,25 @@ def _open_prefixes() -> tuple[str, ...]:
         # A link for a pending email change may be followed at any time.
         reverse("account_confirm_email", args=["x"]).rsplit("x", 1)[0],
     )
+
+
+class TimeZoneMiddleware:
+    """Every date of a signed-in developer's request renders in their time zone.
+
+    Django converts aware datetimes to the *current* time zone in templates and forms;
+    this activates the developer's (`User.time_zone`, UTC until they have one) for the
+    request and goes back to the default after it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            timezone.activate(ZoneInfo(user.time_zone))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import crypto
+from accounts import crypto, timezones
 
 
 class Environment(models.TextChoices):
@@ -25,13 +25,26 @@ class User(AbstractUser):
     phone_confirmed_at = models.DateTimeField(null=True, blank=True)
     company = models.CharField(max_length=150, blank=True)
     country = models.CharField(max_length=100, blank=True)
-    timezone = models.CharField(max_length=64, default="UTC")
+    # The developer's IANA time zone (accounts/timezones.py); empty until chosen on My
+    # Profile or taken from the browser on the first page (dates show in UTC till then).
+    timezone = models.CharField(
+        "time zone",
+        max_length=timezones.MAX_LENGTH,
+        blank=True,
+        default="",
+        validators=[timezones.validate_time_zone],
+    )
 
     class Meta:
         verbose_name = "developer"
 
     def __str__(self) -> str:
         return self.username
+
+    @property
+    def time_zone(self) -> str:
+        """The zone every date is shown in: the chosen one, else UTC."""
+        return timezones.effective(self.timezone)
 
     @property
     def has_confirmed_phone(self) -> bool:

@@ -173,3 +173,20 @@ def update_application(application: Application, *, changes: dict) -> Applicatio
         setattr(locked, name, value)
     locked.save(update_fields=list(changes))
     return locked
+
+
+def set_time_zone(user: User, *, name: str) -> None:
+    """Store the zone the developer chose on My Profile (already validated)."""
+    user.timezone = name
+    user.save(update_fields=["timezone"])
+
+
+def set_browser_time_zone(user: User, *, name: str) -> bool:
+    """Store the browser's zone once: only while the developer has none (True if stored).
+
+    One conditional UPDATE, so two tabs posting at once store it once and a zone chosen
+    on My Profile is never overwritten."""
+    stored = User.objects.filter(pk=user.pk, timezone="").update(timezone=name) == 1
+    if stored:
+        user.timezone = name
+    return stored

@@ -14,4 +14,5 @@ urlpatterns = [
     path("phone/", views.phone_add, name="phone-add"),
     path("phone/confirm/", views.phone_confirm, name="phone-confirm"),
     path("phone/resend/", views.phone_resend, name="phone-resend"),
+    path("time-zone/browser/", views.time_zone_browser, name="time-zone-browser"),
 ]

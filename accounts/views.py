@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import keys, phone, services
-from accounts.forms import PhoneCodeForm, PhoneNumberForm
+from accounts.forms import BrowserTimeZoneForm, PhoneCodeForm, PhoneNumberForm
 from accounts.http import AuthenticatedHttpRequest
 
 # Session flag: show the API key's plaintext on the next rendering of My Profile only.
@@ -126,3 +126,20 @@ def phone_resend(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         messages.success(request, "We sent a new code by SMS.")
     return redirect("accounts:phone-confirm")
+
+
+# --- Time zone: the browser's default ------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_POST
+def time_zone_browser(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """The browser's zone (static/js/timezone-default.js), stored only while the
+    developer has none; a zone they chose is never replaced."""
+    form = BrowserTimeZoneForm(request.POST)
+    if not form.is_valid():
+        errors = [str(e) for errors in form.errors.values() for e in errors]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
+    stored = services.set_browser_time_zone(request.user, name=form.cleaned_data["time_zone"])
+    return JsonResponse({"stored": stored, "time_zone": request.user.time_zone})

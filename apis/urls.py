@@ -11,6 +11,8 @@ urlpatterns = [
     path("console/bearer/", views.console_bearer, name="console-bearer"),
     path("reference/", views.reference, name="reference"),
     path("reference/openapi.json", views.openapi_json, name="openapi-json"),
+    path("postman-collection.json", views.postman_collection, name="postman-collection"),
+    path("search/", views.search_page, name="search"),
     path("library/python/", views.download_python, name="library-python"),
     path("library/java/", views.download_java, name="library-java"),
 ]

@@ -8,12 +8,14 @@ import json
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import keys
-from apis import docs, library
+from apis import docs, library, postman, search
 from apis.bearer import make_bearer
+from apis.forms import SearchForm
 from apis.samples import samples_for
 from catalog import MARKETS, Api, all_apis, get_api
 from catalog.openapi import openapi_document
@@ -149,7 +151,55 @@ def reference(request: HttpRequest) -> HttpResponse:
 @require_GET
 def openapi_json(request: HttpRequest) -> JsonResponse:
     base = docs.sandbox_base_url(request).rstrip("/") + "/sandbox"
-    return JsonResponse(openapi_document(base), json_dumps_params={"indent": 2})
+    response = JsonResponse(openapi_document(base), json_dumps_params={"indent": 2})
+    if "download" in request.GET:
+        response["Content-Disposition"] = 'attachment; filename="mpesa-sandbox-openapi.json"'
+    return response
+
+
+@require_GET
+def postman_collection(request: HttpRequest) -> JsonResponse:
+    """The Postman collection (v2.1) of every API, as a download (apis/postman.py)."""
+    market = next(iter(MARKETS.values()))
+    document = postman.collection(docs.sandbox_base_url(request), market)
+    response = JsonResponse(document, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="mpesa-sandbox.postman_collection.json"'
+    return response
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Results of the docs search box: a GET form, so it works without JavaScript."""
+    form = SearchForm(request.GET)
+    hits: list[search.Hit] = []
+    query = ""
+    message = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        if not search.words_of(query):
+            message = _(
+                "Type a word to search for: an API name, a parameter such as "
+                "input_Amount, a result code such as INS-10, or a guide topic."
+            )
+        else:
+            hits = search.search(query, GUIDES)
+            if not hits:
+                message = _(
+                    "Nothing in the docs matches “%(query)s”. Check the spelling, "
+                    "use fewer words, or browse the APIs and guides below."
+                ) % {"query": query}
+    status = 200 if form.is_valid() else 400
+    context = {
+        "form": form,
+        "query": query,
+        "hits": hits,
+        "message": message,
+        "apis": all_apis(),
+        "guides": GUIDES,
+    }
+    response = _render(request, "apis/search.html", context)
+    response.status_code = status
+    return response
 
 
 def _library_missing(request: HttpRequest, name: str) -> HttpResponse:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/details/", views.details_update, name="details-update"),
     path("profile/username/", views.username_update, name="username-update"),
+    path("profile/time-zone/", views.time_zone_update, name="time-zone-update"),
     path("profile/async-response-url/", views.async_url_update, name="async-url-update"),
     path("requests/", views.request_log, name="request-log"),
     path("requests/<uuid:public_id>/", views.request_detail, name="request-detail"),

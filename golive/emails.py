@@ -5,21 +5,27 @@ step. Sent after the database commit, so nobody is told about a change that roll
 from __future__ import annotations
 
 import logging
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from golive.models import GoLiveRequest
 
 logger = logging.getLogger(__name__)
 
 
-def _send(template: str, context: dict, recipients: list[str]) -> None:
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}_body.txt", context)
+def _send(template: str, context: dict, recipients: list[str], *, time_zone: str = "UTC") -> None:
+    """Render and send after the commit. Dates render in `time_zone`: the developer's
+    for their emails, UTC for the reviewers' (whoever's request is being served)."""
+    with timezone.override(ZoneInfo(time_zone)):
+        context = {**context, "time_zone": time_zone}
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{template}_body.txt", context)
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
 
     def deliver() -> None:
@@ -29,6 +35,10 @@ def _send(template: str, context: dict, recipients: list[str]) -> None:
             logger.exception("could not send Go Live email %s", template)
 
     transaction.on_commit(deliver)
+
+
+def _to_developer(template: str, context: dict, request: GoLiveRequest) -> None:
+    _send(template, context, [request.user.email], time_zone=request.user.time_zone)
 
 
 def _context(request: GoLiveRequest, base_url: str) -> dict:
@@ -46,7 +56,7 @@ def _context(request: GoLiveRequest, base_url: str) -> dict:
 def notify_submitted(request: GoLiveRequest, *, base_url: str = "") -> None:
     context = _context(request, base_url)
     _send("golive_submitted_staff", context, list(settings.GOLIVE_REVIEWER_EMAILS))
-    _send("golive_submitted_developer", context, [request.user.email])
+    _to_developer("golive_submitted_developer", context, request)
 
 
 def notify_withdrawn(request: GoLiveRequest, *, base_url: str = "") -> None:
@@ -56,7 +66,7 @@ def notify_withdrawn(request: GoLiveRequest, *, base_url: str = "") -> None:
 
 
 def notify_in_review(request: GoLiveRequest, *, base_url: str = "") -> None:
-    _send("golive_in_review_developer", _context(request, base_url), [request.user.email])
+    _to_developer("golive_in_review_developer", _context(request, base_url), request)
 
 
 def notify_decided(request: GoLiveRequest, *, base_url: str = "") -> None:
@@ -65,15 +75,15 @@ def notify_decided(request: GoLiveRequest, *, base_url: str = "") -> None:
         if request.status == GoLiveRequest.Status.APPROVED
         else "golive_rejected_developer"
     )
-    _send(template, _context(request, base_url), [request.user.email])
+    _to_developer(template, _context(request, base_url), request)
 
 
 def notify_changes_requested(request: GoLiveRequest, *, base_url: str = "") -> None:
-    _send("golive_changes_requested_developer", _context(request, base_url), [request.user.email])
+    _to_developer("golive_changes_requested_developer", _context(request, base_url), request)
 
 
 def notify_revoked(request: GoLiveRequest, *, base_url: str = "") -> None:
-    _send("golive_revoked_developer", _context(request, base_url), [request.user.email])
+    _to_developer("golive_revoked_developer", _context(request, base_url), request)
 
 
 def notify_comment(comment, *, base_url: str = "") -> None:
@@ -81,6 +91,6 @@ def notify_comment(comment, *, base_url: str = "") -> None:
     request = comment.request
     context = {**_context(request, base_url), "comment": comment}
     if comment.from_staff:
-        _send("golive_comment_developer", context, [request.user.email])
+        _to_developer("golive_comment_developer", context, request)
     else:
         _send("golive_comment_staff", context, list(settings.GOLIVE_REVIEWER_EMAILS))

@@ -31,11 +31,17 @@ REQUIRED_OPERATIONS: dict[str, str] = {
 SNAPSHOT_ROW_LIMIT = 500
 
 
-def latest_report(user, application: Application | None = None) -> Report | None:
-    """The most recently generated report over one of the application's keys (default:
-    the Default application): what "Go Live!" sends for it."""
+def reports_for(user, application: Application | None = None) -> QuerySet[Report]:
+    """The developer's saved reports over one of the application's keys (default: the
+    Default application), newest first: the ones Go Live's confirmation may send."""
     application = application or default_application(user)
-    return reports_services.recent_reports(user).filter(api_key__application=application).first()
+    return reports_services.recent_reports(user).filter(api_key__application=application)
+
+
+def latest_report(user, application: Application | None = None) -> Report | None:
+    """The most recently generated report over one of the application's keys: what the
+    confirmation page offers first."""
+    return reports_for(user, application).first()
 
 
 def report_calls(report: Report) -> QuerySet[ApiCall]:
@@ -66,8 +72,12 @@ class Readiness:
         return self.report is not None and not self.missing
 
 
-def check_readiness(user, application: Application | None = None) -> Readiness:
-    report = latest_report(user, application)
+def check_readiness(
+    user, application: Application | None = None, report: Report | None = None
+) -> Readiness:
+    """Readiness with `report` (one of `reports_for`), else with the latest report."""
+    which = "This report" if report is not None else "Your latest report"
+    report = report or latest_report(user, application)
     if report is None:
         return Readiness(
             report=None,
@@ -80,12 +90,12 @@ def check_readiness(user, application: Application | None = None) -> Readiness:
     if not any(o["successes"] for o in operations.values()):
         needed = ", ".join(REQUIRED_OPERATIONS.values())
         missing = [
-            f"Your latest report holds no successful call: make successful {needed} calls "
+            f"{which} holds no successful call: make successful {needed} calls "
             "in the sandbox, then generate a new report."
         ]
     else:
         missing = [
-            f"Your latest report has no successful {label} call ({slug})."
+            f"{which} has no successful {label} call ({slug})."
             for slug, label in REQUIRED_OPERATIONS.items()
             if not operations.get(slug, {}).get("successes")
         ]

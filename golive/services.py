@@ -7,18 +7,23 @@ and gets a GoLiveError with a message fit to show.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.keys import active_api_key, default_application, issue_api_key
 from accounts.models import ApiKey, Application, Environment, SecurityEvent, StaffAction, User
 from accounts.services import record_security_event, record_staff_action, renew_api_key
 from golive import conformance, emails, evidence, probe
 from golive.models import GoLiveComment, GoLiveRequest, ReceiverCheck
+from reports import services as reports_services
 from reports.models import Report
+from reports.queries import Selection
 
 REVIEW_PERMISSION = "golive.review_golive"
 # A new request after one of these decisions must carry a report made after it.
@@ -52,6 +57,45 @@ def probe_refusal(check: ReceiverCheck | None) -> str:
     return "Your Asynchronous Response URL failed the receiver check: " + "; ".join(reasons) + "."
 
 
+NOT_YOUR_REPORT = _(
+    "That report is not one of your saved reports on this application's keys: "
+    "choose one from the list, or generate a fresh one."
+)
+
+
+def chosen_report(user: User, application: Application, public_id) -> Report | None:
+    """The developer's saved report `public_id` over one of `application`'s keys, or None
+    (someone else's report, another application's, an unknown or malformed id)."""
+    try:
+        uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return evidence.reports_for(user, application).filter(public_id=public_id).first()
+
+
+# "Generate a fresh report" on the confirmation page: the Reports page's default range.
+FRESH_REPORT_DAYS = 7
+
+
+def generate_fresh_report(user: User, application: Application) -> Report:
+    """A new report over every key of `application`, for the last FRESH_REPORT_DAYS
+    days in the developer's time zone (today included), saved like any report."""
+    keys = reports_services.keys_of(user).filter(application=application)
+    key = reports_services.default_key(keys)
+    if key is None:
+        raise GoLiveError(_("This application has no API key to report on."))
+    tz = ZoneInfo(user.time_zone)
+    today = timezone.now().astimezone(tz).date()
+    selection = Selection(
+        api_key=key,
+        date_from=today - timedelta(days=FRESH_REPORT_DAYS - 1),
+        date_to=today,
+        tz=tz,
+        application=application,
+    )
+    return reports_services.generate_report(user, selection=selection)
+
+
 def submit_request(
     user: User,
     *,
@@ -67,8 +111,9 @@ def submit_request(
     for an asynchronous application, a receiver probe run now (before any lock: it
     makes network requests).
 
-    `report_public_id` is the report the developer saw on the confirmation page: if a
-    newer one was generated since, they must confirm again rather than send unseen data.
+    `report_public_id` is the report the developer chose and saw on the confirmation
+    page: one of their saved reports on the application's keys (`chosen_report`), else
+    nothing is sent.
     """
     application = application or default_application(user)
     if application.user_id != user.pk:
@@ -129,15 +174,14 @@ def _submit_locked(
         raise GoLiveError("This application already has a Go Live request waiting for review.")
     if requests.filter(status=GoLiveRequest.Status.APPROVED).exists():
         raise GoLiveError("This application is already live.")
-    readiness = evidence.check_readiness(user, application)
+    chosen = chosen_report(user, application, report_public_id)
+    if chosen is None:
+        raise GoLiveError(NOT_YOUR_REPORT)
+    readiness = evidence.check_readiness(user, application, report=chosen)
     # (is_ready implies a report: the second test only tells the type checker.)
     if not readiness.is_ready or readiness.report is None:
         raise GoLiveError(" ".join(readiness.missing))
     report: Report = readiness.report
-    if str(report.public_id) != str(report_public_id):
-        raise GoLiveError(
-            "A newer report was generated since you opened this page: review it and confirm again."
-        )
     last_decision = (
         requests.filter(status__in=RESUBMIT_AFTER, decided_at__isnull=False)
         .order_by("-decided_at")
@@ -145,7 +189,7 @@ def _submit_locked(
     )
     if last_decision is not None and report.created_at <= last_decision.decided_at:
         raise GoLiveError(
-            "Your latest report is older than the reviewer's decision: fix what they asked, "
+            "This report is older than the reviewer's decision: fix what they asked, "
             "generate a new report, then send the request again."
         )
     results = conformance.checklist(

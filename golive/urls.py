@@ -7,6 +7,7 @@ app_name = "golive"
 urlpatterns = [
     path("", views.status, name="status"),
     path("request/", views.request_create, name="request-create"),
+    path("request/fresh-report/", views.request_fresh_report, name="request-fresh-report"),
     path(
         "applications/<uuid:public_id>/receiver-check/",
         views.receiver_check,

@@ -14,6 +14,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -144,7 +147,7 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _form, application = _chosen_application(request)
     if request.method == "POST" and (chosen := request.POST.get("application")):
         application = get_application_for_user(request.user, chosen)
-    readiness = evidence.check_readiness(request.user, application)
+    readiness = _readiness(request, application)
     blocking = (*GoLiveRequest.OPEN_STATUSES, GoLiveRequest.Status.APPROVED)
     waiting_or_live = GoLiveRequest.objects.for_application(application).filter(status__in=blocking)
     # (is_ready implies a report: the last test only tells the type checker.)
@@ -155,14 +158,80 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         if request.method == "GET":
             messages.error(request, refusal)
         return redirect(_status_url(application))
-    initial = {"report": readiness.report.public_id, "application": application.public_id}
+    report = readiness.report
+    initial = {"report": report.public_id, "application": application.public_id}
     context = {
         "application": application,
-        "snapshot": evidence.build_snapshot(request.user, readiness.report),
+        "report": report,
+        "report_label": report_label(report),
+        "report_choices": [
+            (r.public_id, report_label(r))
+            for r in evidence.reports_for(request.user, application)[:REPORT_CHOICES]
+        ],
+        "fresh_report_days": services.FRESH_REPORT_DAYS,
+        "snapshot": evidence.build_snapshot(request.user, report),
         "form": SubmitForm(initial=initial),
         "business": business,
     }
     return render(request, "golive/request_confirm.html", context)
+
+
+# The confirmation page's report select lists this many of the newest reports.
+REPORT_CHOICES = 50
+
+
+def report_label(report) -> str:
+    """ "2026-03-01 to 2026-03-07 · key …a1b2 · 42 calls · generated 2026-03-07 10:15"
+    (the generation time in the developer's zone, active for the request)."""
+    calls = report.summary.get("calls", 0)
+    generated = timezone.localtime(report.created_at).strftime("%Y-%m-%d %H:%M")
+    return _("%(start)s to %(end)s · key …%(last4)s · %(calls)s · generated %(when)s") % {
+        "start": report.date_from.isoformat(),
+        "end": report.date_to.isoformat(),
+        "last4": report.api_key.last4,
+        "calls": ngettext("%(n)d call", "%(n)d calls", calls) % {"n": calls},
+        "when": generated,
+    }
+
+
+def _readiness(request: AuthenticatedHttpRequest, application: Application) -> evidence.Readiness:
+    """Readiness with the report the developer chose (?report= on the page, the hidden
+    field when a POST comes back), else with their latest report. A choice that is not
+    theirs, or not ready, is said so and the latest report is shown instead."""
+    wanted = request.GET.get("report") if request.method == "GET" else request.POST.get("report")
+    if not wanted:
+        return evidence.check_readiness(request.user, application)
+    chosen = services.chosen_report(request.user, application, wanted)
+    if chosen is None:
+        if request.method == "GET":
+            messages.error(request, services.NOT_YOUR_REPORT)
+        return evidence.check_readiness(request.user, application)
+    readiness = evidence.check_readiness(request.user, application, report=chosen)
+    if readiness.is_ready:
+        return readiness
+    if request.method == "GET":
+        messages.error(request, " ".join(readiness.missing))
+    return evidence.check_readiness(request.user, application)
+
+
+@login_required
+@require_POST
+def request_fresh_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """ "Generate a fresh report" on the confirmation page: a new report over the
+    application's keys for the default range, then the confirmation page with it."""
+    chosen = request.POST.get("application")
+    application = (
+        get_application_for_user(request.user, chosen)
+        if chosen
+        else default_application(request.user)
+    )
+    try:
+        report = services.generate_fresh_report(request.user, application)
+    except services.GoLiveError as error:
+        messages.error(request, str(error))
+        return redirect(_status_url(application))
+    query = urlencode({"application": application.public_id, "report": report.public_id})
+    return redirect(f"{reverse('golive:request-create')}?{query}")
 
 
 @login_required

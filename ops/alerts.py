@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -72,8 +73,11 @@ def _send(
     if not user.email:
         return False
     context = {"application": application, "developer": user, **context}
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}_body.txt", context)
+    context["time_zone"] = user.time_zone
+    # Dates in the developer's zone (the alerts run in beat's tasks, outside any request).
+    with timezone.override(ZoneInfo(user.time_zone)):
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{template}_body.txt", context)
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     try:
         send_mail(prefix + subject, body, None, [user.email])

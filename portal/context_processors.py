@@ -1,6 +1,11 @@
 from django.http import HttpRequest
+from django.utils import timezone
 
 
 def portal(request: HttpRequest) -> dict:
-    """Values every template may use."""
-    return {"portal_name": "M-Pesa Developer Portal"}
+    """Values every template may use. `time_zone_name`: the zone dates render in (the
+    developer's, activated by accounts.middleware.TimeZoneMiddleware; else UTC)."""
+    return {
+        "portal_name": "M-Pesa Developer Portal",
+        "time_zone_name": timezone.get_current_timezone_name(),
+    }

@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # After allauth: signed-in developers finish the phone step before anything else.
     "accounts.middleware.PhoneStepMiddleware",
+    # Dates render in the signed-in developer's time zone (accounts/timezones.py).
+    "accounts.middleware.TimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -40,6 +40,8 @@ EMPTY = "no body"  # Django's admin logout answers a GET with a bare 405
 NOT_PAGES = {
     "healthz": JSON,
     "docs/reference/openapi.json": JSON,
+    "docs/postman-collection.json": JSON,
+    "profile/time-zone/browser/": JSON,
     "docs/console/bearer/": JSON,
     "sandbox/openapi.json": JSON,
     "sandbox/^ipg/v2/(?P<market>[^/]+)/(?P<operation>.*)$": JSON,
@@ -88,6 +90,7 @@ NOT_PAGES = {
     "admin/sandbox/mandate/<path:object_id>/": REDIRECT,
     "admin/sandbox/transaction/<path:object_id>/": REDIRECT,
     "golive/request/": REDIRECT,
+    "golive/request/fresh-report/": REDIRECT,
     "profile/api-key/reveal/": REDIRECT,
     "profile/async-response-url/": REDIRECT,
     "profile/details/": REDIRECT,

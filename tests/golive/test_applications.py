@@ -67,7 +67,7 @@ def test_one_open_request_per_application(ready_developer, shop):
 
 def test_an_application_is_sent_with_a_report_on_its_own_keys(ready_developer, shop):
     # The Default application's report is not evidence for Shop.
-    with pytest.raises(services.GoLiveError, match="newer report"):
+    with pytest.raises(services.GoLiveError, match="not one of your saved reports on this"):
         _submit(ready_developer, shop, ready_developer.report)
 
 

@@ -81,17 +81,16 @@ def test_not_ready_is_refused_with_what_is_missing(client, developer):
     assert any("holds no successful call" in m for m in _messages(response))
 
 
-def test_stale_report_is_refused(client, ready_developer):
+def test_a_newer_report_does_not_replace_the_one_confirmed(client, ready_developer):
+    """The developer sends the report they saw (and chose), even if a newer one exists."""
     client.force_login(ready_developer)
     seen = ready_developer.report
-    newer = make_report(ready_developer)
+    make_report(ready_developer)
 
     response = client.post(URL, {**business_data(), "report": str(seen.public_id)})
 
-    assert response.status_code == 200  # the page again, with the newer report
-    assert not GoLiveRequest.objects.exists()
-    assert any("A newer report was generated" in m for m in _messages(response))
-    assert str(newer.public_id) in response.content.decode()
+    assert response.status_code == 302
+    assert GoLiveRequest.objects.get().report == seen
 
 
 def test_incomplete_form_is_refused(client, ready_developer):

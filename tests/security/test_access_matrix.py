@@ -302,6 +302,10 @@ TABLE: dict[str, Row] = {
     "profile/": signed_in("/profile/"),
     "profile/details/": signed_in("/profile/details/", 302, "post"),
     "profile/username/": signed_in("/profile/username/", method="post"),
+    # An empty form: My Profile again with the error (200); a zone: a redirect.
+    "profile/time-zone/": signed_in("/profile/time-zone/", method="post"),
+    # The browser's zone (static/js/timezone-default.js): JSON, 400 without a zone.
+    "profile/time-zone/browser/": signed_in("/profile/time-zone/browser/", 400, "post"),
     "profile/async-response-url/": signed_in("/profile/async-response-url/", 302, "post"),
     "profile/api-key/reveal/": signed_in("/profile/api-key/reveal/", 302, "post"),
     # Staff get no API keys (issue 18, finding 12).
@@ -337,6 +341,8 @@ TABLE: dict[str, Row] = {
     ),
     "docs/reference/": public("/docs/reference/"),
     "docs/reference/openapi.json": public("/docs/reference/openapi.json"),
+    "docs/postman-collection.json": public("/docs/postman-collection.json"),
+    "docs/search/": public("/docs/search/?q=input_Amount"),
     "docs/library/python/": public("/docs/library/python/", _library_status(library.python_wheel)),
     "docs/library/java/": public("/docs/library/java/", _library_status(library.java_jar)),
     # --- Sandbox gateway: bearer only, a session cookie is no credential ----------------
@@ -392,6 +398,14 @@ TABLE: dict[str, Row] = {
     # --- Go Live -------------------------------------------------------------------------
     "golive/": signed_in("/golive/"),
     "golive/request/": signed_in("/golive/request/", Redirect("/golive/")),
+    # A fresh report of one's own Default application, then its confirmation page (staff
+    # have no key: back to the Go Live page with the reason).
+    "golive/request/fresh-report/": signed_in(
+        "/golive/request/fresh-report/",
+        Redirect("/golive/request/?application="),
+        "post",
+        staff=Redirect("/golive/?application="),
+    ),
     # The owner's Default application is synchronous: nothing to probe, back to Go Live.
     "golive/applications/<uuid:public_id>/receiver-check/": owned(
         lambda w: f"/golive/applications/{w.owner.api_key.application.public_id}/receiver-check/",

@@ -1,0 +1,35 @@
+// Copy buttons of the parameters tables (apis/api_detail.html): each button copies the
+// name in its data-copy attribute. The buttons are `hidden` in the HTML and shown here,
+// so a reader without JavaScript (or without a clipboard) never sees a dead button.
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("button.copy-param[data-copy]");
+  if (!buttons.length || !navigator.clipboard || !window.isSecureContext) {
+    return;
+  }
+  // The page's own words (translated with the page), English if absent.
+  var table = document.querySelector(".params-table");
+  var copiedLabel = (table && table.dataset.copiedLabel) || "Copied";
+  var failedLabel = (table && table.dataset.copyFailedLabel) ||
+    "Could not copy: select the name and copy it.";
+  var status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  document.body.appendChild(status);
+
+  function copied(button) {
+    button.setAttribute("data-copied", "true");
+    status.textContent = copiedLabel + " " + button.getAttribute("data-copy");
+    window.setTimeout(function () { button.removeAttribute("data-copied"); }, 1500);
+  }
+
+  buttons.forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(button.getAttribute("data-copy")).then(
+        function () { copied(button); },
+        function () { status.textContent = failedLabel; }
+      );
+    });
+  });
+})();
