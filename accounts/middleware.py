@@ -1,4 +1,5 @@
-"""The phone step: a signed-in developer confirms a phone number before anything else."""
+"""The phone step: a signed-in developer confirms a phone number before anything else;
+and a signed-in developer's stored language."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 # Paths a developer without a confirmed phone may still reach. The gateway's routes
 # (/sandbox/ipg/..., its OpenAPI document) authenticate by bearer, not by session, and
@@ -22,6 +24,7 @@ ALWAYS_OPEN_PREFIXES = (
     "/admin/",
     "/healthz",
     "/.well-known/",
+    "/i18n/",  # the language switcher
 )
 
 
@@ -67,3 +70,20 @@ def _open_prefixes() -> tuple[str, ...]:
         # A link for a pending email change may be followed at any time.
         reverse("account_confirm_email", args=["x"]).rsplit("x", 1)[0],
     )
+
+
+class UserLanguageMiddleware:
+    """A signed-in developer's stored language (User.language) wins over the cookie and
+    Accept-Language that LocaleMiddleware looked at: the switcher stores every choice on
+    the profile, so a developer finds their language on any browser they sign in with."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user is not None else ""
+        if user is not None and user.is_authenticated and language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

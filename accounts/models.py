@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -26,6 +27,9 @@ class User(AbstractUser):
     company = models.CharField(max_length=150, blank=True)
     country = models.CharField(max_length=100, blank=True)
     timezone = models.CharField(max_length=64, default="UTC")
+    # The portal's language for this developer (settings.LANGUAGES): pages once signed
+    # in, and the emails and SMS sent to them. Empty until chosen or signed up.
+    language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
 
     class Meta:
         verbose_name = "developer"

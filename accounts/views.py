@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.utils.translation import check_for_language
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -126,3 +128,17 @@ def phone_resend(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         messages.success(request, "We sent a new code by SMS.")
     return redirect("accounts:phone-confirm")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (the switcher's cookie and redirect), and for a signed-in
+    developer the choice stored on the profile: their pages, emails and SMS use it."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    chosen = language in dict(settings.LANGUAGES) and check_for_language(language)
+    if user.is_authenticated and chosen and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response

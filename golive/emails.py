@@ -11,15 +11,19 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from golive.models import GoLiveRequest
 
 logger = logging.getLogger(__name__)
 
 
-def _send(template: str, context: dict, recipients: list[str]) -> None:
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}_body.txt", context)
+def _send(template: str, context: dict, recipients: list[str], language: str = "") -> None:
+    """`language`: the developer's (User.language) for their emails; the reviewers'
+    address list has no profile, so theirs go out in the portal's default language."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{template}_body.txt", context)
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
 
     def deliver() -> None:
@@ -46,7 +50,7 @@ def _context(request: GoLiveRequest, base_url: str) -> dict:
 def notify_submitted(request: GoLiveRequest, *, base_url: str = "") -> None:
     context = _context(request, base_url)
     _send("golive_submitted_staff", context, list(settings.GOLIVE_REVIEWER_EMAILS))
-    _send("golive_submitted_developer", context, [request.user.email])
+    _send("golive_submitted_developer", context, [request.user.email], request.user.language)
 
 
 def notify_withdrawn(request: GoLiveRequest, *, base_url: str = "") -> None:
@@ -56,7 +60,12 @@ def notify_withdrawn(request: GoLiveRequest, *, base_url: str = "") -> None:
 
 
 def notify_in_review(request: GoLiveRequest, *, base_url: str = "") -> None:
-    _send("golive_in_review_developer", _context(request, base_url), [request.user.email])
+    _send(
+        "golive_in_review_developer",
+        _context(request, base_url),
+        [request.user.email],
+        request.user.language,
+    )
 
 
 def notify_decided(request: GoLiveRequest, *, base_url: str = "") -> None:
@@ -65,15 +74,25 @@ def notify_decided(request: GoLiveRequest, *, base_url: str = "") -> None:
         if request.status == GoLiveRequest.Status.APPROVED
         else "golive_rejected_developer"
     )
-    _send(template, _context(request, base_url), [request.user.email])
+    _send(template, _context(request, base_url), [request.user.email], request.user.language)
 
 
 def notify_changes_requested(request: GoLiveRequest, *, base_url: str = "") -> None:
-    _send("golive_changes_requested_developer", _context(request, base_url), [request.user.email])
+    _send(
+        "golive_changes_requested_developer",
+        _context(request, base_url),
+        [request.user.email],
+        request.user.language,
+    )
 
 
 def notify_revoked(request: GoLiveRequest, *, base_url: str = "") -> None:
-    _send("golive_revoked_developer", _context(request, base_url), [request.user.email])
+    _send(
+        "golive_revoked_developer",
+        _context(request, base_url),
+        [request.user.email],
+        request.user.language,
+    )
 
 
 def notify_comment(comment, *, base_url: str = "") -> None:
@@ -81,6 +100,6 @@ def notify_comment(comment, *, base_url: str = "") -> None:
     request = comment.request
     context = {**_context(request, base_url), "comment": comment}
     if comment.from_staff:
-        _send("golive_comment_developer", context, [request.user.email])
+        _send("golive_comment_developer", context, [request.user.email], request.user.language)
     else:
         _send("golive_comment_staff", context, list(settings.GOLIVE_REVIEWER_EMAILS))

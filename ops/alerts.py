@@ -22,7 +22,7 @@ from django.core.mail import send_mail
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Application
 from callbacks.models import DeliveryAttempt
@@ -72,8 +72,10 @@ def _send(
     if not user.email:
         return False
     context = {"application": application, "developer": user, **context}
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}_body.txt", context)
+    # In the developer's language (the beat worker has no request to take one from).
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{template}_body.txt", context)
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     try:
         send_mail(prefix + subject, body, None, [user.email])

@@ -79,6 +79,7 @@ NOT_PAGES = {
     "admin/sandbox/mandate/<path:object_id>/": REDIRECT,
     "admin/sandbox/transaction/<path:object_id>/": REDIRECT,
     "golive/request/": REDIRECT,
+    "i18n/setlang/": REDIRECT,
     "profile/api-key/reveal/": REDIRECT,
     "profile/async-response-url/": REDIRECT,
     "profile/details/": REDIRECT,
