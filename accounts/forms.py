@@ -4,6 +4,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.validators import RegexValidator, URLValidator
+from django.utils.translation import gettext_lazy
 
 from accounts.adapter import normalise_username
 from accounts.models import Application, User
@@ -13,9 +14,9 @@ from netguard import ssrf
 
 class PhoneNumberForm(forms.Form):
     phone_number = forms.CharField(
-        label="Phone number",
+        label=gettext_lazy("Phone number"),
         max_length=32,
-        help_text="International format: + and the country code, e.g. +254712345678.",
+        help_text=gettext_lazy("International format: + and the country code, e.g. +254712345678."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 
@@ -25,9 +26,9 @@ class PhoneNumberForm(forms.Form):
 
 class PhoneCodeForm(forms.Form):
     code = forms.CharField(
-        label="Code from the SMS",
+        label=gettext_lazy("Code from the SMS"),
         max_length=6,
-        help_text="The 6 digits we sent to your phone.",
+        help_text=gettext_lazy("The 6 digits we sent to your phone."),
         validators=[RegexValidator(r"^\d{6}$", "Enter the 6 digits of the code.")],
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{6}"}
@@ -42,7 +43,7 @@ class PersonalDetailsForm(forms.ModelForm):
 
 
 class UsernameForm(forms.Form):
-    username = forms.CharField(label="Username", max_length=150)
+    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -60,12 +61,18 @@ class UsernameForm(forms.Form):
 
 class AsyncResponseUrlForm(forms.ModelForm):
     async_response_url = forms.CharField(
-        label="Asynchronous Response URL",
+        label=gettext_lazy("Asynchronous Response URL"),
         required=False,
         max_length=500,
-        help_text="Leave empty for synchronous answers. With a URL, every API answers at "
-        "once and delivers its result to this address.",
-        validators=[URLValidator(schemes=["http", "https"], message="Enter a valid http(s) URL.")],
+        help_text=gettext_lazy(
+            "Leave empty for synchronous answers. With a URL, every API answers at "
+            "once and delivers its result to this address."
+        ),
+        validators=[
+            URLValidator(
+                schemes=["http", "https"], message=gettext_lazy("Enter a valid http(s) URL.")
+            )
+        ],
         widget=forms.URLInput(attrs={"placeholder": "https://example.com/mpesa/results"}),
     )
 

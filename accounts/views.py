@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -58,7 +59,8 @@ def api_key_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
     if previous:
         messages.success(
             request,
-            f"Your API key was renewed. The previous key …{previous.last4} no longer works.",
+            _("Your API key was renewed. The previous key …%(last4)s no longer works.")
+            % {"last4": previous.last4},
         )
     return redirect(_profile_url("api-key"))
 
@@ -85,7 +87,7 @@ def phone_add(request: AuthenticatedHttpRequest) -> HttpResponse:
         except phone.PhoneStepError as error:
             form.add_error("phone_number", str(error))
         else:
-            messages.success(request, "We sent a code by SMS. Type it below.")
+            messages.success(request, _("We sent a code by SMS. Type it below."))
             return redirect("accounts:phone-confirm")
     return render(request, "accounts/phone_add.html", {"form": form})
 
@@ -111,10 +113,10 @@ def phone_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _after_phone_confirmed(request: HttpRequest, *, was_active: bool) -> HttpResponse:
     if was_active:
-        messages.success(request, "Your new phone number is confirmed.")
+        messages.success(request, _("Your new phone number is confirmed."))
         return redirect(_profile_url())
     request.session[REVEAL_KEY_SESSION_FLAG] = True
-    messages.success(request, "Your phone number is confirmed and your account is active.")
+    messages.success(request, _("Your phone number is confirmed and your account is active."))
     return redirect(_profile_url("api-key"))
 
 
@@ -126,7 +128,7 @@ def phone_resend(request: AuthenticatedHttpRequest) -> HttpResponse:
     except phone.PhoneStepError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "We sent a new code by SMS.")
+        messages.success(request, _("We sent a new code by SMS."))
     return redirect("accounts:phone-confirm")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.keys import default_application
 from accounts.models import Application
@@ -72,20 +73,26 @@ def check_readiness(user, application: Application | None = None) -> Readiness:
         return Readiness(
             report=None,
             missing=[
-                "You have not generated a report on a key of this application yet: "
-                "generate one on the Reports page."
+                _(
+                    "You have not generated a report on a key of this application yet: "
+                    "generate one on the Reports page."
+                )
             ],
         )
     operations = per_operation(report_calls(report))
     if not any(o["successes"] for o in operations.values()):
         needed = ", ".join(REQUIRED_OPERATIONS.values())
         missing = [
-            f"Your latest report holds no successful call: make successful {needed} calls "
-            "in the sandbox, then generate a new report."
+            _(
+                "Your latest report holds no successful call: make successful %(needed)s "
+                "calls in the sandbox, then generate a new report."
+            )
+            % {"needed": needed}
         ]
     else:
         missing = [
-            f"Your latest report has no successful {label} call ({slug})."
+            _("Your latest report has no successful %(label)s call (%(slug)s).")
+            % {"label": label, "slug": slug}
             for slug, label in REQUIRED_OPERATIONS.items()
             if not operations.get(slug, {}).get("successes")
         ]

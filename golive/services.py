@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.keys import active_api_key, default_application, issue_api_key
 from accounts.models import ApiKey, Application, Environment, SecurityEvent, StaffAction, User
@@ -72,14 +73,14 @@ def submit_request(
     """
     application = application or default_application(user)
     if application.user_id != user.pk:
-        raise GoLiveError("You can only send your own applications for review.")
+        raise GoLiveError(_("You can only send your own applications for review."))
     # The cheap refusals first: no probe (network requests, a stored run) for a request
     # that cannot be sent anyway. _submit_locked checks them again under the lock.
     requests = GoLiveRequest.objects.for_application(application)
     if requests.open().exists():
-        raise GoLiveError("This application already has a Go Live request waiting for review.")
+        raise GoLiveError(_("This application already has a Go Live request waiting for review."))
     if requests.filter(status=GoLiveRequest.Status.APPROVED).exists():
-        raise GoLiveError("This application is already live.")
+        raise GoLiveError(_("This application is already live."))
     check = None
     if application.async_response_url:
         try:
@@ -126,9 +127,9 @@ def _submit_locked(
     Application.objects.select_for_update().filter(pk=application.pk).first()
     requests = GoLiveRequest.objects.for_application(application)
     if requests.open().exists():
-        raise GoLiveError("This application already has a Go Live request waiting for review.")
+        raise GoLiveError(_("This application already has a Go Live request waiting for review."))
     if requests.filter(status=GoLiveRequest.Status.APPROVED).exists():
-        raise GoLiveError("This application is already live.")
+        raise GoLiveError(_("This application is already live."))
     readiness = evidence.check_readiness(user, application)
     # (is_ready implies a report: the second test only tells the type checker.)
     if not readiness.is_ready or readiness.report is None:
@@ -136,7 +137,10 @@ def _submit_locked(
     report: Report = readiness.report
     if str(report.public_id) != str(report_public_id):
         raise GoLiveError(
-            "A newer report was generated since you opened this page: review it and confirm again."
+            _(
+                "A newer report was generated since you opened this page: "
+                "review it and confirm again."
+            )
         )
     last_decision = (
         requests.filter(status__in=RESUBMIT_AFTER, decided_at__isnull=False)
@@ -145,8 +149,10 @@ def _submit_locked(
     )
     if last_decision is not None and report.created_at <= last_decision.decided_at:
         raise GoLiveError(
-            "Your latest report is older than the reviewer's decision: fix what they asked, "
-            "generate a new report, then send the request again."
+            _(
+                "Your latest report is older than the reviewer's decision: fix what they asked, "
+                "generate a new report, then send the request again."
+            )
         )
     results = conformance.checklist(
         application,
@@ -195,7 +201,7 @@ def _submit_locked(
             request.save()
     except IntegrityError as exc:  # the one-open-request constraint, should the lock be bypassed
         raise GoLiveError(
-            "This application already has a Go Live request waiting for review."
+            _("This application already has a Go Live request waiting for review.")
         ) from exc
     emails.notify_submitted(request, base_url=base_url)
     return request
@@ -213,9 +219,9 @@ def _locked(request: GoLiveRequest) -> GoLiveRequest:
 def withdraw_request(request: GoLiveRequest, *, by: User, base_url: str = "") -> GoLiveRequest:
     request = _locked(request)
     if request.user_id != by.pk:
-        raise GoLiveError("Only the developer who sent a request can withdraw it.")
+        raise GoLiveError(_("Only the developer who sent a request can withdraw it."))
     if not request.is_open:
-        raise GoLiveError("This request was already decided or withdrawn.")
+        raise GoLiveError(_("This request was already decided or withdrawn."))
     request.status = GoLiveRequest.Status.WITHDRAWN
     request.withdrawn_at = timezone.now()
     request.save(update_fields=["status", "withdrawn_at"])
@@ -241,10 +247,13 @@ def start_review(request: GoLiveRequest, *, by: User, base_url: str = "") -> GoL
 
 def _decide(request: GoLiveRequest, *, by: User) -> GoLiveRequest:
     if not can_review(by):
-        raise GoLiveError("You do not have permission to review Go Live requests.")
+        raise GoLiveError(_("You do not have permission to review Go Live requests."))
     request = _locked(request)
     if not request.is_open:
-        raise GoLiveError(f"This request is already {request.get_status_display().lower()}.")
+        raise GoLiveError(
+            _("This request is already %(status)s.")
+            % {"status": request.get_status_display().lower()}
+        )
     request.decided_by = by
     request.decided_at = timezone.now()
     return request
@@ -293,7 +302,9 @@ def reject_request(
 ) -> GoLiveRequest:
     reason = (reason or "").strip()
     if not reason:
-        raise GoLiveError("A rejection needs a reason: the developer reads it to fix their work.")
+        raise GoLiveError(
+            _("A rejection needs a reason: the developer reads it to fix their work.")
+        )
     request = _decide(request, by=by)
     request.status = GoLiveRequest.Status.REJECTED
     request.reason = reason
@@ -316,7 +327,7 @@ def request_changes(
     request (with a newer report and a fresh conformance run)."""
     changes = (changes or "").strip()
     if not changes:
-        raise GoLiveError("Say what the developer must change.")
+        raise GoLiveError(_("Say what the developer must change."))
     request = _decide(request, by=by)
     request.status = GoLiveRequest.Status.CHANGES_REQUESTED
     request.changes_requested = changes
@@ -342,12 +353,12 @@ def revoke_request(
     record); a new Go Live request can take it live again."""
     reason = (reason or "").strip()
     if not reason:
-        raise GoLiveError("A revocation needs a reason: the developer reads it.")
+        raise GoLiveError(_("A revocation needs a reason: the developer reads it."))
     if not can_review(by):
-        raise GoLiveError("You do not have permission to review Go Live requests.")
+        raise GoLiveError(_("You do not have permission to review Go Live requests."))
     request = _locked(request)
     if request.status != GoLiveRequest.Status.APPROVED:
-        raise GoLiveError("Only an approved request can be revoked.")
+        raise GoLiveError(_("Only an approved request can be revoked."))
     now = timezone.now()
     retired = (
         ApiKey.objects.filter(application=request.application, environment=Environment.LIVE)
@@ -379,10 +390,10 @@ def add_comment(request: GoLiveRequest, *, by: User, body: str, base_url: str = 
     the other side is emailed."""
     body = (body or "").strip()
     if not body:
-        raise GoLiveError("Write a message first.")
+        raise GoLiveError(_("Write a message first."))
     from_staff = by.pk != request.user_id
     if from_staff and not can_review(by):
-        raise GoLiveError("You cannot comment on this request.")
+        raise GoLiveError(_("You cannot comment on this request."))
     with transaction.atomic():
         comment = GoLiveComment.objects.create(
             request=request, author=by, from_staff=from_staff, body=body[:4000]
@@ -420,9 +431,9 @@ def renew_live_key(
     """
     user = application.user
     if not live_application(user, application):
-        raise GoLiveError("This application is not live: it has no live key to renew.")
+        raise GoLiveError(_("This application is not live: it has no live key to renew."))
     if by.pk != user.pk and not can_review(by):
-        raise GoLiveError("You do not have permission to renew this live key.")
+        raise GoLiveError(_("You do not have permission to renew this live key."))
     key, plaintext = renew_api_key(
         user, environment=Environment.LIVE, application=application, overlap=overlap
     )

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -103,10 +104,14 @@ def _submit(
 ) -> HttpResponse | None:
     form = SubmitForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The confirmation form was incomplete: review and confirm again.")
+        messages.error(
+            request, _("The confirmation form was incomplete: review and confirm again.")
+        )
         return None
     if not business.is_valid():
-        messages.error(request, "Check the business details: each problem is shown by its field.")
+        messages.error(
+            request, _("Check the business details: each problem is shown by its field.")
+        )
         return None
     chosen = form.cleaned_data.get("application")
     application = (
@@ -126,7 +131,10 @@ def _submit(
     except services.GoLiveError as error:
         messages.error(request, str(error))
         return None
-    messages.success(request, f"Your application {application.name} was sent to M-Pesa for review.")
+    messages.success(
+        request,
+        _("Your application %(name)s was sent to M-Pesa for review.") % {"name": application.name},
+    )
     return redirect(_status_url(application))
 
 
@@ -192,9 +200,9 @@ def request_comment(request: AuthenticatedHttpRequest, public_id) -> HttpRespons
             body=form.cleaned_data["body"],
             base_url=_base_url(request),
         )
-        messages.success(request, "Your message was sent to the reviewer.")
+        messages.success(request, _("Your message was sent to the reviewer."))
     else:
-        messages.error(request, "Write a message first.")
+        messages.error(request, _("Write a message first."))
     return redirect(reverse("golive:request-detail", args=[public_id]) + "#golive-thread")
 
 
@@ -207,7 +215,7 @@ def request_withdraw(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
     except services.GoLiveError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Your Go Live request was withdrawn. You can send a new one.")
+        messages.success(request, _("Your Go Live request was withdrawn. You can send a new one."))
     return redirect(_status_url(golive_request.application))
 
 
@@ -218,11 +226,11 @@ def receiver_check(request: AuthenticatedHttpRequest, public_id) -> HttpResponse
     Response URL now (golive.probe); the result shows on the Go Live page."""
     application = get_application_for_user(request.user, public_id)
     if not application.async_response_url:
-        messages.error(request, "This application is synchronous: it has no URL to check.")
+        messages.error(request, _("This application is synchronous: it has no URL to check."))
         return redirect(_status_url(application))
     check = probe.run_probe(application)
     if check.passed:
-        messages.success(request, "Your receiver passed the check.")
+        messages.success(request, _("Your receiver passed the check."))
     else:
         messages.error(request, probe_message(check))
     return redirect(_status_url(application))
@@ -294,8 +302,11 @@ def live_key_renew(request: AuthenticatedHttpRequest, public_id) -> HttpResponse
         )
         messages.success(
             request,
-            f"Your live API key was renewed: the new key ends …{key.last4}. "
-            "Press “Show live API key” to see it.",
+            _(
+                "Your live API key was renewed: the new key ends …%(last4)s. "
+                "Press “Show live API key” to see it."
+            )
+            % {"last4": key.last4},
         )
         return redirect(_status_url(application))
     context = {

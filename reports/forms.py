@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import ApiKey, Application, User
 from inputguard.dates import validate_filter_date
@@ -23,10 +24,10 @@ class DateRange:
     LAST_30 = "30d"
     CUSTOM = "custom"
     CHOICES = (
-        (TODAY, "Today"),
-        (LAST_7, "Last 7 days"),
-        (LAST_30, "Last 30 days"),
-        (CUSTOM, "Custom range"),
+        (TODAY, gettext_lazy("Today")),
+        (LAST_7, gettext_lazy("Last 7 days")),
+        (LAST_30, gettext_lazy("Last 30 days")),
+        (CUSTOM, gettext_lazy("Custom range")),
     )
     DAYS = {TODAY: 1, LAST_7: 7, LAST_30: 30}
 
@@ -62,37 +63,44 @@ class ApplicationChoiceField(forms.ModelChoiceField):
 class ReportForm(forms.Form):
     """The report's parameters, posted by Generate (a plain form: works without JS)."""
 
-    range = forms.ChoiceField(label="Date range", choices=DateRange.CHOICES, initial="7d")
+    range = forms.ChoiceField(
+        label=gettext_lazy("Date range"), choices=DateRange.CHOICES, initial="7d"
+    )
     date_from = forms.DateField(
-        label="From",
+        label=gettext_lazy("From"),
         required=False,
         validators=[validate_filter_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label="To",
+        label=gettext_lazy("To"),
         required=False,
         validators=[validate_filter_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     key = KeyChoiceField(
-        label="API key", queryset=ApiKey.objects.none(), to_field_name="public_id", empty_label=None
+        label=gettext_lazy("API key"),
+        queryset=ApiKey.objects.none(),
+        to_field_name="public_id",
+        empty_label=None,
     )
     application = ApplicationChoiceField(
-        label="Application",
+        label=gettext_lazy("Application"),
         queryset=Application.objects.none(),
         to_field_name="public_id",
         required=False,
-        empty_label="Just the chosen key",
-        help_text="Choose an application to report on every key it has had.",
+        empty_label=gettext_lazy("Just the chosen key"),
+        help_text=gettext_lazy("Choose an application to report on every key it has had."),
     )
     api = forms.ChoiceField(label="API", required=False)
-    outcome = forms.ChoiceField(label="Result", choices=Outcome.CHOICES, required=False)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Result"), choices=Outcome.CHOICES, required=False
+    )
     result_code = forms.CharField(
-        label="Result code",
+        label=gettext_lazy("Result code"),
         required=False,
         max_length=20,
-        help_text="Optional, e.g. INS-0 or INS-10.",
+        help_text=gettext_lazy("Optional, e.g. INS-0 or INS-10."),
         validators=[RegexValidator(r"^[A-Za-z0-9-]+$", "Letters, digits and dashes only.")],
     )
 
