@@ -40,6 +40,7 @@ class PersonalDetailsForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "company", "country"]
+        labels = {"company": gettext_lazy("Company"), "country": gettext_lazy("Country")}
 
 
 class UsernameForm(forms.Form):
@@ -93,5 +94,5 @@ class LoginForm(AllauthLoginForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username or email"
-        self.fields["remember"].label = "Keep me signed in"
+        self.fields["login"].label = gettext_lazy("Username or email")
+        self.fields["remember"].label = gettext_lazy("Keep me signed in")

@@ -66,7 +66,9 @@ class Application(models.Model):
     is_default = models.BooleanField(default=False)
     # Empty: every API answers synchronously. Set: every API answers at once and the
     # result is delivered to this URL (seed: "Asynchronous Response URL").
-    async_response_url = models.URLField("Asynchronous Response URL", max_length=500, blank=True)
+    async_response_url = models.URLField(
+        gettext_lazy("Asynchronous Response URL"), max_length=500, blank=True
+    )
     session_lifetime_seconds = models.PositiveIntegerField(default=3600)
     # IP addresses or CIDR ranges the gateway accepts calls from; empty: anywhere.
     trusted_sources = models.JSONField(default=list, blank=True)

@@ -214,13 +214,15 @@ class CallbackSettings(models.Model):
         "accounts.Application", on_delete=models.CASCADE, related_name="callback_settings"
     )
     delay_seconds = models.PositiveSmallIntegerField(
-        "Delay every delivery by (seconds)",
+        gettext_lazy("Delay every delivery by (seconds)"),
         default=0,
         validators=[MaxValueValidator(MAX_DELAY_SECONDS)],
     )
-    duplicate = models.BooleanField("Deliver every callback twice", default=False)
-    fail_first = models.BooleanField("Fail the first attempt (forces a retry)", default=False)
-    shuffle = models.BooleanField("Deliver in a shuffled order", default=False)
+    duplicate = models.BooleanField(gettext_lazy("Deliver every callback twice"), default=False)
+    fail_first = models.BooleanField(
+        gettext_lazy("Fail the first attempt (forces a retry)"), default=False
+    )
+    shuffle = models.BooleanField(gettext_lazy("Deliver in a shuffled order"), default=False)
     # The last poll of a `listen` process: while recent, deliveries go to the listener.
     listener_seen_at = models.DateTimeField(null=True, blank=True)
 

@@ -75,10 +75,10 @@ class RequestLogFilterForm(forms.Form):
         keys = ApiKey.objects.filter(user=user).order_by("-created_at")
         cast(forms.ChoiceField, self.fields["source"]).choices = [
             ("", _("All applications and keys")),
-            ("Applications", [(f"app:{a.public_id}", a.name) for a in apps]),
-            ("Keys", [(f"key:{k.public_id}", key_label(k)) for k in keys]),
+            (_("Applications"), [(f"app:{a.public_id}", a.name) for a in apps]),
+            (_("Keys"), [(f"key:{k.public_id}", key_label(k)) for k in keys]),
         ]
-        cast(forms.ChoiceField, self.fields["api"]).choices = [("", "All APIs"), *api_choices()]
+        cast(forms.ChoiceField, self.fields["api"]).choices = [("", _("All APIs")), *api_choices()]
         cast(forms.ChoiceField, self.fields["market"]).choices = [
             ("", _("All markets")),
             *((m.slug, f"{m.name} ({m.slug})") for m in MARKETS.values()),

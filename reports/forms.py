@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import ApiKey, Application, User
@@ -35,11 +36,15 @@ class DateRange:
 def key_label(key: ApiKey) -> str:
     """ "Sandbox key …a1b2, active since 2026-11-01" or "… retired, in use 2026-10-01 to
     2026-11-01": retired keys are listed with the period they were in use."""
-    since = f"{key.created_at:%Y-%m-%d}"
-    name = f"{key.get_environment_display()} key …{key.last4}"
+    values = {
+        "environment": key.get_environment_display(),
+        "last4": key.last4,
+        "since": f"{key.created_at:%Y-%m-%d}",
+    }
     if key.retired_at is None:
-        return f"{name}, active since {since}"
-    return f"{name}, retired, in use {since} to {key.retired_at:%Y-%m-%d}"
+        return _("%(environment)s key …%(last4)s, active since %(since)s") % values
+    values["until"] = f"{key.retired_at:%Y-%m-%d}"
+    return _("%(environment)s key …%(last4)s, retired, in use %(since)s to %(until)s") % values
 
 
 class KeyChoiceField(forms.ModelChoiceField):
@@ -57,7 +62,7 @@ def grouped_key_choices(keys) -> list:
 
 class ApplicationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Application) -> str:
-        return f"{obj.name}: all of its keys"
+        return _("%(name)s: all of its keys") % {"name": obj.name}
 
 
 class ReportForm(forms.Form):
@@ -120,7 +125,7 @@ class ReportForm(forms.Form):
         # key (seed: "The last Active API Key will be selected by default").
         chosen = services.default_key(keys)
         self.fields["key"].initial = chosen.public_id if chosen else None
-        cast(forms.ChoiceField, self.fields["api"]).choices = [("", "All APIs"), *api_choices()]
+        cast(forms.ChoiceField, self.fields["api"]).choices = [("", _("All APIs")), *api_choices()]
 
     @property
     def key_periods(self) -> dict[str, dict[str, str]]:

@@ -30,7 +30,7 @@ CODE_ELEMENTS = {"script", "style", "code", "pre", "kbd", "samp"}
 
 # Names that are the same in every language: the product, brands and protocol words.
 ALLOWED = {
-    "M-Pesa",
+    "Pesa",  # of M-Pesa (words are read one by one)
     "M",  # the brand mark
     "OpenAPI",
     "Plotly",
