@@ -126,7 +126,7 @@ MSISDN_TOKEN_RE = r"^[0-9a-zA-Z \w=]{1,26}$"  # noqa: S105 (a regex, not a secre
 def amount(name: str = "input_Amount", *, required: bool = True, description: str = "") -> Param:
     return Param(
         name,
-        description or "The transaction amount, in the market's currency.",
+        description or gettext_noop("The transaction amount, in the market's currency."),
         "10.00",
         required=required,
         type="decimal string",

@@ -264,16 +264,28 @@ DIRECT_DEBIT_PAYMENT = Api(
 
 _QDD_OUT = [
     ("output_TransactionReference", "The mandate's transaction reference.", "Test123"),
-    ("output_SufficientBalance", "True when the balance covers input_BalanceAmount.", "True"),
+    (
+        "output_SufficientBalance",
+        gettext_noop("True when the balance covers input_BalanceAmount."),
+        "True",
+    ),
     ("output_MsisdnToken", "The customer's MSISDN token.", "cvgwUBZ3lAO9ivwhWAFeng=="),
     ("output_MandateID", "The mandate's identifier.", "15132"),
-    ("output_MandateStatus", "Active, Pending Approval, Cancelled or Expired.", "Active"),
-    ("output_AccountStatus", "Active, Pending Approval, Locked or Inactive.", "Active"),
-    ("output_FirstPaymentDate", "YYYYMMDD.", "20221012"),
-    ("output_Frequency", "The mandate's frequency code.", "02"),
-    ("output_PaymentDayFrom", "First day of the payment window.", "01"),
-    ("output_PaymentDayTo", "Last day of the payment window.", "25"),
-    ("output_ExpiryDate", "YYYYMMDD.", "20230410"),
+    (
+        "output_MandateStatus",
+        gettext_noop("Active, Pending Approval, Cancelled or Expired."),
+        "Active",
+    ),
+    (
+        "output_AccountStatus",
+        gettext_noop("Active, Pending Approval, Locked or Inactive."),
+        "Active",
+    ),
+    ("output_FirstPaymentDate", gettext_noop("YYYYMMDD."), "20221012"),
+    ("output_Frequency", gettext_noop("The mandate's frequency code."), "02"),
+    ("output_PaymentDayFrom", gettext_noop("First day of the payment window."), "01"),
+    ("output_PaymentDayTo", gettext_noop("Last day of the payment window."), "25"),
+    ("output_ExpiryDate", gettext_noop("YYYYMMDD."), "20230410"),
 ]
 
 QUERY_DIRECT_DEBIT = Api(

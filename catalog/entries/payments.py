@@ -145,8 +145,6 @@ B2C_PAYMENT = Api(
     ),
 )
 
-_PARTY_CODE_DESC = "4 to 12 letters or digits."
-
 B2B_PAYMENT = Api(
     slug="b2bPayment",
     name="B2B Single Stage",
@@ -162,14 +160,14 @@ B2B_PAYMENT = Api(
         CURRENCY,
         Param(
             "input_PrimaryPartyCode",
-            "The shortcode debited: " + _PARTY_CODE_DESC,
+            gettext_noop("The shortcode debited: 4 to 12 letters or digits."),
             "000000",
             regex=SHORTCODE_RE,
             error_code="INS-13",
         ),
         Param(
             "input_ReceiverPartyCode",
-            "The shortcode credited: " + _PARTY_CODE_DESC,
+            gettext_noop("The shortcode credited: 4 to 12 letters or digits."),
             "000001",
             regex=SHORTCODE_RE,
             error_code="INS-13",

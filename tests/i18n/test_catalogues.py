@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
+from catalog import all_apis
 from tests.i18n.po import Entry, read
 
 BASE = Path(settings.BASE_DIR)
@@ -97,3 +98,18 @@ def test_the_catalogues_hold_exactly_the_marked_strings(tmp_path, monkeypatch):
         current = _active(read(copy / "locale" / language / "LC_MESSAGES" / "django.po"))
         assert current - committed == set(), f"{language}: not in the .po yet (make makemessages)"
         assert committed - current == set(), f"{language}: no longer marked in the sources"
+
+
+def test_the_api_catalogues_prose_is_in_every_translation_catalogue():
+    """The API pages translate the catalogue's prose when they show it ({% translate %}
+    of a variable): each summary, description, note and field description must be an
+    entry, or it would silently stay English."""
+
+    prose: set[str] = set()
+    for api in all_apis():
+        prose |= {api.summary, api.description, *api.notes}
+        prose |= {p.description for p in api.params}
+        prose |= {f.description for f in (*api.response_fields, *api.callback_fields)}
+    for language in LANGUAGES:
+        msgids = {e.msgid for e in read(catalogue(language)) if not e.obsolete}
+        assert sorted(prose - msgids) == [], language
