@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -110,21 +111,25 @@ def get_delivery_for_user(user, public_id) -> CallbackDelivery:
 
 
 @lru_cache(maxsize=1)
-def verification_samples() -> dict[str, str]:
+def verification_samples() -> dict[str | Promise, str]:
     """The signature-checking samples of docs/callbacks.md (one source, run by the tests),
     shown on the Callbacks page."""
     try:
         text = (settings.BASE_DIR / "docs" / "callbacks.md").read_text()
     except OSError:
         return {}
-    samples = {}
+    samples: dict[str | Promise, str] = {}
     for language, label, marker in (
         ("python", "Python", "def verify_callback"),
         ("javascript", "Node.js", "function verifyCallback"),
-        ("python", "Python, with the standardwebhooks library", "def verify_standard_webhook"),
+        (
+            "python",
+            gettext_lazy("Python, with the standardwebhooks library"),
+            "def verify_standard_webhook",
+        ),
         (
             "javascript",
-            "Node.js, with the standardwebhooks library",
+            gettext_lazy("Node.js, with the standardwebhooks library"),
             "function verifyStandardWebhook",
         ),
     ):
