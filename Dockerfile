@@ -15,6 +15,15 @@ RUN rm -rf sdk/python/dist sdk/java/build \
     && test -f sdk/java/build/portal-sdk.jar \
     && ls sdk/python/dist/mpesa_portal_sdk-*-py3-none-any.whl
 
+# --- Translations: the .po files compiled to .mo (msgfmt is only needed here) -----------
+FROM python:3.11-slim AS messages
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY locale locale
+RUN for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check -o "${po%.po}.mo" "$po"; done
+
 # --- Runtime image ----------------------------------------------------------------------
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
@@ -22,6 +31,7 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
+COPY --from=messages /app/locale locale
 # The library files of the build stage replace whatever the build context held.
 RUN rm -rf sdk/python/dist sdk/java/build
 COPY --from=sdk /app/sdk/python/dist sdk/python/dist

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint bench install install-dev migrate sdk node-deps clean
+.PHONY: run test lint bench install install-dev migrate sdk node-deps clean messages makemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,21 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# The translations (locale/<lang>/LC_MESSAGES/django.po, docs/i18n.md): compiled to the
+# git-ignored .mo files Django reads. compilemessages needs GNU gettext's msgfmt.
+messages: install
+	@command -v msgfmt >/dev/null 2>&1 || { echo "messages: msgfmt not found: install GNU gettext (apt-get install -y gettext)"; exit 1; }
+	$(BIN)/python manage.py compilemessages -l fr -l pt -l sw --ignore '.venv' --ignore 'var' --ignore 'node_modules' -v 0
+
+# After changing marked strings: refresh the .po files (then translate the new entries;
+# tests/i18n fails while any is missing).
+MAKEMESSAGES_IGNORE := tests/* var/* sdk/* bench/* staticfiles/* static/* docs/* deploy/* test-artifacts/*
+makemessages: install
+	$(BIN)/python manage.py makemessages -l fr -l pt -l sw --add-location file \
+	  $(foreach pattern,$(MAKEMESSAGES_IGNORE),--ignore '$(pattern)')
+
 # Web server, Celery worker and beat together; Ctrl-C stops all of them.
-run: migrate sdk
+run: migrate sdk messages
 	$(BIN)/python manage.py run_portal --port $(PORT)
 
 lint: install-dev
@@ -44,10 +57,10 @@ lint: install-dev
 # a time) are each one unit of work, started first (tests/conftest.py). The slowest
 # tests are listed at the end.
 PYTEST_ARGS := -q -n 3 --dist loadfile --durations=15
-test: install-dev lint sdk node-deps
+test: install-dev lint sdk node-deps messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: install-dev sdk
+bench: install-dev sdk messages
 	$(BIN)/python bench/run_all.py
 
 # The library files (issue: SDKs). A no-op until sdk/ has something to build.

@@ -11,6 +11,8 @@ from confusable_homoglyphs import confusables
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -29,11 +31,25 @@ class AccountAdapter(DefaultAccountAdapter):
         username = normalise_username(username)
         if confusables.is_dangerous(username):
             raise ValidationError(
-                "This username mixes alphabets with look-alike letters (such as a Cyrillic "
-                "“а” among Latin letters). Use the letters of one alphabet.",
+                _(
+                    "This username mixes alphabets with look-alike letters (such as a "
+                    "Cyrillic “а” among Latin letters). Use the letters of one alphabet."
+                ),
                 code="username_confusable",
             )
         return super().clean_username(username, shallow=shallow)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # In the language of the account the email is about (User.language): a password
+        # reset asked for while signed out, on another browser, still reaches the
+        # developer in their language. An address with no account (or an account with no
+        # language yet) gets the language of the page that caused the email.
+        user = context.get("user")
+        if not isinstance(user, User):
+            user = _account_for_email(email)
+        language = getattr(user, "language", "") or translation.get_language()
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         # allauth counts failed sign-ins ("login_failed" .../key) per login as typed, so
@@ -69,3 +85,8 @@ def _account_for_login(login: str) -> int | None:
             .first()
         )
     return User.objects.filter(username__iexact=login).values_list("pk", flat=True).first()
+
+
+def _account_for_email(email: str) -> User | None:
+    address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+    return address.user if address is not None else User.objects.filter(email__iexact=email).first()

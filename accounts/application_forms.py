@@ -13,6 +13,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 import catalog
 from accounts.models import Application, User
@@ -33,7 +35,7 @@ def validate_positive_amount(value: Decimal | None) -> None:
     """A limit is a positive amount; zero would refuse every payment, so it is refused
     here rather than accepted as a silent "off" (leave the field empty for no limit)."""
     if value is not None and value <= 0:
-        raise ValidationError("Enter an amount greater than 0, or leave it empty for no limit.")
+        raise ValidationError(_("Enter an amount greater than 0, or leave it empty for no limit."))
 
 
 def amount_field(label: str) -> forms.DecimalField:
@@ -48,7 +50,7 @@ def amount_field(label: str) -> forms.DecimalField:
             "invalid": "Enter an amount, e.g. 100 or 100.50.",
         },
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        help_text="Empty: no limit.",
+        help_text=_("Empty: no limit."),
     )
 
 
@@ -59,7 +61,7 @@ def count_field(label: str) -> forms.IntegerField:
         min_value=1,
         max_value=1_000_000,
         error_messages={"min_value": "Enter a whole number of at least 1, or leave it empty."},
-        help_text="Empty: no limit.",
+        help_text=_("Empty: no limit."),
     )
 
 
@@ -81,13 +83,19 @@ def parse_trusted_sources(text: str) -> list[str]:
             network = str(ipaddress.ip_network(entry, strict=False))
         except ValueError:
             raise ValidationError(
-                f"“{entry[:60]}” (line {number}) is not an IP address or CIDR range, "
-                "e.g. 203.0.113.7 or 203.0.113.0/24."
+                _(
+                    "“%(entry)s” (line %(number)s) is not an IP address or CIDR range, "
+                    "e.g. 203.0.113.7 or 203.0.113.0/24."
+                )
+                % {"entry": entry[:60], "number": number}
             ) from None
         if network not in sources:
             sources.append(network)
     if len(sources) > MAX_TRUSTED_SOURCES:
-        raise ValidationError(f"Enter at most {MAX_TRUSTED_SOURCES} addresses or ranges.")
+        raise ValidationError(
+            _("Enter at most %(MAX_TRUSTED_SOURCES)s addresses or ranges.")
+            % {"MAX_TRUSTED_SOURCES": MAX_TRUSTED_SOURCES}
+        )
     return sources
 
 
@@ -104,15 +112,19 @@ class _NameUniqueMixin:
         if editing is not None and editing.pk:
             mine = mine.exclude(pk=editing.pk)
         if mine.exists():
-            raise ValidationError("You already have an application with this name.")
+            raise ValidationError(_("You already have an application with this name."))
         return name
 
 
 class ApplicationCreateForm(_NameUniqueMixin, forms.Form):
-    name = forms.CharField(label="Name", max_length=60, help_text="e.g. “Payout service”.")
-    version = forms.CharField(label="Version", max_length=20, required=False, initial="1.0")
+    name = forms.CharField(
+        label=gettext_lazy("Name"), max_length=60, help_text=gettext_lazy("e.g. “Payout service”.")
+    )
+    version = forms.CharField(
+        label=gettext_lazy("Version"), max_length=20, required=False, initial="1.0"
+    )
     description = forms.CharField(
-        label="Description",
+        label=gettext_lazy("Description"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -128,35 +140,45 @@ class ApplicationSettingsForm(_NameUniqueMixin, forms.ModelForm):
     (services.update_application): bad input anywhere saves nothing."""
 
     async_response_url = forms.CharField(
-        label="Asynchronous Response URL",
+        label=gettext_lazy("Asynchronous Response URL"),
         required=False,
         max_length=500,
-        help_text="Empty: every API answers synchronously. With a URL, every API answers at "
-        "once and delivers its result to this address.",
-        validators=[URLValidator(schemes=["http", "https"], message="Enter a valid http(s) URL.")],
+        help_text=gettext_lazy(
+            "Empty: every API answers synchronously. With a URL, every API answers at "
+            "once and delivers its result to this address."
+        ),
+        validators=[
+            URLValidator(
+                schemes=["http", "https"], message=gettext_lazy("Enter a valid http(s) URL.")
+            )
+        ],
         widget=forms.URLInput(attrs={"placeholder": "https://example.com/mpesa/results"}),
     )
     session_lifetime_seconds = forms.IntegerField(
-        label="Session lifetime (seconds)",
+        label=gettext_lazy("Session lifetime (seconds)"),
         min_value=Application.MIN_SESSION_LIFETIME,
         max_value=Application.MAX_SESSION_LIFETIME,
         error_messages={
             "min_value": "Enter at least 60 seconds (1 minute).",
             "max_value": "Enter at most 86400 seconds (24 hours).",
         },
-        help_text="How long a session key from getSession stays valid: 60 to 86400 seconds.",
+        help_text=gettext_lazy(
+            "How long a session key from getSession stays valid: 60 to 86400 seconds."
+        ),
     )
     trusted_sources_text = forms.CharField(
-        label="Trusted sources",
+        label=gettext_lazy("Trusted sources"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "203.0.113.7\n198.51.100.0/24"}),
-        help_text="One IP address or CIDR range per line. Empty: calls from anywhere.",
+        help_text=gettext_lazy(
+            "One IP address or CIDR range per line. Empty: calls from anywhere."
+        ),
     )
     enabled_apis = forms.MultipleChoiceField(
-        label="Products",
+        label=gettext_lazy("Products"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="A disabled API answers 400 INS-997 API Not Enabled.",
+        help_text=gettext_lazy("A disabled API answers 400 INS-997 API Not Enabled."),
     )
     limit_single_value = amount_field("Single transaction value")
     limit_session_count = count_field("Transactions per session")
@@ -164,17 +186,19 @@ class ApplicationSettingsForm(_NameUniqueMixin, forms.ModelForm):
     limit_customer_daily_count = count_field("Transactions per customer per day")
     limit_customer_daily_value = amount_field("Value per customer per day")
     usage_start = forms.TimeField(
-        label="Usage window start",
+        label=gettext_lazy("Usage window start"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="Empty start and end: any time of day.",
+        help_text=gettext_lazy("Empty start and end: any time of day."),
     )
     usage_end = forms.TimeField(
-        label="Usage window end",
+        label=gettext_lazy("Usage window end"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    usage_timezone = forms.ChoiceField(label="Usage window time zone", choices=timezone_choices)
+    usage_timezone = forms.ChoiceField(
+        label=gettext_lazy("Usage window time zone"), choices=timezone_choices
+    )
 
     class Meta:
         model = Application
@@ -251,17 +275,17 @@ class ApplicationSettingsForm(_NameUniqueMixin, forms.ModelForm):
 
 # The overlaps offered by "Renew API Key": 0 retires the old key at once (the seed).
 OVERLAP_CHOICES = [
-    ("0", "Retire the old key now"),
-    ("3600", "Keep the old key working for 1 hour"),
-    ("86400", "Keep the old key working for 24 hours"),
-    ("259200", "Keep the old key working for 3 days"),
-    ("604800", "Keep the old key working for 7 days"),
+    ("0", gettext_lazy("Retire the old key now")),
+    ("3600", gettext_lazy("Keep the old key working for 1 hour")),
+    ("86400", gettext_lazy("Keep the old key working for 24 hours")),
+    ("259200", gettext_lazy("Keep the old key working for 3 days")),
+    ("604800", gettext_lazy("Keep the old key working for 7 days")),
 ]
 
 
 class KeyRenewForm(forms.Form):
     overlap = forms.TypedChoiceField(
-        label="When should the current key stop working?",
+        label=gettext_lazy("When should the current key stop working?"),
         choices=OVERLAP_CHOICES,
         coerce=lambda seconds: timedelta(seconds=int(seconds)),
         initial="0",

@@ -13,6 +13,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,7 +30,7 @@ from accounts.models import ApiKey, Application, Environment, User
 # Session value: the public_id of the application whose key the next rendering of its
 # settings page shows in plaintext (once; set by Reveal and by Renew).
 REVEAL_APPLICATION_KEY_FLAG = "accounts.reveal_application_key"
-LOCKED_MESSAGE = "Locked after Go Live approval: changes go through a new review."
+LOCKED_MESSAGE = gettext_lazy("Locked after Go Live approval: changes go through a new review.")
 
 
 def get_application_for_user(user: User, public_id) -> Application:
@@ -76,12 +78,15 @@ def application_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApplicationCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            application, _ = services.create_application(request.user, **form.cleaned_data)
+            application, _key = services.create_application(request.user, **form.cleaned_data)
         except services.ApplicationLimitReached as error:
             form.add_error(None, str(error))
         else:
             request.session[REVEAL_APPLICATION_KEY_FLAG] = str(application.public_id)
-            messages.success(request, f"“{application.name}” was created with its own API key.")
+            messages.success(
+                request,
+                _("“%(name)s” was created with its own API key.") % {"name": application.name},
+            )
             return redirect(_settings_url(application))
     context = {"form": form, "max_applications": Application.MAX_PER_USER}
     return render(request, "accounts/application_create.html", context)
@@ -136,7 +141,7 @@ def application_settings(request: AuthenticatedHttpRequest, public_id) -> HttpRe
     except services.ApplicationLocked as error:
         messages.error(request, str(error))
         return _render_settings(request, application, status=403)
-    messages.success(request, "The application's settings were saved.")
+    messages.success(request, _("The application's settings were saved."))
     return redirect(_settings_url(application))
 
 
@@ -168,13 +173,21 @@ def application_key_renew(request: AuthenticatedHttpRequest, public_id) -> HttpR
             )
             messages.success(
                 request,
-                f"Your API key was renewed. The previous key …{previous.last4} keeps working "
-                f"until {until:%Y-%m-%d %H:%M} ({until.tzname()}).",
+                _(
+                    "Your API key was renewed. The previous key …%(last4)s keeps working "
+                    "until %(until)s (%(zone)s)."
+                )
+                % {
+                    "last4": previous.last4,
+                    "until": f"{until:%Y-%m-%d %H:%M}",
+                    "zone": until.tzname(),
+                },
             )
         elif previous:
             messages.success(
                 request,
-                f"Your API key was renewed. The previous key …{previous.last4} no longer works.",
+                _("Your API key was renewed. The previous key …%(last4)s no longer works.")
+                % {"last4": previous.last4},
             )
         return redirect(_settings_url(application, "api-key"))
     context = {"application": application, "api_key": previous, "form": form}

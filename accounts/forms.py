@@ -6,6 +6,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as AllauthAddWebAuthnForm
 from django import forms
 from django.core.validators import RegexValidator, URLValidator
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import timezones
@@ -17,9 +18,9 @@ from netguard import ssrf
 
 class PhoneNumberForm(forms.Form):
     phone_number = forms.CharField(
-        label="Phone number",
+        label=gettext_lazy("Phone number"),
         max_length=32,
-        help_text="International format: + and the country code, e.g. +254712345678.",
+        help_text=gettext_lazy("International format: + and the country code, e.g. +254712345678."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 
@@ -29,9 +30,9 @@ class PhoneNumberForm(forms.Form):
 
 class PhoneCodeForm(forms.Form):
     code = forms.CharField(
-        label="Code from the SMS",
+        label=gettext_lazy("Code from the SMS"),
         max_length=6,
-        help_text="The 6 digits we sent to your phone.",
+        help_text=gettext_lazy("The 6 digits we sent to your phone."),
         validators=[RegexValidator(r"^\d{6}$", "Enter the 6 digits of the code.")],
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{6}"}
@@ -43,10 +44,11 @@ class PersonalDetailsForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "company", "country"]
+        labels = {"company": gettext_lazy("Company"), "country": gettext_lazy("Country")}
 
 
 class UsernameForm(forms.Form):
-    username = forms.CharField(label="Username", max_length=150)
+    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -64,12 +66,18 @@ class UsernameForm(forms.Form):
 
 class AsyncResponseUrlForm(forms.ModelForm):
     async_response_url = forms.CharField(
-        label="Asynchronous Response URL",
+        label=gettext_lazy("Asynchronous Response URL"),
         required=False,
         max_length=500,
-        help_text="Leave empty for synchronous answers. With a URL, every API answers at "
-        "once and delivers its result to this address.",
-        validators=[URLValidator(schemes=["http", "https"], message="Enter a valid http(s) URL.")],
+        help_text=gettext_lazy(
+            "Leave empty for synchronous answers. With a URL, every API answers at "
+            "once and delivers its result to this address."
+        ),
+        validators=[
+            URLValidator(
+                schemes=["http", "https"], message=gettext_lazy("Enter a valid http(s) URL.")
+            )
+        ],
         widget=forms.URLInput(attrs={"placeholder": "https://example.com/mpesa/results"}),
     )
 
@@ -90,8 +98,8 @@ class LoginForm(AllauthLoginForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username or email"
-        self.fields["remember"].label = "Keep me signed in"
+        self.fields["login"].label = gettext_lazy("Username or email")
+        self.fields["remember"].label = gettext_lazy("Keep me signed in")
 
 
 class AddPasskeyForm(AllauthAddWebAuthnForm):
@@ -103,15 +111,17 @@ class AddPasskeyForm(AllauthAddWebAuthnForm):
             user_id=user.pk, type=Authenticator.Type.WEBAUTHN
         ).count()
         initial = kwargs.setdefault("initial", {})
-        initial.setdefault("name", f"Passkey {count + 1}")
+        initial.setdefault("name", _("Passkey %(number)s") % {"number": count + 1})
         initial.setdefault("passwordless", True)
         super().__init__(*args, **kwargs)
         name = self.fields["name"]
-        name.label = "Name of the passkey"
-        name.help_text = "To tell your passkeys apart, e.g. “Work laptop” or “Blue security key”."
+        name.label = _("Name of the passkey")
+        name.help_text = _(
+            "To tell your passkeys apart, e.g. “Work laptop” or “Blue security key”."
+        )
         if "passwordless" in self.fields:
-            self.fields["passwordless"].label = "Sign in with it alone"
-            self.fields["passwordless"].help_text = (
+            self.fields["passwordless"].label = _("Sign in with it alone")
+            self.fields["passwordless"].help_text = _(
                 "No password then: the passkey is the whole sign-in, and your device asks "
                 "for its PIN, fingerprint or face. Untick to use it only after your password."
             )

@@ -1,5 +1,5 @@
-"""The phone step (a signed-in developer confirms a phone number before anything else)
-and the developer's time zone, activated for every request."""
+"""The phone step (a signed-in developer confirms a phone number before anything else),
+the developer's time zone, activated for every request, and their stored language."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 # Paths a developer without a confirmed phone may still reach. The gateway's routes
 # (/sandbox/ipg/..., its OpenAPI document) authenticate by bearer, not by session, and
@@ -25,6 +25,7 @@ ALWAYS_OPEN_PREFIXES = (
     "/admin/",
     "/healthz",
     "/.well-known/",
+    "/i18n/",  # the language switcher
 )
 
 
@@ -92,3 +93,20 @@ class TimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserLanguageMiddleware:
+    """A signed-in developer's stored language (User.language) wins over the cookie and
+    Accept-Language that LocaleMiddleware looked at: the switcher stores every choice on
+    the profile, so a developer finds their language on any browser they sign in with."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user is not None else ""
+        if user is not None and user.is_authenticated and language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

@@ -2,17 +2,19 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts import crypto, timezones
 
 
 class Environment(models.TextChoices):
-    SANDBOX = "sandbox", "Sandbox"
-    LIVE = "live", "Live"
+    SANDBOX = "sandbox", gettext_lazy("Sandbox")
+    LIVE = "live", gettext_lazy("Live")
 
 
 class User(AbstractUser):
@@ -34,6 +36,9 @@ class User(AbstractUser):
         default="",
         validators=[timezones.validate_time_zone],
     )
+    # The portal's language for this developer (settings.LANGUAGES): pages once signed
+    # in, and the emails and SMS sent to them. Empty until chosen or signed up.
+    language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
 
     class Meta:
         verbose_name = "developer"
@@ -74,7 +79,9 @@ class Application(models.Model):
     is_default = models.BooleanField(default=False)
     # Empty: every API answers synchronously. Set: every API answers at once and the
     # result is delivered to this URL (seed: "Asynchronous Response URL").
-    async_response_url = models.URLField("Asynchronous Response URL", max_length=500, blank=True)
+    async_response_url = models.URLField(
+        gettext_lazy("Asynchronous Response URL"), max_length=500, blank=True
+    )
     session_lifetime_seconds = models.PositiveIntegerField(default=3600)
     # IP addresses or CIDR ranges the gateway accepts calls from; empty: anywhere.
     trusted_sources = models.JSONField(default=list, blank=True)
@@ -200,11 +207,13 @@ class GatewayKeypair(models.Model):
     """
 
     environment = models.CharField(max_length=10, choices=Environment.choices)
-    public_key_b64 = models.TextField(help_text="Base64 DER SubjectPublicKeyInfo")
+    public_key_b64 = models.TextField(help_text=gettext_lazy("Base64 DER SubjectPublicKeyInfo"))
     private_key_encrypted = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_until = models.DateTimeField(
-        null=True, blank=True, help_text="Set when superseded: still accepted until then."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Set when superseded: still accepted until then."),
     )
 
     class Meta:
@@ -258,27 +267,33 @@ class SecurityEvent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        API_KEY_RENEWED = "api_key_renewed", "API key renewed"
-        PASSWORD_CHANGED = "password_changed", "Password changed"
-        PASSWORD_RESET = "password_reset", "Password reset by email"
-        EMAIL_CHANGED = "email_changed", "Email address changed"
-        PHONE_CONFIRMED = "phone_confirmed", "Phone number confirmed"
-        PHONE_CHANGED = "phone_changed", "Phone number changed"
-        USERNAME_CHANGED = "username_changed", "Username changed"
-        DEACTIVATED = "deactivated", "Account deactivated by staff"
-        REACTIVATED = "reactivated", "Account reactivated by staff"
-        GOLIVE_APPROVED = "golive_approved", "Go Live approved (live key issued)"
-        GOLIVE_REJECTED = "golive_rejected", "Go Live rejected"
+        API_KEY_RENEWED = "api_key_renewed", gettext_lazy("API key renewed")
+        PASSWORD_CHANGED = "password_changed", gettext_lazy("Password changed")
+        PASSWORD_RESET = "password_reset", gettext_lazy("Password reset by email")
+        EMAIL_CHANGED = "email_changed", gettext_lazy("Email address changed")
+        PHONE_CONFIRMED = "phone_confirmed", gettext_lazy("Phone number confirmed")
+        PHONE_CHANGED = "phone_changed", gettext_lazy("Phone number changed")
+        USERNAME_CHANGED = "username_changed", gettext_lazy("Username changed")
+        DEACTIVATED = "deactivated", gettext_lazy("Account deactivated by staff")
+        REACTIVATED = "reactivated", gettext_lazy("Account reactivated by staff")
+        GOLIVE_APPROVED = "golive_approved", gettext_lazy("Go Live approved (live key issued)")
+        GOLIVE_REJECTED = "golive_rejected", gettext_lazy("Go Live rejected")
         # Staff decisions of the Go Live review workflow (golive.services); to be routed to
         # the staff audit trail too once it exists.
-        GOLIVE_CHANGES_REQUESTED = "golive_changes_requested", "Go Live: changes requested"
-        GOLIVE_REVOKED = "golive_revoked", "Go Live revoked (live key retired)"
-        GOLIVE_COMMENT = "golive_comment", "Go Live: comment from staff"
-        LIMITS_CHANGED_BY_STAFF = "limits_changed_by_staff", "Application limits changed by staff"
-        MFA_ENABLED = "mfa_enabled", "Two-factor authentication turned on"
-        MFA_DISABLED = "mfa_disabled", "Two-factor authentication turned off"
-        PASSKEY_ADDED = "passkey_added", "Passkey added"
-        PASSKEY_REMOVED = "passkey_removed", "Passkey removed"
+        GOLIVE_CHANGES_REQUESTED = (
+            "golive_changes_requested",
+            gettext_lazy("Go Live: changes requested"),
+        )
+        GOLIVE_REVOKED = "golive_revoked", gettext_lazy("Go Live revoked (live key retired)")
+        GOLIVE_COMMENT = "golive_comment", gettext_lazy("Go Live: comment from staff")
+        LIMITS_CHANGED_BY_STAFF = (
+            "limits_changed_by_staff",
+            gettext_lazy("Application limits changed by staff"),
+        )
+        MFA_ENABLED = "mfa_enabled", gettext_lazy("Two-factor authentication turned on")
+        MFA_DISABLED = "mfa_disabled", gettext_lazy("Two-factor authentication turned off")
+        PASSKEY_ADDED = "passkey_added", gettext_lazy("Passkey added")
+        PASSKEY_REMOVED = "passkey_removed", gettext_lazy("Passkey removed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
@@ -310,20 +325,23 @@ class StaffAction(models.Model):
     `services.record_staff_action`, never changed or deleted, listed read-only in the admin."""
 
     class Action(models.TextChoices):
-        GOLIVE_IN_REVIEW = "golive_in_review", "Go Live review started"
-        GOLIVE_APPROVED = "golive_approved", "Go Live approved"
-        GOLIVE_REJECTED = "golive_rejected", "Go Live rejected"
-        GOLIVE_CHANGES_REQUESTED = "golive_changes_requested", "Go Live changes requested"
-        GOLIVE_REVOKED = "golive_revoked", "Go Live revoked"
-        GOLIVE_COMMENTED = "golive_commented", "Go Live comment"
-        DEVELOPER_DEACTIVATED = "developer_deactivated", "Developer deactivated"
-        DEVELOPER_REACTIVATED = "developer_reactivated", "Developer reactivated"
-        KEYPAIR_ROTATED = "keypair_rotated", "Gateway keypair rotated"
-        LIVE_KEY_RENEWED = "live_key_renewed", "Live API key renewed"
-        LIMITS_CHANGED = "limits_changed", "Limits changed"
-        ADMIN_ADDED = "admin_added", "Added in the admin"
-        ADMIN_CHANGED = "admin_changed", "Changed in the admin"
-        ADMIN_DELETED = "admin_deleted", "Deleted in the admin"
+        GOLIVE_IN_REVIEW = "golive_in_review", gettext_lazy("Go Live review started")
+        GOLIVE_APPROVED = "golive_approved", gettext_lazy("Go Live approved")
+        GOLIVE_REJECTED = "golive_rejected", gettext_lazy("Go Live rejected")
+        GOLIVE_CHANGES_REQUESTED = (
+            "golive_changes_requested",
+            gettext_lazy("Go Live changes requested"),
+        )
+        GOLIVE_REVOKED = "golive_revoked", gettext_lazy("Go Live revoked")
+        GOLIVE_COMMENTED = "golive_commented", gettext_lazy("Go Live comment")
+        DEVELOPER_DEACTIVATED = "developer_deactivated", gettext_lazy("Developer deactivated")
+        DEVELOPER_REACTIVATED = "developer_reactivated", gettext_lazy("Developer reactivated")
+        KEYPAIR_ROTATED = "keypair_rotated", gettext_lazy("Gateway keypair rotated")
+        LIVE_KEY_RENEWED = "live_key_renewed", gettext_lazy("Live API key renewed")
+        LIMITS_CHANGED = "limits_changed", gettext_lazy("Limits changed")
+        ADMIN_ADDED = "admin_added", gettext_lazy("Added in the admin")
+        ADMIN_CHANGED = "admin_changed", gettext_lazy("Changed in the admin")
+        ADMIN_DELETED = "admin_deleted", gettext_lazy("Deleted in the admin")
 
     # SET_NULL and a copy of the username: the trail outlives the staff account.
     actor = models.ForeignKey(

@@ -16,8 +16,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import keys, services, sms
 from accounts.models import PhoneVerification, SecurityEvent, User
@@ -48,13 +50,19 @@ def normalise_phone_number(raw: str) -> str:
     """E.164 form of `raw`, or ValidationError with a message a person can act on."""
     text = raw.strip()
     if not text.startswith("+"):
-        raise ValidationError(f"Start the number with + and the country code ({EXAMPLE}).")
+        raise ValidationError(
+            _("Start the number with + and the country code (%(example)s).") % {"example": EXAMPLE}
+        )
     try:
         number = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:
-        raise ValidationError(f"This is not a phone number. Write it like {EXAMPLE}.") from None
+        raise ValidationError(
+            _("This is not a phone number. Write it like %(example)s.") % {"example": EXAMPLE}
+        ) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(f"This phone number is not valid. Write it like {EXAMPLE}.")
+        raise ValidationError(
+            _("This phone number is not valid. Write it like %(example)s.") % {"example": EXAMPLE}
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -99,9 +107,12 @@ def send_phone_code(user: User, *, phone_number: str) -> PhoneVerification:
     User.objects.select_for_update().filter(pk=user.pk).first()
     wait = seconds_until_resend(user)
     if wait:
-        raise PhoneStepError(f"A code was sent moments ago. You can ask for a new one in {wait} s.")
+        raise PhoneStepError(
+            _("A code was sent moments ago. You can ask for a new one in %(wait)s s.")
+            % {"wait": wait}
+        )
     if user.has_confirmed_phone and user.phone_number == phone_number:
-        raise PhoneStepError("This is already your confirmed phone number.")
+        raise PhoneStepError(_("This is already your confirmed phone number."))
     _spend_budgets(phone_number)
     taken = User.objects.filter(phone_number=phone_number).exclude(pk=user.pk).exists()
     user.phone_verifications.pending().delete()
@@ -121,11 +132,15 @@ def send_phone_code(user: User, *, phone_number: str) -> PhoneVerification:
     if taken:
         return verification
     minutes = max(1, int(code_settings().ttl.total_seconds()) // 60)
+    # In the developer's language (User.language), whatever page asked for it.
+    with translation.override(user.language or translation.get_language()):
+        text = ngettext(
+            "%(code)s is your M-Pesa Developer Portal code. It expires in %(minutes)d minute.",
+            "%(code)s is your M-Pesa Developer Portal code. It expires in %(minutes)d minutes.",
+            minutes,
+        ) % {"code": code, "minutes": minutes}
     # Sent inside the transaction: if the SMS cannot go out, no code is left pending.
-    sms.send_sms(
-        phone_number,
-        f"{code} is your M-Pesa Developer Portal code. It expires in {minutes} minutes.",
-    )
+    sms.send_sms(phone_number, text)
     return verification
 
 
@@ -135,8 +150,10 @@ def send_phone_code(user: User, *, phone_number: str) -> PhoneVerification:
 # day in the default cache, which every worker shares in production (settings refuse to
 # start with a per-process cache).
 
-PER_NUMBER_SPENT = "We cannot send more codes to this number today. Try again tomorrow."
-GLOBAL_SPENT = "We cannot send phone codes right now. Try again later."
+PER_NUMBER_SPENT = gettext_lazy(
+    "We cannot send more codes to this number today. Try again tomorrow."
+)
+GLOBAL_SPENT = gettext_lazy("We cannot send phone codes right now. Try again later.")
 
 
 def _spend_budgets(phone_number: str) -> None:
@@ -166,7 +183,7 @@ def resend_phone_code(user: User) -> PhoneVerification:
     """Send a new code to the number of the latest verification."""
     latest = latest_verification(user)
     if latest is None or latest.confirmed_at is not None:
-        raise PhoneStepError("There is no number waiting for a code. Enter your phone number.")
+        raise PhoneStepError(_("There is no number waiting for a code. Enter your phone number."))
     return send_phone_code(user, phone_number=latest.phone_number)
 
 
@@ -190,25 +207,27 @@ def _check_and_confirm(user: User, code: str) -> str | None:
         user.phone_verifications.pending().select_for_update().order_by("-sent_at").first()
     )
     if verification is None:
-        return "There is no code waiting for confirmation. Enter your phone number first."
+        return _("There is no code waiting for confirmation. Enter your phone number first.")
     limits = code_settings()
     if verification.expires_at <= timezone.now():
-        return "This code has expired. Ask for a new code."
+        return _("This code has expired. Ask for a new code.")
     if verification.attempts >= limits.max_attempts:
-        return "Too many wrong codes. Ask for a new code."
+        return _("Too many wrong codes. Ask for a new code.")
     if not constant_time_compare(verification.code_digest, _code_digest(verification, code)):
         verification.attempts += 1
         verification.save(update_fields=["attempts"])
         left = limits.max_attempts - verification.attempts
         if left <= 0:
-            return "Wrong code, and that was the last attempt. Ask for a new code."
-        return f"Wrong code. {left} attempt{'s' if left != 1 else ''} left."
+            return _("Wrong code, and that was the last attempt. Ask for a new code.")
+        return ngettext(
+            "Wrong code. %(left)d attempt left.", "Wrong code. %(left)d attempts left.", left
+        ) % {"left": left}
     try:
         with transaction.atomic():
             _apply_confirmed_number(user, verification)
     except IntegrityError:
         # Another account confirmed the same number a moment earlier.
-        return "This phone number belongs to another account."
+        return _("This phone number belongs to another account.")
     return None
 
 

@@ -12,9 +12,31 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import translation
 
 from accounts.models import Application, SecurityEvent, StaffAction, User
 from accounts.services import record_security_event, record_staff_action
+
+
+@receiver(allauth_signals.user_signed_up, dispatch_uid="accounts-signed-up-language")
+def on_signed_up(sender, request, user, **kwargs) -> None:
+    """A new developer keeps the language they signed up in (the switcher's choice, else
+    Accept-Language): their activation email and phone code go out in it."""
+    _store_language(user)
+
+
+@receiver(allauth_signals.user_logged_in, dispatch_uid="accounts-logged-in-language")
+def on_logged_in(sender, request, user, **kwargs) -> None:
+    # Accounts from before languages were stored get one at their next sign-in.
+    _store_language(user)
+
+
+def _store_language(user: User) -> None:
+    if user.language:
+        return
+    language = translation.get_language() or "en"
+    user.language = translation.get_supported_language_variant(language)
+    User.objects.filter(pk=user.pk).update(language=user.language)
 
 
 @receiver(allauth_signals.password_changed, dispatch_uid="accounts-password-changed")

@@ -9,6 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -56,7 +59,8 @@ def api_key_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
     if previous:
         messages.success(
             request,
-            f"Your API key was renewed. The previous key …{previous.last4} no longer works.",
+            _("Your API key was renewed. The previous key …%(last4)s no longer works.")
+            % {"last4": previous.last4},
         )
     return redirect(_profile_url("api-key"))
 
@@ -83,7 +87,7 @@ def phone_add(request: AuthenticatedHttpRequest) -> HttpResponse:
         except phone.PhoneStepError as error:
             form.add_error("phone_number", str(error))
         else:
-            messages.success(request, "We sent a code by SMS. Type it below.")
+            messages.success(request, _("We sent a code by SMS. Type it below."))
             return redirect("accounts:phone-confirm")
     return render(request, "accounts/phone_add.html", {"form": form})
 
@@ -109,10 +113,10 @@ def phone_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _after_phone_confirmed(request: HttpRequest, *, was_active: bool) -> HttpResponse:
     if was_active:
-        messages.success(request, "Your new phone number is confirmed.")
+        messages.success(request, _("Your new phone number is confirmed."))
         return redirect(_profile_url())
     request.session[REVEAL_KEY_SESSION_FLAG] = True
-    messages.success(request, "Your phone number is confirmed and your account is active.")
+    messages.success(request, _("Your phone number is confirmed and your account is active."))
     return redirect(_profile_url("api-key"))
 
 
@@ -124,7 +128,7 @@ def phone_resend(request: AuthenticatedHttpRequest) -> HttpResponse:
     except phone.PhoneStepError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "We sent a new code by SMS.")
+        messages.success(request, _("We sent a new code by SMS."))
     return redirect("accounts:phone-confirm")
 
 
@@ -143,3 +147,17 @@ def time_zone_browser(request: AuthenticatedHttpRequest) -> JsonResponse:
         return JsonResponse({"error": " ".join(errors)}, status=400)
     stored = services.set_browser_time_zone(request.user, name=form.cleaned_data["time_zone"])
     return JsonResponse({"stored": stored, "time_zone": request.user.time_zone})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (the switcher's cookie and redirect), and for a signed-in
+    developer the choice stored on the profile: their pages, emails and SMS use it."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    chosen = language in dict(settings.LANGUAGES) and check_for_language(language)
+    if user.is_authenticated and chosen and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response

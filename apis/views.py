@@ -8,7 +8,9 @@ import json
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,13 +23,22 @@ from catalog import MARKETS, Api, all_apis, get_api
 from catalog.openapi import openapi_document
 
 # Getting-started guides: slug -> (title, template). Order is the reading order.
-GUIDES: dict[str, tuple[str, str]] = {
-    "register": ("Registering and activating your account", "apis/guide_register.html"),
-    "keys": ("Your API key and public key", "apis/guide_keys.html"),
-    "structure": ("The three sections of a call", "apis/guide_structure.html"),
-    "without-library": ("Develop without Library File", "apis/guide_without_library.html"),
-    "sync-async": ("Synchronous and asynchronous calls", "apis/guide_sync_async.html"),
-    "going-live": ("Going live", "apis/guide_going_live.html"),
+GUIDES: dict[str, tuple[str | Promise, str]] = {
+    "register": (
+        gettext_lazy("Registering and activating your account"),
+        "apis/guide_register.html",
+    ),
+    "keys": (gettext_lazy("Your API key and public key"), "apis/guide_keys.html"),
+    "structure": (gettext_lazy("The three sections of a call"), "apis/guide_structure.html"),
+    "without-library": (
+        gettext_lazy("Develop without Library File"),
+        "apis/guide_without_library.html",
+    ),
+    "sync-async": (
+        gettext_lazy("Synchronous and asynchronous calls"),
+        "apis/guide_sync_async.html",
+    ),
+    "going-live": (gettext_lazy("Going live"), "apis/guide_going_live.html"),
 }
 
 
@@ -182,7 +193,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 "input_Amount, a result code such as INS-10, or a guide topic."
             )
         else:
-            hits = search.search(query, GUIDES)
+            # Guide titles in the page's language (the index is kept per language).
+            titles = {slug: (str(title), name) for slug, (title, name) in GUIDES.items()}
+            hits = search.search(query, titles)
             if not hits:
                 message = _(
                     "Nothing in the docs matches “%(query)s”. Check the spelling, "

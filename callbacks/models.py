@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts import crypto
 
@@ -64,9 +65,9 @@ class CallbackDelivery(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", gettext_lazy("Pending")
+        DELIVERED = "delivered", gettext_lazy("Delivered")
+        FAILED = "failed", gettext_lazy("Failed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
@@ -91,7 +92,7 @@ class CallbackDelivery(models.Model):
         blank=True,
         related_name="callback_deliveries",
     )
-    operation = models.CharField(max_length=50, help_text="catalogue slug of the API")
+    operation = models.CharField(max_length=50, help_text=gettext_lazy("catalogue slug of the API"))
     conversation_id = models.CharField(max_length=40, blank=True)
     url = models.URLField(max_length=500)
     payload = models.JSONField(default=dict)
@@ -106,7 +107,9 @@ class CallbackDelivery(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     acknowledged_code = models.CharField(
-        max_length=40, blank=True, help_text="output_ResponseCode of the listener's answer"
+        max_length=40,
+        blank=True,
+        help_text=gettext_lazy("output_ResponseCode of the listener's answer"),
     )
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -211,13 +214,15 @@ class CallbackSettings(models.Model):
         "accounts.Application", on_delete=models.CASCADE, related_name="callback_settings"
     )
     delay_seconds = models.PositiveSmallIntegerField(
-        "Delay every delivery by (seconds)",
+        gettext_lazy("Delay every delivery by (seconds)"),
         default=0,
         validators=[MaxValueValidator(MAX_DELAY_SECONDS)],
     )
-    duplicate = models.BooleanField("Deliver every callback twice", default=False)
-    fail_first = models.BooleanField("Fail the first attempt (forces a retry)", default=False)
-    shuffle = models.BooleanField("Deliver in a shuffled order", default=False)
+    duplicate = models.BooleanField(gettext_lazy("Deliver every callback twice"), default=False)
+    fail_first = models.BooleanField(
+        gettext_lazy("Fail the first attempt (forces a retry)"), default=False
+    )
+    shuffle = models.BooleanField(gettext_lazy("Deliver in a shuffled order"), default=False)
     # The last poll of a `listen` process: while recent, deliveries go to the listener.
     listener_seen_at = models.DateTimeField(null=True, blank=True)
 

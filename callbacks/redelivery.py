@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from callbacks import outbox
 from callbacks.models import CallbackDelivery
@@ -20,7 +21,7 @@ def redeliver(delivery: CallbackDelivery) -> CallbackDelivery:
     stays the same, so a listener that already processed it can recognise it."""
     row = CallbackDelivery.objects.select_for_update().get(pk=delivery.pk)
     if row.is_in_flight:
-        raise RedeliveryRefused("This callback is being delivered right now; try again shortly.")
+        raise RedeliveryRefused(_("This callback is being delivered right now; try again shortly."))
     row.url = row.current_url()
     row.status = CallbackDelivery.Status.PENDING
     row.max_attempts = max(row.max_attempts, row.attempt_count + 1)

@@ -8,6 +8,7 @@ import secrets
 from uuid import uuid4
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from callbacks import outbox
 from callbacks.delivery import listener_connected
@@ -48,15 +49,19 @@ def send_test_callback(application, *, api_slug: str, code: str) -> CallbackDeli
     """
     api = get_api(api_slug)
     if api is None or not api.supports_async:
-        raise TestCallbackRefused("Choose an API that supports asynchronous mode.")
+        raise TestCallbackRefused(_("Choose an API that supports asynchronous mode."))
     try:
         result = sample_result(api, code)
     except KeyError:
-        raise TestCallbackRefused(f"{api.name} has no result code {code}.") from None
+        raise TestCallbackRefused(
+            _("%(name)s has no result code %(code)s.") % {"name": api.name, "code": code}
+        ) from None
     if not application.async_response_url and not listener_connected(application.pk):
         raise TestCallbackRefused(
-            "Set this application's Asynchronous Response URL first: callbacks go there "
-            "(or to a connected `listen` process)."
+            _(
+                "Set this application's Asynchronous Response URL first: callbacks go there "
+                "(or to a connected `listen` process)."
+            )
         )
     with transaction.atomic():
         outbox.defer_result(

@@ -9,6 +9,8 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Application
 from callbacks.models import CallbackDelivery, CallbackSettings
@@ -25,10 +27,10 @@ class TestCallbackForm(forms.Form):
     """Send test callback: an application, an API that calls back, one of its codes."""
 
     application = forms.ModelChoiceField(
-        label="Application", queryset=Application.objects.none(), empty_label=None
+        label=gettext_lazy("Application"), queryset=Application.objects.none(), empty_label=None
     )
     api = forms.ChoiceField(label="API")
-    result_code = forms.ChoiceField(label="Result code")
+    result_code = forms.ChoiceField(label=gettext_lazy("Result code"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,9 +72,13 @@ class FaultSettingsForm(forms.ModelForm):
             )
         }
         help_texts = {
-            "delay_seconds": "0 to 300; 0 is off.",
-            "shuffle": "Each delivery is held a random 0 to "
-            f"{settings.CALLBACK_SHUFFLE_WINDOW_SECONDS:g} s, so they arrive out of order.",
+            "delay_seconds": gettext_lazy("0 to 300; 0 is off."),
+            "shuffle": format_lazy(
+                gettext_lazy(
+                    "Each delivery is held a random 0 to {seconds} s, so they arrive out of order."
+                ),
+                seconds=f"{settings.CALLBACK_SHUFFLE_WINDOW_SECONDS:g}",
+            ),
         }
 
 

@@ -18,6 +18,9 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -46,25 +49,25 @@ class ApplicationChoiceField(forms.ModelChoiceField):
 
 class DeliveryFilterForm(forms.Form):
     application = ApplicationChoiceField(
-        label="Application",
+        label=gettext_lazy("Application"),
         required=False,
         queryset=Application.objects.none(),
         to_field_name="public_id",
-        empty_label="All applications",
+        empty_label=gettext_lazy("All applications"),
     )
     status = forms.ChoiceField(
-        label="Status",
+        label=gettext_lazy("Status"),
         required=False,
-        choices=[("", "All statuses"), *CallbackDelivery.Status.choices],
+        choices=[("", gettext_lazy("All statuses")), *CallbackDelivery.Status.choices],
     )
     date_from = forms.DateField(
-        label="From (date, UTC)",
+        label=gettext_lazy("From (date, UTC)"),
         required=False,
         validators=[validate_filter_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label="To (date, UTC, inclusive)",
+        label=gettext_lazy("To (date, UTC, inclusive)"),
         required=False,
         validators=[validate_filter_date],
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -108,21 +111,25 @@ def get_delivery_for_user(user, public_id) -> CallbackDelivery:
 
 
 @lru_cache(maxsize=1)
-def verification_samples() -> dict[str, str]:
+def verification_samples() -> dict[str | Promise, str]:
     """The signature-checking samples of docs/callbacks.md (one source, run by the tests),
     shown on the Callbacks page."""
     try:
         text = (settings.BASE_DIR / "docs" / "callbacks.md").read_text()
     except OSError:
         return {}
-    samples = {}
+    samples: dict[str | Promise, str] = {}
     for language, label, marker in (
         ("python", "Python", "def verify_callback"),
         ("javascript", "Node.js", "function verifyCallback"),
-        ("python", "Python, with the standardwebhooks library", "def verify_standard_webhook"),
+        (
+            "python",
+            gettext_lazy("Python, with the standardwebhooks library"),
+            "def verify_standard_webhook",
+        ),
         (
             "javascript",
-            "Node.js, with the standardwebhooks library",
+            gettext_lazy("Node.js, with the standardwebhooks library"),
             "function verifyStandardWebhook",
         ),
     ):
@@ -194,10 +201,11 @@ def send_test(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Test callback {delivery.public_id} queued: it appears below as it is delivered.",
+                _("Test callback %(public_id)s queued: it appears below as it is delivered.")
+                % {"public_id": delivery.public_id},
             )
         return redirect(resolve_url("callbacks:delivery-list") + "#deliveries")
-    messages.error(request, "The test callback was not sent: correct the form below.")
+    messages.error(request, _("The test callback was not sent: correct the form below."))
     context = {
         "form": DeliveryFilterForm(None, user=request.user),
         "page": Paginator(CallbackDelivery.objects.none(), PAGE_SIZE).get_page(1),
@@ -219,10 +227,18 @@ def fault_settings(request: HttpRequest, application_pk: int) -> HttpResponse:
     if form.is_valid():
         form.save()
         state = "on" if form.instance.any_fault else "off"
-        messages.success(request, f"Fault injection of {application.name} saved ({state}).")
+        messages.success(
+            request,
+            _("Fault injection of %(name)s saved (%(state)s).")
+            % {"name": application.name, "state": state},
+        )
     else:
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-        messages.error(request, f"Fault injection of {application.name} not saved: {errors}")
+        messages.error(
+            request,
+            _("Fault injection of %(name)s not saved: %(errors)s")
+            % {"name": application.name, "errors": errors},
+        )
     return redirect(resolve_url("callbacks:delivery-list") + "#faults")
 
 
@@ -248,7 +264,7 @@ def callback_redeliver(request: HttpRequest, public_id) -> HttpResponse:
     except RedeliveryRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Redelivery queued: the callback will be sent again shortly.")
+        messages.success(request, _("Redelivery queued: the callback will be sent again shortly."))
     return redirect("callbacks:delivery-detail", public_id=delivery.public_id)
 
 
@@ -257,7 +273,7 @@ def callback_redeliver(request: HttpRequest, public_id) -> HttpResponse:
 def signing_secret_rotate(request: HttpRequest) -> HttpResponse:
     rotate_signing_secret(request.user)
     messages.success(
-        request, "New callback signing secret created: callbacks are signed with it from now on."
+        request, _("New callback signing secret created: callbacks are signed with it from now on.")
     )
     # My Profile is composed above the gateway: go back to it the way a sign-in does.
     return redirect(resolve_url(settings.LOGIN_REDIRECT_URL) + "#callbacks")

@@ -7,6 +7,8 @@ a number (the "Service is not available" trigger) use INS-16 503, the closest ma
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from catalog.types import CallbackField, Param, ResponseField, ResultCode
 
 DESCRIPTIONS: dict[str, str] = {
@@ -124,7 +126,7 @@ MSISDN_TOKEN_RE = r"^[0-9a-zA-Z \w=]{1,26}$"  # noqa: S105 (a regex, not a secre
 def amount(name: str = "input_Amount", *, required: bool = True, description: str = "") -> Param:
     return Param(
         name,
-        description or "The transaction amount, in the market's currency.",
+        description or gettext_noop("The transaction amount, in the market's currency."),
         "10.00",
         required=required,
         type="decimal string",
@@ -134,9 +136,11 @@ def amount(name: str = "input_Amount", *, required: bool = True, description: st
 
 
 def customer_msisdn(description: str, *, required: bool = True) -> Param:
+    """`description` ends with the format ("12 to 14 digits, with the country code."):
+    whole sentences, so each is one entry of the translation catalogue."""
     return Param(
         "input_CustomerMSISDN",
-        description + " 12 to 14 digits, with the country code.",
+        description,
         "000000000001",
         required=required,
         regex=MSISDN_RE,
@@ -146,14 +150,16 @@ def customer_msisdn(description: str, *, required: bool = True) -> Param:
 
 COUNTRY = Param(
     "input_Country",
-    "The market's country code (GHA, TZN, LES, DRC or MOZ): it must be the market of the URL.",
+    gettext_noop(
+        "The market's country code (GHA, TZN, LES, DRC or MOZ): it must be the market of the URL."
+    ),
     "GHA",
     check="country",
     error_code="INS-998",
 )
 CURRENCY = Param(
     "input_Currency",
-    "The market's currency (GHS, TZS, LSL, USD or MZN).",
+    gettext_noop("The market's currency (GHS, TZS, LSL, USD or MZN)."),
     "GHS",
     regex=CURRENCY_RE,
     check="currency",
@@ -161,14 +167,14 @@ CURRENCY = Param(
 )
 SERVICE_PROVIDER_CODE = Param(
     "input_ServiceProviderCode",
-    "The shortcode of the business: 4 to 12 letters or digits.",
+    gettext_noop("The shortcode of the business: 4 to 12 letters or digits."),
     "000000",
     regex=SHORTCODE_RE,
     error_code="INS-13",
 )
 TRANSACTION_REFERENCE = Param(
     "input_TransactionReference",
-    "The business's own reference for the transaction: 1 to 20 characters.",
+    gettext_noop("The business's own reference for the transaction: 1 to 20 characters."),
     "T12344C",
     regex=REFERENCE_RE,
     error_code="INS-17",
@@ -176,7 +182,7 @@ TRANSACTION_REFERENCE = Param(
 )
 THIRD_PARTY_CONVERSATION_ID = Param(
     "input_ThirdPartyConversationID",
-    "The business's unique identifier of this request: 1 to 40 characters.",
+    gettext_noop("The business's unique identifier of this request: 1 to 40 characters."),
     "1e9b774d1da34af78412a498cbc28f5e",
     regex=TPCID_RE,
     error_code="INS-28",
@@ -184,14 +190,16 @@ THIRD_PARTY_CONVERSATION_ID = Param(
 )
 PURCHASED_ITEMS_DESC = Param(
     "input_PurchasedItemsDesc",
-    "What is being paid for: 1 to 256 letters, digits, spaces, underscores or pluses.",
+    gettext_noop(
+        "What is being paid for: 1 to 256 letters, digits, spaces, underscores or pluses."
+    ),
     "Shoes",
     regex=DESCRIPTION_RE,
     error_code="INS-30",
 )
 THIRD_PARTY_REFERENCE_DD = Param(
     "input_ThirdPartyReference",
-    "The business's reference of the mandate: 1 to 32 letters or digits.",
+    gettext_noop("The business's reference of the mandate: 1 to 32 letters or digits."),
     "Test123",
     regex=TP_REFERENCE_RE,
     error_code="INS-19",
@@ -199,7 +207,7 @@ THIRD_PARTY_REFERENCE_DD = Param(
 )
 MANDATE_ID = Param(
     "input_MandateID",
-    "The mandate's identifier, returned by Direct Debit Create: 1 to 12 digits.",
+    gettext_noop("The mandate's identifier, returned by Direct Debit Create: 1 to 12 digits."),
     "",
     required=False,
     regex=MANDATE_ID_RE,
@@ -207,7 +215,7 @@ MANDATE_ID = Param(
 )
 MSISDN_TOKEN = Param(
     "input_MsisdnToken",
-    "The customer's token returned by Direct Debit Create, instead of the MSISDN.",
+    gettext_noop("The customer's token returned by Direct Debit Create, instead of the MSISDN."),
     "",
     required=False,
     regex=MSISDN_TOKEN_RE,
@@ -217,43 +225,48 @@ MSISDN_TOKEN = Param(
 # --- Response and callback fields shared by several APIs ---------------------------
 
 RESPONSE_CODE = ResponseField(
-    "output_ResponseCode", "The result code (see the table of codes).", "INS-0", in_async_ack=True
+    "output_ResponseCode",
+    gettext_noop("The result code (see the table of codes)."),
+    "INS-0",
+    in_async_ack=True,
 )
 RESPONSE_DESC = ResponseField(
     "output_ResponseDesc",
-    "The result's description.",
+    gettext_noop("The result's description."),
     "Request processed successfully",
     in_async_ack=True,
 )
 CONVERSATION_ID = ResponseField(
     "output_ConversationID",
-    "The gateway's identifier of this request (32 hex characters).",
+    gettext_noop("The gateway's identifier of this request (32 hex characters)."),
     "08536a5d65ea4f50866db06f577cc5c1",
     in_async_ack=True,
 )
 TPCID_ECHO = ResponseField(
     "output_ThirdPartyConversationID",
-    "Your input_ThirdPartyConversationID, echoed.",
+    gettext_noop("Your input_ThirdPartyConversationID, echoed."),
     "1e9b774d1da34af78412a498cbc28f5e",
     in_async_ack=True,
 )
 TRANSACTION_ID = ResponseField(
     "output_TransactionID",
-    "The M-Pesa transaction identifier (12 letters or digits); N/A on a duplicate.",
+    gettext_noop("The M-Pesa transaction identifier (12 letters or digits); N/A on a duplicate."),
     "G27DEn1DLoQ3",
 )
 PAYMENT_RESPONSE = (RESPONSE_CODE, RESPONSE_DESC, TRANSACTION_ID, CONVERSATION_ID, TPCID_ECHO)
 
 ORIGINAL_CONVERSATION_ID_CB = CallbackField(
-    "input_OriginalConversationID", "The output_ConversationID of the request.", ""
+    "input_OriginalConversationID", gettext_noop("The output_ConversationID of the request."), ""
 )
-TRANSACTION_ID_CB = CallbackField("input_TransactionID", "The M-Pesa transaction identifier.")
-RESULT_CODE_CB = CallbackField("input_ResultCode", "The result code.", "INS-0")
+TRANSACTION_ID_CB = CallbackField(
+    "input_TransactionID", gettext_noop("The M-Pesa transaction identifier.")
+)
+RESULT_CODE_CB = CallbackField("input_ResultCode", gettext_noop("The result code."), "INS-0")
 RESULT_DESC_CB = CallbackField(
-    "input_ResultDesc", "The result's description.", "Request processed successfully"
+    "input_ResultDesc", gettext_noop("The result's description."), "Request processed successfully"
 )
 TPCID_CB = CallbackField(
-    "input_ThirdPartyConversationID", "Your input_ThirdPartyConversationID, echoed."
+    "input_ThirdPartyConversationID", gettext_noop("Your input_ThirdPartyConversationID, echoed.")
 )
 PAYMENT_CALLBACK = (
     ORIGINAL_CONVERSATION_ID_CB,

@@ -10,6 +10,8 @@ from typing import Any, cast
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import ApiKey, Application, User
 from catalog import MARKETS
@@ -24,37 +26,42 @@ class RequestLogFilterForm(forms.Form):
     """The request log's filters and search box: a GET form (a search changes nothing)."""
 
     q = forms.CharField(
-        label="Search by ID",
+        label=gettext_lazy("Search by ID"),
         required=False,
         max_length=64,
-        help_text="An exact TransactionID, ConversationID, ThirdPartyConversationID, MSISDN "
-        "or reference.",
+        help_text=gettext_lazy(
+            "An exact TransactionID, ConversationID, ThirdPartyConversationID, MSISDN or reference."
+        ),
     )
-    source = forms.ChoiceField(label="Application or key", required=False)
+    source = forms.ChoiceField(label=gettext_lazy("Application or key"), required=False)
     api = forms.ChoiceField(label="API", required=False)
-    market = forms.ChoiceField(label="Market", required=False)
+    market = forms.ChoiceField(label=gettext_lazy("Market"), required=False)
     result_code = forms.CharField(
-        label="Result code",
+        label=gettext_lazy("Result code"),
         required=False,
         max_length=20,
         validators=[RegexValidator(r"^[A-Za-z0-9-]+$", "Letters, digits and dashes only.")],
     )
     http_status = forms.IntegerField(
-        label="HTTP status", required=False, min_value=100, max_value=599
+        label=gettext_lazy("HTTP status"), required=False, min_value=100, max_value=599
     )
     mode = forms.ChoiceField(
-        label="Sync or async",
+        label=gettext_lazy("Sync or async"),
         required=False,
-        choices=[("", "Both"), ("sync", "Synchronous"), ("async", "Asynchronous")],
+        choices=[
+            ("", gettext_lazy("Both")),
+            ("sync", gettext_lazy("Synchronous")),
+            ("async", gettext_lazy("Asynchronous")),
+        ],
     )
     date_from = forms.DateField(
-        label="From",
+        label=gettext_lazy("From"),
         required=False,
         validators=[validate_filter_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label="To",
+        label=gettext_lazy("To"),
         required=False,
         validators=[validate_filter_date],
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -70,16 +77,16 @@ class RequestLogFilterForm(forms.Form):
             apps = Application.objects.filter(user=user).order_by("-is_default", "name")
             keys = ApiKey.objects.filter(user=user).order_by("-created_at")
             return [
-                ("", "All applications and keys"),
-                ("Applications", [(f"app:{a.public_id}", a.name) for a in apps]),
-                ("Keys", [(f"key:{k.public_id}", key_label(k)) for k in keys]),
+                ("", _("All applications and keys")),
+                (_("Applications"), [(f"app:{a.public_id}", a.name) for a in apps]),
+                (_("Keys"), [(f"key:{k.public_id}", key_label(k)) for k in keys]),
             ]
 
         # Read when the form is shown or a source is chosen, not for every search.
         cast(forms.ChoiceField, self.fields["source"]).choices = sources
-        cast(forms.ChoiceField, self.fields["api"]).choices = [("", "All APIs"), *api_choices()]
+        cast(forms.ChoiceField, self.fields["api"]).choices = [("", _("All APIs")), *api_choices()]
         cast(forms.ChoiceField, self.fields["market"]).choices = [
-            ("", "All markets"),
+            ("", _("All markets")),
             *((m.slug, f"{m.name} ({m.slug})") for m in MARKETS.values()),
         ]
 
@@ -90,7 +97,7 @@ class RequestLogFilterForm(forms.Form):
         data = cast(dict[str, Any], super().clean())
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The last day must not be before the first day.")
+            self.add_error("date_to", _("The last day must not be before the first day."))
         return data
 
     @property
@@ -135,6 +142,8 @@ class AlertSettingsForm(forms.ModelForm):
         model = Application
         fields = ["alert_on_callback_failures", "alert_on_error_rate"]
         labels = {
-            "alert_on_callback_failures": "Email me when callbacks keep failing (at most hourly)",
-            "alert_on_error_rate": "Email me when the share of failed calls jumps",
+            "alert_on_callback_failures": gettext_lazy(
+                "Email me when callbacks keep failing (at most hourly)"
+            ),
+            "alert_on_error_rate": gettext_lazy("Email me when the share of failed calls jumps"),
         }

@@ -89,7 +89,7 @@ def details_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_profile(request, details_form=form)
     form.save()
-    messages.success(request, "Your personal details were saved.")
+    messages.success(request, _("Your personal details were saved."))
     return redirect("dashboard:profile")
 
 
@@ -100,7 +100,7 @@ def username_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_profile(request, username_form=form)
     services.change_username(request.user, username=form.cleaned_data["username"])
-    messages.success(request, "Your username was changed.")
+    messages.success(request, _("Your username was changed."))
     return redirect("dashboard:profile")
 
 
@@ -128,9 +128,9 @@ def async_url_update(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _render_profile(request, async_form=form)
     form.save()
     if form.instance.async_response_url:
-        messages.success(request, "Saved: every API now answers asynchronously to this URL.")
+        messages.success(request, _("Saved: every API now answers asynchronously to this URL."))
     else:
-        messages.success(request, "Saved: every API now answers synchronously.")
+        messages.success(request, _("Saved: every API now answers synchronously."))
     return redirect("dashboard:profile")
 
 
@@ -206,5 +206,7 @@ def alerts_update(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     if not form.is_valid():
         return _render_profile(request, alert_forms=_alert_forms(request.user, form))
     form.save()
-    messages.success(request, f"Alert emails of {application.name} were saved.")
+    messages.success(
+        request, _("Alert emails of %(name)s were saved.") % {"name": application.name}
+    )
     return redirect("dashboard:profile")

@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
 from golive import evidence, services
@@ -95,13 +96,17 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
         applications = {r.application_id: r.application for r in approved}
         for application in applications.values():
             try:
-                key, _ = services.renew_live_key(application, by=request.user, overlap=overlap)
+                key, _old = services.renew_live_key(application, by=request.user, overlap=overlap)
             except services.GoLiveError as error:
                 messages.error(request, f"{application}: {error}")
             else:
-                messages.success(request, f"{application}: new live key …{key.last4}.")
+                messages.success(
+                    request,
+                    _("%(application)s: new live key …%(last4)s.")
+                    % {"application": application, "last4": key.last4},
+                )
         if not applications:
-            messages.warning(request, "No approved request selected: nothing was renewed.")
+            messages.warning(request, _("No approved request selected: nothing was renewed."))
 
     @admin.action(
         description="Renew the live API key now (the old one stops at once)",
@@ -197,14 +202,16 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
         if request.method == "GET":
             if not obj.is_open:
                 messages.error(
-                    request, f"This request is already {obj.get_status_display().lower()}."
+                    request,
+                    _("This request is already %(status)s.")
+                    % {"status": obj.get_status_display().lower()},
                 )
                 return redirect(self._change_url(obj))
             context = {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
                 "original": obj,
-                "title": f"Approve {obj.application.name}?",
+                "title": _("Approve %(name)s?") % {"name": obj.application.name},
                 "change_url": self._change_url(obj),
             }
             return TemplateResponse(
@@ -215,13 +222,20 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
         except services.GoLiveError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"Approved: {obj.user} is live and has a live API key.")
+            messages.success(
+                request,
+                _("Approved: %(user)s is live and has a live API key.") % {"user": obj.user},
+            )
         return redirect(self._change_url(obj))
 
     def reject_view(self, request: AuthenticatedHttpRequest, object_id: str) -> HttpResponse:
         obj = self._for_decision(request, object_id)
         if not obj.is_open:
-            messages.error(request, f"This request is already {obj.get_status_display().lower()}.")
+            messages.error(
+                request,
+                _("This request is already %(status)s.")
+                % {"status": obj.get_status_display().lower()},
+            )
             return redirect(self._change_url(obj))
         form = RejectForm(request.POST or None)
         if request.method == "POST":
@@ -236,15 +250,17 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
                 except services.GoLiveError as error:
                     messages.error(request, str(error))
                 else:
-                    messages.success(request, f"Rejected: {obj.user} was told why.")
+                    messages.success(
+                        request, _("Rejected: %(user)s was told why.") % {"user": obj.user}
+                    )
                 return redirect(self._change_url(obj))
-            messages.error(request, "The request was not rejected: give a reason.")
+            messages.error(request, _("The request was not rejected: give a reason."))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": obj,
             "form": form,
-            "title": f"Reject the Go Live request of {obj.user}",
+            "title": _("Reject the Go Live request of %(user)s") % {"user": obj.user},
             "change_url": self._change_url(obj),
         }
         return TemplateResponse(request, "admin/golive/goliverequest/reject.html", context)
@@ -279,7 +295,11 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
     def changes_view(self, request, object_id: str) -> HttpResponse:
         obj = self._for_decision(request, object_id)
         if not obj.is_open:
-            messages.error(request, f"This request is already {obj.get_status_display().lower()}.")
+            messages.error(
+                request,
+                _("This request is already %(status)s.")
+                % {"status": obj.get_status_display().lower()},
+            )
             return redirect(self._change_url(obj))
         return self._decide_with_form(
             request,
@@ -290,7 +310,8 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
             ),
             success=f"Changes requested: {obj.user} was told what to fix.",
             page={
-                "title": f"Request changes to the Go Live request of {obj.user}",
+                "title": _("Request changes to the Go Live request of %(user)s")
+                % {"user": obj.user},
                 "action": "Send back for changes",
                 "explanation": "The request goes back to the developer with this list; they "
                 "fix it and send a new request with a newer report and a fresh conformance run.",
@@ -309,7 +330,7 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
             ),
             success=f"Revoked: the live key of {obj.application} stopped.",
             page={
-                "title": f"Revoke the live access of {obj.application.name}",
+                "title": _("Revoke the live access of %(name)s") % {"name": obj.application.name},
                 "action": "Revoke live access",
                 "explanation": "The application's live API key stops working at once. The "
                 "application stays locked; the developer is emailed the reason and can send a "
@@ -334,9 +355,9 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
             except services.GoLiveError as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, "Your message was sent to the developer.")
+                messages.success(request, _("Your message was sent to the developer."))
         else:
-            messages.error(request, "Write a message first.")
+            messages.error(request, _("Write a message first."))
         return redirect(self._change_url(obj) + "#golive-thread")
 
 

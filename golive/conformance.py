@@ -21,6 +21,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Application
 from callbacks.models import CallbackDelivery
@@ -98,14 +100,16 @@ def _success(calls: QuerySet[ApiCall], key: str, operation: str) -> ItemResult:
         ITEMS[key],
         ok=call is not None,
         call=call,
-        detail="" if call else "No successful call yet.",
+        detail="" if call else _("No successful call yet."),
     )
 
 
 def _not_resent(calls: QuerySet[ApiCall], key: str, code: str, what: str) -> ItemResult:
     trigger = calls.filter(result_code=code).order_by("-created_at", "-pk").first()
     if trigger is None:
-        return ItemResult(key, ITEMS[key], ok=False, detail=f"No call answered {code} yet.")
+        return ItemResult(
+            key, ITEMS[key], ok=False, detail=_("No call answered %(code)s yet.") % {"code": code}
+        )
     # The first call of that request that got the code: a blind retry of it answers
     # the code again and would otherwise be judged on its own.
     first = trigger
@@ -123,7 +127,8 @@ def _not_resent(calls: QuerySet[ApiCall], key: str, code: str, what: str) -> Ite
             ITEMS[key],
             ok=False,
             call=repeat,
-            detail=f"After {what} ({code}) the same request was sent again.",
+            detail=_("After %(what)s (%(code)s) the same request was sent again.")
+            % {"what": _(what), "code": code},
         )
     return ItemResult(key, ITEMS[key], ok=True, call=trigger)
 
@@ -133,7 +138,7 @@ def _unknown_resolved(calls: QuerySet[ApiCall]) -> ItemResult:
     window = timedelta(seconds=settings.GOLIVE_TIMEOUT_RESOLUTION_SECONDS)
     timeouts = calls.filter(result_code="INS-9").order_by("-created_at", "-pk")
     if not timeouts.exists():
-        return ItemResult(key, ITEMS[key], ok=False, detail="No call answered INS-9 yet.")
+        return ItemResult(key, ITEMS[key], ok=False, detail=_("No call answered INS-9 yet."))
     for timeout in timeouts[:50]:
         names = {n for n in (timeout.third_party_conversation_id, _tpcid(timeout)) if n}
         if not names:
@@ -152,15 +157,18 @@ def _unknown_resolved(calls: QuerySet[ApiCall]) -> ItemResult:
         ITEMS[key],
         ok=False,
         call=timeouts.first(),
-        detail=f"No Query Transaction Status named the timed-out call's "
-        f"ThirdPartyConversationID within {minutes} minutes.",
+        detail=_(
+            "No Query Transaction Status named the timed-out call's "
+            "ThirdPartyConversationID within %(minutes)s minutes."
+        )
+        % {"minutes": minutes},
     )
 
 
 def _callbacks(application: Application) -> ItemResult:
     key = CALLBACKS_ACKNOWLEDGED
     if not application.async_response_url:
-        return ItemResult(key, ITEMS[key], ok=True, applicable=False, detail="Synchronous.")
+        return ItemResult(key, ITEMS[key], ok=True, applicable=False, detail=_("Synchronous."))
     delivery = (
         CallbackDelivery.objects.filter(
             application=application,
@@ -174,7 +182,10 @@ def _callbacks(application: Application) -> ItemResult:
     )
     if delivery is None:
         return ItemResult(
-            key, ITEMS[key], ok=False, detail="No callback of a call was acknowledged with 2xx yet."
+            key,
+            ITEMS[key],
+            ok=False,
+            detail=_("No callback of a call was acknowledged with 2xx yet."),
         )
     return ItemResult(key, ITEMS[key], ok=True, call=delivery.api_call)
 
@@ -206,9 +217,9 @@ def checklist(
         _success(calls, C2B, "c2bPayment"),
         _success(calls, REVERSAL, "reversal"),
         _success(calls, QUERY_STATUS, "queryTransactionStatus"),
-        _not_resent(calls, FAILURE_HANDLED, "INS-2006", "insufficient balance"),
+        _not_resent(calls, FAILURE_HANDLED, "INS-2006", gettext_noop("insufficient balance")),
         _unknown_resolved(calls),
-        _not_resent(calls, DUPLICATE_HANDLED, "INS-10", "a duplicate"),
+        _not_resent(calls, DUPLICATE_HANDLED, "INS-10", gettext_noop("a duplicate")),
         _callbacks(application),
     ]
     needed = required_items(application_markets(application) if markets is None else markets)

@@ -4,6 +4,7 @@ judged from the content's first bytes, never from the name or the browser's type
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 # Magic bytes -> (media type, extension).
@@ -26,13 +27,13 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 def validate_document(upload) -> tuple[str, str]:
     """Raise ValidationError unless `upload` is a PDF, PNG or JPEG of at most 5 MB."""
     if upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError("This file is larger than 5 MB: upload a smaller scan.")
+        raise ValidationError(_("This file is larger than 5 MB: upload a smaller scan."))
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     kind = sniff(head)
     if kind is None:
         raise ValidationError(
-            "This file is not a PDF, PNG or JPEG (judged from its content, not its name)."
+            _("This file is not a PDF, PNG or JPEG (judged from its content, not its name).")
         )
     return kind

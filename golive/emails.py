@@ -12,17 +12,29 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from golive.models import GoLiveRequest
 
 logger = logging.getLogger(__name__)
 
 
-def _send(template: str, context: dict, recipients: list[str], *, time_zone: str = "UTC") -> None:
-    """Render and send after the commit. Dates render in `time_zone`: the developer's
-    for their emails, UTC for the reviewers' (whoever's request is being served)."""
-    with timezone.override(ZoneInfo(time_zone)):
+def _send(
+    template: str,
+    context: dict,
+    recipients: list[str],
+    *,
+    time_zone: str = "UTC",
+    language: str = "",
+) -> None:
+    """Render and send after the commit. Dates render in `time_zone` and the text is in
+    `language`: the developer's (User.time_zone, User.language) for their emails; the
+    reviewers' address list has no profile, so theirs are in UTC and the portal's
+    default language (whoever's request is being served)."""
+    with (
+        timezone.override(ZoneInfo(time_zone)),
+        translation.override(language or settings.LANGUAGE_CODE),
+    ):
         context = {**context, "time_zone": time_zone}
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         body = render_to_string(f"emails/{template}_body.txt", context)
@@ -38,7 +50,13 @@ def _send(template: str, context: dict, recipients: list[str], *, time_zone: str
 
 
 def _to_developer(template: str, context: dict, request: GoLiveRequest) -> None:
-    _send(template, context, [request.user.email], time_zone=request.user.time_zone)
+    _send(
+        template,
+        context,
+        [request.user.email],
+        time_zone=request.user.time_zone,
+        language=request.user.language,
+    )
 
 
 def _context(request: GoLiveRequest, base_url: str) -> dict:

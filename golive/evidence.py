@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.keys import default_application
 from accounts.models import Application
@@ -76,26 +77,43 @@ def check_readiness(
     user, application: Application | None = None, report: Report | None = None
 ) -> Readiness:
     """Readiness with `report` (one of `reports_for`), else with the latest report."""
-    which = "This report" if report is not None else "Your latest report"
+    chosen = report is not None  # else the latest report, named as such below
     report = report or latest_report(user, application)
     if report is None:
         return Readiness(
             report=None,
             missing=[
-                "You have not generated a report on a key of this application yet: "
-                "generate one on the Reports page."
+                _(
+                    "You have not generated a report on a key of this application yet: "
+                    "generate one on the Reports page."
+                )
             ],
         )
     operations = per_operation(report_calls(report))
     if not any(o["successes"] for o in operations.values()):
         needed = ", ".join(REQUIRED_OPERATIONS.values())
         missing = [
-            f"{which} holds no successful call: make successful {needed} calls "
-            "in the sandbox, then generate a new report."
+            (
+                _(
+                    "This report holds no successful call: make successful %(needed)s "
+                    "calls in the sandbox, then generate a new report."
+                )
+                if chosen
+                else _(
+                    "Your latest report holds no successful call: make successful %(needed)s "
+                    "calls in the sandbox, then generate a new report."
+                )
+            )
+            % {"needed": needed}
         ]
     else:
         missing = [
-            f"{which} has no successful {label} call ({slug})."
+            (
+                _("This report has no successful %(label)s call (%(slug)s).")
+                if chosen
+                else _("Your latest report has no successful %(label)s call (%(slug)s).")
+            )
+            % {"label": label, "slug": slug}
             for slug, label in REQUIRED_OPERATIONS.items()
             if not operations.get(slug, {}).get("successes")
         ]

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.core.validators import MinValueValidator, RegexValidator
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Application
 from catalog import MARKETS
@@ -27,7 +28,7 @@ class ApplicationPickForm(forms.Form):
     """The Go Live page's application selector (a GET form: works without JavaScript)."""
 
     application = ApplicationChoiceField(
-        label="Application",
+        label=gettext_lazy("Application"),
         queryset=Application.objects.none(),
         to_field_name="public_id",
         empty_label=None,
@@ -44,11 +45,11 @@ class ApplicationPickForm(forms.Form):
 # The same choices as the sandbox key's renewal: at once (the seed) or with an overlap of
 # up to 7 days during which the old key still works (accounts.services.renew_api_key).
 OVERLAP_CHOICES = (
-    ("0", "Immediately: the current key stops working now"),
-    ("1h", "After 1 hour"),
-    ("24h", "After 24 hours"),
-    ("3d", "After 3 days"),
-    ("7d", "After 7 days"),
+    ("0", gettext_lazy("Immediately: the current key stops working now")),
+    ("1h", gettext_lazy("After 1 hour")),
+    ("24h", gettext_lazy("After 24 hours")),
+    ("3d", gettext_lazy("After 3 days")),
+    ("7d", gettext_lazy("After 7 days")),
 )
 OVERLAPS = {
     "0": timedelta(0),
@@ -61,7 +62,7 @@ OVERLAPS = {
 
 class LiveKeyRenewForm(forms.Form):
     overlap = forms.ChoiceField(
-        label="When should the current live key stop working?",
+        label=gettext_lazy("When should the current live key stop working?"),
         choices=OVERLAP_CHOICES,
         initial="0",
         widget=forms.RadioSelect,
@@ -73,9 +74,11 @@ class LiveKeyRenewForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for rejection",
+        label=gettext_lazy("Reason for rejection"),
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
-        help_text="The developer reads this in an email and on My Profile: say what to fix.",
+        help_text=gettext_lazy(
+            "The developer reads this in an email and on My Profile: say what to fix."
+        ),
         max_length=2000,
         strip=True,
         error_messages={"required": "Give a reason: the developer needs it to fix their work."},
@@ -84,9 +87,11 @@ class RejectForm(forms.Form):
 
 class ChangesForm(forms.Form):
     changes = forms.CharField(
-        label="What to fix",
+        label=gettext_lazy("What to fix"),
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        help_text="One point per line: the developer reads it by email and on the Go Live page.",
+        help_text=gettext_lazy(
+            "One point per line: the developer reads it by email and on the Go Live page."
+        ),
         max_length=4000,
         strip=True,
         error_messages={"required": "List what the developer must change."},
@@ -95,9 +100,11 @@ class ChangesForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for revoking",
+        label=gettext_lazy("Reason for revoking"),
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
-        help_text="The live API key stops working at once; the developer is emailed this reason.",
+        help_text=gettext_lazy(
+            "The live API key stops working at once; the developer is emailed this reason."
+        ),
         max_length=2000,
         strip=True,
         error_messages={"required": "Give a reason: the developer needs it."},
@@ -106,7 +113,7 @@ class RevokeForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Message",
+        label=gettext_lazy("Message"),
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         max_length=4000,
         strip=True,
@@ -117,41 +124,47 @@ class CommentForm(forms.Form):
 class BusinessDetailsForm(forms.Form):
     """The business details asked on the Go Live confirmation step (docs/golive.md)."""
 
-    legal_name = forms.CharField(label="Legal name", max_length=200)
-    registration_number = forms.CharField(label="Registration number", max_length=100)
+    legal_name = forms.CharField(label=gettext_lazy("Legal name"), max_length=200)
+    registration_number = forms.CharField(label=gettext_lazy("Registration number"), max_length=100)
     trading_name = forms.CharField(
-        label="Trading name", max_length=200, required=False, help_text="If not the legal name."
+        label=gettext_lazy("Trading name"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("If not the legal name."),
     )
     markets = forms.MultipleChoiceField(
-        label="Market(s)",
+        label=gettext_lazy("Market(s)"),
         choices=[(m.slug, m.name) for m in MARKETS.values()],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one market."},
     )
     shortcode = forms.CharField(
-        label="Shortcode",
+        label=gettext_lazy("Shortcode"),
         max_length=10,
         validators=[RegexValidator(r"^\d{4,10}$", "A shortcode is 4 to 10 digits.")],
     )
     shortcode_held = forms.ChoiceField(
-        label="This shortcode is",
-        choices=(("requested", "requested"), ("held", "already held")),
+        label=gettext_lazy("This shortcode is"),
+        choices=(("requested", gettext_lazy("requested")), ("held", gettext_lazy("already held"))),
         widget=forms.RadioSelect,
         initial="requested",
     )
-    contact_person = forms.CharField(label="Contact person", max_length=200)
-    website = forms.URLField(label="Website", max_length=300, assume_scheme="https")
+    contact_person = forms.CharField(label=gettext_lazy("Contact person"), max_length=200)
+    website = forms.URLField(label=gettext_lazy("Website"), max_length=300, assume_scheme="https")
     expected_monthly_volume = forms.DecimalField(
-        label="Expected monthly volume",
+        label=gettext_lazy("Expected monthly volume"),
         max_digits=16,
         decimal_places=2,
         validators=[MinValueValidator(0)],
-        help_text="Total value of transactions per month, in the market's currency.",
+        help_text=gettext_lazy("Total value of transactions per month, in the market's currency."),
     )
     incorporation_certificate = forms.FileField(
-        label="Certificate of incorporation", help_text="PDF, PNG or JPEG, up to 5 MB."
+        label=gettext_lazy("Certificate of incorporation"),
+        help_text=gettext_lazy("PDF, PNG or JPEG, up to 5 MB."),
     )
-    director_id = forms.FileField(label="Director's ID", help_text="PDF, PNG or JPEG, up to 5 MB.")
+    director_id = forms.FileField(
+        label=gettext_lazy("Director's ID"), help_text=gettext_lazy("PDF, PNG or JPEG, up to 5 MB.")
+    )
 
     DOCUMENTS = ("incorporation_certificate", "director_id")
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from catalog import MARKETS
 from golive.checklist import ITEMS as conformance_items
@@ -39,13 +40,13 @@ class GoLiveRequest(models.Model):
     """
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        IN_REVIEW = "in_review", "In review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        REVOKED = "revoked", "Revoked"
+        SUBMITTED = "submitted", gettext_lazy("Submitted")
+        IN_REVIEW = "in_review", gettext_lazy("In review")
+        APPROVED = "approved", gettext_lazy("Approved")
+        REJECTED = "rejected", gettext_lazy("Rejected")
+        WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
+        CHANGES_REQUESTED = "changes_requested", gettext_lazy("Changes requested")
+        REVOKED = "revoked", gettext_lazy("Revoked")
 
     # "Open": waiting for a decision. One open request per application (constraint below):
     # the real platform "sends the application for review" (reference §1).

@@ -21,6 +21,7 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import Application
 from callbacks.delivery import AttemptOutcome
@@ -50,10 +51,10 @@ ITEM_WRONG_SIGNATURE = "wrong_signature_refused"
 ITEM_TIMELY = "answered_in_time"
 
 ITEM_LABELS = {
-    ITEM_SIGNED: "A correctly signed callback gets 2xx",
-    ITEM_REDELIVERY: "The same delivery again (same delivery id) gets 2xx",
-    ITEM_WRONG_SIGNATURE: "A callback with a wrong signature is refused with 4xx",
-    ITEM_TIMELY: "Every answer comes within the delivery timeout",
+    ITEM_SIGNED: gettext_noop("A correctly signed callback gets 2xx"),
+    ITEM_REDELIVERY: gettext_noop("The same delivery again (same delivery id) gets 2xx"),
+    ITEM_WRONG_SIGNATURE: gettext_noop("A callback with a wrong signature is refused with 4xx"),
+    ITEM_TIMELY: gettext_noop("Every answer comes within the delivery timeout"),
 }
 
 

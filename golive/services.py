@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.keys import active_api_key, default_application, issue_api_key
 from accounts.models import ApiKey, Application, Environment, SecurityEvent, StaffAction, User
@@ -57,7 +58,7 @@ def probe_refusal(check: ReceiverCheck | None) -> str:
     return "Your Asynchronous Response URL failed the receiver check: " + "; ".join(reasons) + "."
 
 
-NOT_YOUR_REPORT = _(
+NOT_YOUR_REPORT = gettext_lazy(
     "That report is not one of your saved reports on this application's keys: "
     "choose one from the list, or generate a fresh one."
 )
@@ -117,14 +118,14 @@ def submit_request(
     """
     application = application or default_application(user)
     if application.user_id != user.pk:
-        raise GoLiveError("You can only send your own applications for review.")
+        raise GoLiveError(_("You can only send your own applications for review."))
     # The cheap refusals first: no probe (network requests, a stored run) for a request
     # that cannot be sent anyway. _submit_locked checks them again under the lock.
     requests = GoLiveRequest.objects.for_application(application)
     if requests.open().exists():
-        raise GoLiveError("This application already has a Go Live request waiting for review.")
+        raise GoLiveError(_("This application already has a Go Live request waiting for review."))
     if requests.filter(status=GoLiveRequest.Status.APPROVED).exists():
-        raise GoLiveError("This application is already live.")
+        raise GoLiveError(_("This application is already live."))
     check = None
     if application.async_response_url:
         try:
@@ -171,9 +172,9 @@ def _submit_locked(
     Application.objects.select_for_update().filter(pk=application.pk).first()
     requests = GoLiveRequest.objects.for_application(application)
     if requests.open().exists():
-        raise GoLiveError("This application already has a Go Live request waiting for review.")
+        raise GoLiveError(_("This application already has a Go Live request waiting for review."))
     if requests.filter(status=GoLiveRequest.Status.APPROVED).exists():
-        raise GoLiveError("This application is already live.")
+        raise GoLiveError(_("This application is already live."))
     chosen = chosen_report(user, application, report_public_id)
     if chosen is None:
         raise GoLiveError(NOT_YOUR_REPORT)
@@ -189,8 +190,10 @@ def _submit_locked(
     )
     if last_decision is not None and report.created_at <= last_decision.decided_at:
         raise GoLiveError(
-            "This report is older than the reviewer's decision: fix what they asked, "
-            "generate a new report, then send the request again."
+            _(
+                "This report is older than the reviewer's decision: fix what they asked, "
+                "generate a new report, then send the request again."
+            )
         )
     results = conformance.checklist(
         application,
@@ -239,7 +242,7 @@ def _submit_locked(
             request.save()
     except IntegrityError as exc:  # the one-open-request constraint, should the lock be bypassed
         raise GoLiveError(
-            "This application already has a Go Live request waiting for review."
+            _("This application already has a Go Live request waiting for review.")
         ) from exc
     emails.notify_submitted(request, base_url=base_url)
     return request
@@ -257,9 +260,9 @@ def _locked(request: GoLiveRequest) -> GoLiveRequest:
 def withdraw_request(request: GoLiveRequest, *, by: User, base_url: str = "") -> GoLiveRequest:
     request = _locked(request)
     if request.user_id != by.pk:
-        raise GoLiveError("Only the developer who sent a request can withdraw it.")
+        raise GoLiveError(_("Only the developer who sent a request can withdraw it."))
     if not request.is_open:
-        raise GoLiveError("This request was already decided or withdrawn.")
+        raise GoLiveError(_("This request was already decided or withdrawn."))
     request.status = GoLiveRequest.Status.WITHDRAWN
     request.withdrawn_at = timezone.now()
     request.save(update_fields=["status", "withdrawn_at"])
@@ -285,10 +288,13 @@ def start_review(request: GoLiveRequest, *, by: User, base_url: str = "") -> GoL
 
 def _decide(request: GoLiveRequest, *, by: User) -> GoLiveRequest:
     if not can_review(by):
-        raise GoLiveError("You do not have permission to review Go Live requests.")
+        raise GoLiveError(_("You do not have permission to review Go Live requests."))
     request = _locked(request)
     if not request.is_open:
-        raise GoLiveError(f"This request is already {request.get_status_display().lower()}.")
+        raise GoLiveError(
+            _("This request is already %(status)s.")
+            % {"status": request.get_status_display().lower()}
+        )
     request.decided_by = by
     request.decided_at = timezone.now()
     return request
@@ -337,7 +343,9 @@ def reject_request(
 ) -> GoLiveRequest:
     reason = (reason or "").strip()
     if not reason:
-        raise GoLiveError("A rejection needs a reason: the developer reads it to fix their work.")
+        raise GoLiveError(
+            _("A rejection needs a reason: the developer reads it to fix their work.")
+        )
     request = _decide(request, by=by)
     request.status = GoLiveRequest.Status.REJECTED
     request.reason = reason
@@ -360,7 +368,7 @@ def request_changes(
     request (with a newer report and a fresh conformance run)."""
     changes = (changes or "").strip()
     if not changes:
-        raise GoLiveError("Say what the developer must change.")
+        raise GoLiveError(_("Say what the developer must change."))
     request = _decide(request, by=by)
     request.status = GoLiveRequest.Status.CHANGES_REQUESTED
     request.changes_requested = changes
@@ -386,12 +394,12 @@ def revoke_request(
     record); a new Go Live request can take it live again."""
     reason = (reason or "").strip()
     if not reason:
-        raise GoLiveError("A revocation needs a reason: the developer reads it.")
+        raise GoLiveError(_("A revocation needs a reason: the developer reads it."))
     if not can_review(by):
-        raise GoLiveError("You do not have permission to review Go Live requests.")
+        raise GoLiveError(_("You do not have permission to review Go Live requests."))
     request = _locked(request)
     if request.status != GoLiveRequest.Status.APPROVED:
-        raise GoLiveError("Only an approved request can be revoked.")
+        raise GoLiveError(_("Only an approved request can be revoked."))
     now = timezone.now()
     retired = (
         ApiKey.objects.filter(application=request.application, environment=Environment.LIVE)
@@ -423,10 +431,10 @@ def add_comment(request: GoLiveRequest, *, by: User, body: str, base_url: str = 
     the other side is emailed."""
     body = (body or "").strip()
     if not body:
-        raise GoLiveError("Write a message first.")
+        raise GoLiveError(_("Write a message first."))
     from_staff = by.pk != request.user_id
     if from_staff and not can_review(by):
-        raise GoLiveError("You cannot comment on this request.")
+        raise GoLiveError(_("You cannot comment on this request."))
     with transaction.atomic():
         comment = GoLiveComment.objects.create(
             request=request, author=by, from_staff=from_staff, body=body[:4000]
@@ -464,9 +472,9 @@ def renew_live_key(
     """
     user = application.user
     if not live_application(user, application):
-        raise GoLiveError("This application is not live: it has no live key to renew.")
+        raise GoLiveError(_("This application is not live: it has no live key to renew."))
     if by.pk != user.pk and not can_review(by):
-        raise GoLiveError("You do not have permission to renew this live key.")
+        raise GoLiveError(_("You do not have permission to renew this live key."))
     key, plaintext = renew_api_key(
         user, environment=Environment.LIVE, application=application, overlap=overlap
     )

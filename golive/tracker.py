@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import F
+from django.utils.translation import gettext_noop
 
 from accounts.keys import active_api_key, current_keypair, default_application
 from accounts.models import ApiKey, Application, Environment
@@ -36,25 +37,25 @@ def tracker_steps(request: GoLiveRequest) -> list[Step]:
     )
     steps = [
         Step(
-            "Submitted",
+            gettext_noop("Submitted"),
             request.submitted_at,
             "current" if request.status == Status.SUBMITTED else "done",
         ),
-        Step("In review", request.review_started_at, in_review_state),
+        Step(gettext_noop("In review"), request.review_started_at, in_review_state),
     ]
     if request.status == Status.APPROVED:
-        steps.append(Step("Approved", request.decided_at, "done"))
+        steps.append(Step(gettext_noop("Approved"), request.decided_at, "done"))
     elif request.status == Status.REJECTED:
-        steps.append(Step("Rejected", request.decided_at, "failed"))
+        steps.append(Step(gettext_noop("Rejected"), request.decided_at, "failed"))
     elif request.status == Status.WITHDRAWN:
-        steps.append(Step("Withdrawn", request.withdrawn_at, "failed"))
+        steps.append(Step(gettext_noop("Withdrawn"), request.withdrawn_at, "failed"))
     elif request.status == Status.CHANGES_REQUESTED:
-        steps.append(Step("Changes requested", request.decided_at, "failed"))
+        steps.append(Step(gettext_noop("Changes requested"), request.decided_at, "failed"))
     elif request.status == Status.REVOKED:
-        steps.append(Step("Approved", request.decided_at, "done"))
-        steps.append(Step("Revoked", request.revoked_at, "failed"))
+        steps.append(Step(gettext_noop("Approved"), request.decided_at, "done"))
+        steps.append(Step(gettext_noop("Revoked"), request.revoked_at, "failed"))
     else:
-        steps.append(Step("Decision", None, "todo"))
+        steps.append(Step(gettext_noop("Decision"), None, "todo"))
     return steps
 
 

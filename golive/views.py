@@ -106,10 +106,14 @@ def _submit(
 ) -> HttpResponse | None:
     form = SubmitForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The confirmation form was incomplete: review and confirm again.")
+        messages.error(
+            request, _("The confirmation form was incomplete: review and confirm again.")
+        )
         return None
     if not business.is_valid():
-        messages.error(request, "Check the business details: each problem is shown by its field.")
+        messages.error(
+            request, _("Check the business details: each problem is shown by its field.")
+        )
         return None
     chosen = form.cleaned_data.get("application")
     application = (
@@ -129,7 +133,10 @@ def _submit(
     except services.GoLiveError as error:
         messages.error(request, str(error))
         return None
-    messages.success(request, f"Your application {application.name} was sent to M-Pesa for review.")
+    messages.success(
+        request,
+        _("Your application %(name)s was sent to M-Pesa for review.") % {"name": application.name},
+    )
     return redirect(_status_url(application))
 
 
@@ -261,9 +268,9 @@ def request_comment(request: AuthenticatedHttpRequest, public_id) -> HttpRespons
             body=form.cleaned_data["body"],
             base_url=_base_url(request),
         )
-        messages.success(request, "Your message was sent to the reviewer.")
+        messages.success(request, _("Your message was sent to the reviewer."))
     else:
-        messages.error(request, "Write a message first.")
+        messages.error(request, _("Write a message first."))
     return redirect(reverse("golive:request-detail", args=[public_id]) + "#golive-thread")
 
 
@@ -276,7 +283,7 @@ def request_withdraw(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
     except services.GoLiveError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Your Go Live request was withdrawn. You can send a new one.")
+        messages.success(request, _("Your Go Live request was withdrawn. You can send a new one."))
     return redirect(_status_url(golive_request.application))
 
 
@@ -287,11 +294,11 @@ def receiver_check(request: AuthenticatedHttpRequest, public_id) -> HttpResponse
     Response URL now (golive.probe); the result shows on the Go Live page."""
     application = get_application_for_user(request.user, public_id)
     if not application.async_response_url:
-        messages.error(request, "This application is synchronous: it has no URL to check.")
+        messages.error(request, _("This application is synchronous: it has no URL to check."))
         return redirect(_status_url(application))
     check = probe.run_probe(application)
     if check.passed:
-        messages.success(request, "Your receiver passed the check.")
+        messages.success(request, _("Your receiver passed the check."))
     else:
         messages.error(request, probe_message(check))
     return redirect(_status_url(application))
@@ -363,8 +370,11 @@ def live_key_renew(request: AuthenticatedHttpRequest, public_id) -> HttpResponse
         )
         messages.success(
             request,
-            f"Your live API key was renewed: the new key ends …{key.last4}. "
-            "Press “Show live API key” to see it.",
+            _(
+                "Your live API key was renewed: the new key ends …%(last4)s. "
+                "Press “Show live API key” to see it."
+            )
+            % {"last4": key.last4},
         )
         return redirect(_status_url(application))
     context = {

@@ -23,7 +23,7 @@ from django.core.mail import send_mail
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Application
 from callbacks.models import DeliveryAttempt
@@ -74,8 +74,12 @@ def _send(
         return False
     context = {"application": application, "developer": user, **context}
     context["time_zone"] = user.time_zone
-    # Dates in the developer's zone (the alerts run in beat's tasks, outside any request).
-    with timezone.override(ZoneInfo(user.time_zone)):
+    # Dates in the developer's zone and text in their language (the alerts run in beat's
+    # tasks, outside any request).
+    with (
+        timezone.override(ZoneInfo(user.time_zone)),
+        translation.override(user.language or settings.LANGUAGE_CODE),
+    ):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         body = render_to_string(f"emails/{template}_body.txt", context)
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Heartbeat(models.Model):
@@ -23,8 +24,8 @@ class DeveloperAlert(models.Model):
     latest of each kind says when the next may be sent, and since when to look."""
 
     class Kind(models.TextChoices):
-        CALLBACK_FAILURES = "callback_failures", "Callback failures digest"
-        ERROR_RATE = "error_rate", "Error rate jump"
+        CALLBACK_FAILURES = "callback_failures", gettext_lazy("Callback failures digest")
+        ERROR_RATE = "error_rate", gettext_lazy("Error rate jump")
 
     application = models.ForeignKey(
         "accounts.Application", on_delete=models.CASCADE, related_name="developer_alerts"

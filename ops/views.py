@@ -6,6 +6,8 @@ from datetime import datetime
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -62,12 +64,15 @@ def _duration(seconds: float) -> str:
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     if days:
-        return f"{days} day{'s' if days != 1 else ''} {hours} h"
+        return ngettext("%(days)d day %(hours)d h", "%(days)d days %(hours)d h", days) % {
+            "days": days,
+            "hours": hours,
+        }
     if hours:
         return f"{hours} h {minutes} min"
     if minutes:
         return f"{minutes} min"
-    return "less than a minute"
+    return _("less than a minute")
 
 
 @never_cache
@@ -81,28 +86,28 @@ def status(request: HttpRequest) -> HttpResponse:
     beat = None if health.check_database() else Heartbeat.objects.filter(name="worker").first()
     delivery_error: str | None = health.check_broker()
     if beat is None:
-        delivery_error = delivery_error or "the background worker has not been seen yet"
+        delivery_error = delivery_error or _("the background worker has not been seen yet")
     elif now - beat.seen_at > HEARTBEAT_GAP:
         delivery_error = delivery_error or (
-            "the background worker was last seen "
-            f"{_duration((now - beat.seen_at).total_seconds())} ago"
+            _("the background worker was last seen %(duration)s ago")
+            % {"duration": _duration((now - beat.seen_at).total_seconds())}
         )
     parts = [
         _Part(
-            "Portal",
-            "these pages, My Profile, reports and Go Live",
+            _("Portal"),
+            _("these pages, My Profile, reports and Go Live"),
             web_error,
             health.PROCESS_STARTED,
         ),
         _Part(
-            "Sandbox gateway",
-            "the /sandbox/ipg/v2/ API your calls go to",
+            _("Sandbox gateway"),
+            _("the /sandbox/ipg/v2/ API your calls go to"),
             health.check_gateway(),
             health.PROCESS_STARTED,
         ),
         _Part(
-            "Callback delivery",
-            "the background worker that POSTs callbacks to your URL",
+            _("Callback delivery"),
+            _("the background worker that POSTs callbacks to your URL"),
             delivery_error,
             beat.up_since if beat else None,
         ),

@@ -20,11 +20,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 
 from accounts.models import StaffAction
 from accounts.services import record_staff_action
 
-STAFF_NEED_MFA = (
+STAFF_NEED_MFA = gettext_lazy(
     "Staff must turn on two-factor authentication before using the admin. "
     "Add a passkey or turn on an authenticator app below, then open the admin again."
 )

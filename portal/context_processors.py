@@ -1,11 +1,12 @@
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def portal(request: HttpRequest) -> dict:
     """Values every template may use. `time_zone_name`: the zone dates render in (the
     developer's, activated by accounts.middleware.TimeZoneMiddleware; else UTC)."""
     return {
-        "portal_name": "M-Pesa Developer Portal",
+        "portal_name": _("M-Pesa Developer Portal"),
         "time_zone_name": timezone.get_current_timezone_name(),
     }

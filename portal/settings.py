@@ -104,12 +104,16 @@ MIDDLEWARE = [
     "portal.middleware.GatewayShortcutMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the switcher's cookie, else Accept-Language (docs/i18n.md).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication: a signed-in developer's stored language wins.
+    "accounts.middleware.UserLanguageMiddleware",
     # After allauth: signed-in developers finish the phone step before anything else.
     "accounts.middleware.PhoneStepMiddleware",
     # Dates render in the signed-in developer's time zone (accounts/timezones.py).
@@ -128,6 +132,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
@@ -328,6 +333,15 @@ PHONE_CODES_PER_DAY = env.int("PHONE_CODES_PER_DAY", default=2000)
 # --- Internationalisation -----------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# English, and the languages of the markets: French (DRC), Portuguese (Mozambique) and
+# Swahili (Tanzania). Names in their own language, as the switcher shows them.
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("pt", "Português"),
+    ("sw", "Kiswahili"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from sandbox import listen
 
 urlpatterns = [
@@ -8,6 +9,9 @@ urlpatterns = [
     path("", include("ops.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # The language switcher (Django's set_language; a signed-in developer's choice is
+    # also stored on the profile).
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("profile/", include("accounts.urls")),
     path("applications/", include("accounts.application_urls")),
     path("docs/", include("apis.urls")),

@@ -6,6 +6,8 @@ from typing import Any, cast
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import ApiKey, Application, User
 from inputguard.dates import validate_filter_date
@@ -23,10 +25,10 @@ class DateRange:
     LAST_30 = "30d"
     CUSTOM = "custom"
     CHOICES = (
-        (TODAY, "Today"),
-        (LAST_7, "Last 7 days"),
-        (LAST_30, "Last 30 days"),
-        (CUSTOM, "Custom range"),
+        (TODAY, gettext_lazy("Today")),
+        (LAST_7, gettext_lazy("Last 7 days")),
+        (LAST_30, gettext_lazy("Last 30 days")),
+        (CUSTOM, gettext_lazy("Custom range")),
     )
     DAYS = {TODAY: 1, LAST_7: 7, LAST_30: 30}
 
@@ -34,11 +36,15 @@ class DateRange:
 def key_label(key: ApiKey) -> str:
     """ "Sandbox key …a1b2, active since 2026-11-01" or "… retired, in use 2026-10-01 to
     2026-11-01": retired keys are listed with the period they were in use."""
-    since = f"{key.created_at:%Y-%m-%d}"
-    name = f"{key.get_environment_display()} key …{key.last4}"
+    values = {
+        "environment": key.get_environment_display(),
+        "last4": key.last4,
+        "since": f"{key.created_at:%Y-%m-%d}",
+    }
     if key.retired_at is None:
-        return f"{name}, active since {since}"
-    return f"{name}, retired, in use {since} to {key.retired_at:%Y-%m-%d}"
+        return _("%(environment)s key …%(last4)s, active since %(since)s") % values
+    values["until"] = f"{key.retired_at:%Y-%m-%d}"
+    return _("%(environment)s key …%(last4)s, retired, in use %(since)s to %(until)s") % values
 
 
 class KeyChoiceField(forms.ModelChoiceField):
@@ -56,43 +62,50 @@ def grouped_key_choices(keys) -> list:
 
 class ApplicationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Application) -> str:
-        return f"{obj.name}: all of its keys"
+        return _("%(name)s: all of its keys") % {"name": obj.name}
 
 
 class ReportForm(forms.Form):
     """The report's parameters, posted by Generate (a plain form: works without JS)."""
 
-    range = forms.ChoiceField(label="Date range", choices=DateRange.CHOICES, initial="7d")
+    range = forms.ChoiceField(
+        label=gettext_lazy("Date range"), choices=DateRange.CHOICES, initial="7d"
+    )
     date_from = forms.DateField(
-        label="From",
+        label=gettext_lazy("From"),
         required=False,
         validators=[validate_filter_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label="To",
+        label=gettext_lazy("To"),
         required=False,
         validators=[validate_filter_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     key = KeyChoiceField(
-        label="API key", queryset=ApiKey.objects.none(), to_field_name="public_id", empty_label=None
+        label=gettext_lazy("API key"),
+        queryset=ApiKey.objects.none(),
+        to_field_name="public_id",
+        empty_label=None,
     )
     application = ApplicationChoiceField(
-        label="Application",
+        label=gettext_lazy("Application"),
         queryset=Application.objects.none(),
         to_field_name="public_id",
         required=False,
-        empty_label="Just the chosen key",
-        help_text="Choose an application to report on every key it has had.",
+        empty_label=gettext_lazy("Just the chosen key"),
+        help_text=gettext_lazy("Choose an application to report on every key it has had."),
     )
     api = forms.ChoiceField(label="API", required=False)
-    outcome = forms.ChoiceField(label="Result", choices=Outcome.CHOICES, required=False)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Result"), choices=Outcome.CHOICES, required=False
+    )
     result_code = forms.CharField(
-        label="Result code",
+        label=gettext_lazy("Result code"),
         required=False,
         max_length=20,
-        help_text="Optional, e.g. INS-0 or INS-10.",
+        help_text=gettext_lazy("Optional, e.g. INS-0 or INS-10."),
         validators=[RegexValidator(r"^[A-Za-z0-9-]+$", "Letters, digits and dashes only.")],
     )
 
@@ -112,7 +125,7 @@ class ReportForm(forms.Form):
         # key (seed: "The last Active API Key will be selected by default").
         chosen = services.default_key(keys)
         self.fields["key"].initial = chosen.public_id if chosen else None
-        cast(forms.ChoiceField, self.fields["api"]).choices = [("", "All APIs"), *api_choices()]
+        cast(forms.ChoiceField, self.fields["api"]).choices = [("", _("All APIs")), *api_choices()]
 
     @property
     def key_periods(self) -> dict[str, dict[str, str]]:

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext_lazy
 
 from accounts.models import ApiKey, Application
 from reports import columns, histogram, rollup
@@ -39,9 +40,9 @@ class Outcome:
     SUCCESS = "success"
     FAILURE = "failure"
     CHOICES = (
-        (ANY, "Any result"),
-        (SUCCESS, "Successful only"),
-        (FAILURE, "Failed only"),
+        (ANY, gettext_lazy("Any result")),
+        (SUCCESS, gettext_lazy("Successful only")),
+        (FAILURE, gettext_lazy("Failed only")),
     )
 
 

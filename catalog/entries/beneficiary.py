@@ -1,5 +1,7 @@
 """Query Beneficiary Name (reference §5.9): Ghana only."""
 
+from django.utils.translation import gettext_noop
+
 from catalog.common import (
     CONVERSATION_ID,
     COUNTRY,
@@ -20,19 +22,21 @@ from catalog.types import Api, CallbackField, Param, ResponseField
 QUERY_BENEFICIARY_NAME = Api(
     slug="queryBeneficiaryName",
     name="Query Beneficiary Name",
-    summary="Look up the registered name of an M-Pesa customer.",
-    description="Returns the first and last name registered for a customer's MSISDN.",
+    summary=gettext_noop("Look up the registered name of an M-Pesa customer."),
+    description=gettext_noop("Returns the first and last name registered for a customer's MSISDN."),
     method="GET",
     path="queryBeneficiaryName/",
     markets=("vodafoneGHA",),
     params=(
-        customer_msisdn("The customer's phone number."),
+        customer_msisdn(
+            gettext_noop("The customer's phone number. 12 to 14 digits, with the country code.")
+        ),
         COUNTRY,
         SERVICE_PROVIDER_CODE,
         THIRD_PARTY_CONVERSATION_ID,
         Param(
             "input_KycQueryType",
-            "What to look up: Name.",
+            gettext_noop("What to look up: Name."),
             "Name",
             regex=r"^(Name)$",
             possible_values=("Name",),
@@ -46,12 +50,15 @@ QUERY_BENEFICIARY_NAME = Api(
         RESPONSE_DESC,
         ResponseField(
             "output_CustomerFirstName",
-            "The customer's first name.",
+            gettext_noop("The customer's first name."),
             "Jiazhen",
             on_success_only=True,
         ),
         ResponseField(
-            "output_CustomerLastName", "The customer's last name.", "Wuu", on_success_only=True
+            "output_CustomerLastName",
+            gettext_noop("The customer's last name."),
+            "Wuu",
+            on_success_only=True,
         ),
         CONVERSATION_ID,
         TPCID_ECHO,
@@ -65,8 +72,8 @@ QUERY_BENEFICIARY_NAME = Api(
     success_status=200,
     callback_fields=(
         ORIGINAL_CONVERSATION_ID_CB,
-        CallbackField("input_CustomerFirstName", "The customer's first name."),
-        CallbackField("input_CustomerLastName", "The customer's last name."),
+        CallbackField("input_CustomerFirstName", gettext_noop("The customer's first name.")),
+        CallbackField("input_CustomerLastName", gettext_noop("The customer's last name.")),
         RESULT_CODE_CB,
         RESULT_DESC_CB,
         TPCID_CB,

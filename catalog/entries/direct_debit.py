@@ -7,6 +7,8 @@ customer; when both are given they must match (INS-50).
 
 from dataclasses import replace
 
+from django.utils.translation import gettext_noop
+
 from catalog.common import (
     CONVERSATION_ID,
     COUNTRY,
@@ -41,23 +43,23 @@ _DATE = r"^[0-9]{8}$"
 
 MSISDN_TOKEN_OUT = ResponseField(
     "output_MsisdnToken",
-    "A token standing for the customer's MSISDN, usable instead of it.",
+    gettext_noop("A token standing for the customer's MSISDN, usable instead of it."),
     "cvgwUBZ3lAO9ivwhWAFeng==",
     on_success_only=True,
 )
 TRANSACTION_REFERENCE_OUT = ResponseField(
     "output_TransactionReference",
-    "The mandate's transaction reference.",
+    gettext_noop("The mandate's transaction reference."),
     "vgisfyn4b22w6tmqjftatq75lyuie6vc",
 )
 MANDATE_ID_OUT = ResponseField(
-    "output_MandateID", "The mandate's identifier.", "15045", on_success_only=True
+    "output_MandateID", gettext_noop("The mandate's identifier."), "15045", on_success_only=True
 )
-MSISDN_TOKEN_CB = CallbackField("input_MsisdnToken", "The customer's MSISDN token.")
+MSISDN_TOKEN_CB = CallbackField("input_MsisdnToken", gettext_noop("The customer's MSISDN token."))
 TRANSACTION_REFERENCE_CB = CallbackField(
-    "input_TransactionReference", "The mandate's transaction reference."
+    "input_TransactionReference", gettext_noop("The mandate's transaction reference.")
 )
-MANDATE_ID_CB = CallbackField("input_MandateID", "The mandate's identifier.")
+MANDATE_ID_CB = CallbackField("input_MandateID", gettext_noop("The mandate's identifier."))
 
 _FREQUENCIES = ("01", "02", "03", "04", "05", "06", "07", "08")
 
@@ -80,31 +82,35 @@ _COMMON_OUTCOMES = [
 DIRECT_DEBIT_CREATION = Api(
     slug="directDebitCreation",
     name="Direct Debit Create",
-    summary="Create a mandate allowing the business to debit a customer.",
+    summary=gettext_noop("Create a mandate allowing the business to debit a customer."),
     description=(
-        "The customer consents to the mandate, and can later view or cancel it from the "
-        "M-Pesa menu. The answer carries the mandate's id and a token for the customer's "
-        "MSISDN, both usable by Direct Debit Payment, Query and Cancel."
+        gettext_noop(
+            "The customer consents to the mandate, and can later view or cancel it from the "
+            "M-Pesa menu. The answer carries the mandate's id and a token for the customer's "
+            "MSISDN, both usable by Direct Debit Payment, Query and Cancel."
+        )
     ),
     method="POST",
     path="directDebitCreation/",
     markets=ALL_MARKETS,
     params=(
-        customer_msisdn("The customer's phone number."),
+        customer_msisdn(
+            gettext_noop("The customer's phone number. 12 to 14 digits, with the country code.")
+        ),
         COUNTRY,
         SERVICE_PROVIDER_CODE,
         _TP_REFERENCE_CREATE,
         THIRD_PARTY_CONVERSATION_ID,
         Param(
             "input_AgreedTC",
-            "1 when the customer agreed to the terms and conditions.",
+            gettext_noop("1 when the customer agreed to the terms and conditions."),
             "1",
             regex=r"^[0-1]{1}$",
             error_code="INS-36",
         ),
         Param(
             "input_FirstPaymentDate",
-            "The first payment's date, YYYYMMDD.",
+            gettext_noop("The first payment's date, YYYYMMDD."),
             "",
             required=False,
             regex=_DATE,
@@ -112,8 +118,10 @@ DIRECT_DEBIT_CREATION = Api(
         ),
         Param(
             "input_Frequency",
-            "01 once off, 02 daily, 03 weekly, 04 monthly, 05 quarterly, 06 half-yearly, "
-            "07 yearly, 08 on demand.",
+            gettext_noop(
+                "01 once off, 02 daily, 03 weekly, 04 monthly, 05 quarterly, 06 half-yearly, "
+                "07 yearly, 08 on demand."
+            ),
             "",
             required=False,
             regex=_TWO_DIGITS,
@@ -122,7 +130,7 @@ DIRECT_DEBIT_CREATION = Api(
         ),
         Param(
             "input_StartRangeOfDays",
-            "First day of the payment window (monthly and longer frequencies).",
+            gettext_noop("First day of the payment window (monthly and longer frequencies)."),
             "",
             required=False,
             regex=_TWO_DIGITS,
@@ -130,7 +138,7 @@ DIRECT_DEBIT_CREATION = Api(
         ),
         Param(
             "input_EndRangeOfDays",
-            "Last day of the payment window (monthly and longer frequencies).",
+            gettext_noop("Last day of the payment window (monthly and longer frequencies)."),
             "",
             required=False,
             regex=_TWO_DIGITS,
@@ -138,7 +146,7 @@ DIRECT_DEBIT_CREATION = Api(
         ),
         Param(
             "input_ExpiryDate",
-            "The mandate's expiry date, YYYYMMDD.",
+            gettext_noop("The mandate's expiry date, YYYYMMDD."),
             "",
             required=False,
             regex=_DATE,
@@ -183,11 +191,13 @@ DIRECT_DEBIT_CREATION = Api(
 DIRECT_DEBIT_PAYMENT = Api(
     slug="directDebitPayment",
     name="Direct Debit Payment",
-    summary="Debit a customer under an existing mandate.",
+    summary=gettext_noop("Debit a customer under an existing mandate."),
     description=(
-        "Name the customer by input_MsisdnToken or input_CustomerMSISDN (both: they must "
-        "match) and the mandate by input_ThirdPartyReference (and optionally "
-        "input_MandateID)."
+        gettext_noop(
+            "Name the customer by input_MsisdnToken or input_CustomerMSISDN (both: they must "
+            "match) and the mandate by input_ThirdPartyReference (and optionally "
+            "input_MandateID)."
+        )
     ),
     method="POST",
     path="directDebitPayment/",
@@ -196,9 +206,11 @@ DIRECT_DEBIT_PAYMENT = Api(
         MSISDN_TOKEN,
         Param(
             "input_CustomerMSISDN",
-            "The customer's phone number, 12 to 14 digits with the country code (or give "
-            "input_MsisdnToken). The example is the sandbox's success trigger, which needs "
-            "no mandate.",
+            gettext_noop(
+                "The customer's phone number, 12 to 14 digits with the country code (or give "
+                "input_MsisdnToken). The example is the sandbox's success trigger, which needs "
+                "no mandate."
+            ),
             "00000000000000000001",
             required=False,
             regex=MSISDN_RE,
@@ -252,26 +264,40 @@ DIRECT_DEBIT_PAYMENT = Api(
 
 _QDD_OUT = [
     ("output_TransactionReference", "The mandate's transaction reference.", "Test123"),
-    ("output_SufficientBalance", "True when the balance covers input_BalanceAmount.", "True"),
+    (
+        "output_SufficientBalance",
+        gettext_noop("True when the balance covers input_BalanceAmount."),
+        "True",
+    ),
     ("output_MsisdnToken", "The customer's MSISDN token.", "cvgwUBZ3lAO9ivwhWAFeng=="),
     ("output_MandateID", "The mandate's identifier.", "15132"),
-    ("output_MandateStatus", "Active, Pending Approval, Cancelled or Expired.", "Active"),
-    ("output_AccountStatus", "Active, Pending Approval, Locked or Inactive.", "Active"),
-    ("output_FirstPaymentDate", "YYYYMMDD.", "20221012"),
-    ("output_Frequency", "The mandate's frequency code.", "02"),
-    ("output_PaymentDayFrom", "First day of the payment window.", "01"),
-    ("output_PaymentDayTo", "Last day of the payment window.", "25"),
-    ("output_ExpiryDate", "YYYYMMDD.", "20230410"),
+    (
+        "output_MandateStatus",
+        gettext_noop("Active, Pending Approval, Cancelled or Expired."),
+        "Active",
+    ),
+    (
+        "output_AccountStatus",
+        gettext_noop("Active, Pending Approval, Locked or Inactive."),
+        "Active",
+    ),
+    ("output_FirstPaymentDate", gettext_noop("YYYYMMDD."), "20221012"),
+    ("output_Frequency", gettext_noop("The mandate's frequency code."), "02"),
+    ("output_PaymentDayFrom", gettext_noop("First day of the payment window."), "01"),
+    ("output_PaymentDayTo", gettext_noop("Last day of the payment window."), "25"),
+    ("output_ExpiryDate", gettext_noop("YYYYMMDD."), "20230410"),
 ]
 
 QUERY_DIRECT_DEBIT = Api(
     slug="queryDirectDebit",
     name="Query Direct Debit",
-    summary="Check a mandate's status and, optionally, the customer's balance.",
+    summary=gettext_noop("Check a mandate's status and, optionally, the customer's balance."),
     description=(
-        "Finds the mandate by input_ThirdPartyReference (and input_MandateID if given). "
-        "With input_QueryBalanceAmount True, input_BalanceAmount is required and "
-        "output_SufficientBalance says whether the customer could pay it."
+        gettext_noop(
+            "Finds the mandate by input_ThirdPartyReference (and input_MandateID if given). "
+            "With input_QueryBalanceAmount True, input_BalanceAmount is required and "
+            "output_SufficientBalance says whether the customer could pay it."
+        )
     ),
     method="GET",
     path="queryDirectDebit/",
@@ -280,7 +306,7 @@ QUERY_DIRECT_DEBIT = Api(
     params=(
         Param(
             "input_QueryBalanceAmount",
-            "True to check the customer's balance against input_BalanceAmount.",
+            gettext_noop("True to check the customer's balance against input_BalanceAmount."),
             "True",
             type="boolean string",
             possible_values=("True", "False"),
@@ -288,7 +314,7 @@ QUERY_DIRECT_DEBIT = Api(
         ),
         Param(
             "input_BalanceAmount",
-            "The amount to check the balance against.",
+            gettext_noop("The amount to check the balance against."),
             "100",
             required=False,
             type="decimal string",
@@ -296,7 +322,13 @@ QUERY_DIRECT_DEBIT = Api(
             error_code="INS-54",
         ),
         COUNTRY,
-        customer_msisdn("The customer's phone number (or give input_MsisdnToken).", required=False),
+        customer_msisdn(
+            gettext_noop(
+                "The customer's phone number (or give input_MsisdnToken). "
+                "12 to 14 digits, with the country code."
+            ),
+            required=False,
+        ),
         replace(MSISDN_TOKEN, error_code="INS-56"),
         SERVICE_PROVIDER_CODE,
         THIRD_PARTY_CONVERSATION_ID,
@@ -332,8 +364,10 @@ QUERY_DIRECT_DEBIT = Api(
     success_status=200,
     supports_async=True,
     callback_fields=(
-        CallbackField("input_ResponseCode", "The result code (not input_ResultCode here)."),
-        CallbackField("input_ResponseDesc", "The result's description."),
+        CallbackField(
+            "input_ResponseCode", gettext_noop("The result code (not input_ResultCode here).")
+        ),
+        CallbackField("input_ResponseDesc", gettext_noop("The result's description.")),
         TRANSACTION_REFERENCE_CB,
         ORIGINAL_CONVERSATION_ID_CB,
         TPCID_CB,
@@ -388,15 +422,23 @@ QUERY_DIRECT_DEBIT = Api(
 DIRECT_DEBIT_CANCEL = Api(
     slug="directDebitCancel",
     name="Cancel Direct Debit",
-    summary="Cancel a mandate.",
-    description="Cancels the mandate named by input_ThirdPartyReference (and input_MandateID).",
+    summary=gettext_noop("Cancel a mandate."),
+    description=gettext_noop(
+        "Cancels the mandate named by input_ThirdPartyReference (and input_MandateID)."
+    ),
     method="PUT",
     path="directDebitCancel/",
     alternate_methods=("POST",),
     markets=ALL_MARKETS,
     params=(
         MSISDN_TOKEN,
-        customer_msisdn("The customer's phone number (or give input_MsisdnToken).", required=False),
+        customer_msisdn(
+            gettext_noop(
+                "The customer's phone number (or give input_MsisdnToken). "
+                "12 to 14 digits, with the country code."
+            ),
+            required=False,
+        ),
         COUNTRY,
         SERVICE_PROVIDER_CODE,
         replace(THIRD_PARTY_REFERENCE_DD, fresh=False, example="00000000000000000001"),

@@ -1,5 +1,7 @@
 """C2B, B2C and B2B single-stage payments (reference §5.2 to §5.4, triggers §9)."""
 
+from django.utils.translation import gettext_noop
+
 from catalog.common import (
     COUNTRY,
     CURRENCY,
@@ -33,17 +35,23 @@ def _msisdn_triggers(outcomes: list[tuple[str, str]]) -> tuple[Trigger, ...]:
 C2B_PAYMENT = Api(
     slug="c2bPayment",
     name="C2B Single Stage",
-    summary="Collect a payment from a customer's M-Pesa wallet.",
+    summary=gettext_noop("Collect a payment from a customer's M-Pesa wallet."),
     description=(
-        "The gateway sends the customer a USSD push asking for the M-Pesa PIN, then "
-        "debits the customer and credits the business's shortcode."
+        gettext_noop(
+            "The gateway sends the customer a USSD push asking for the M-Pesa PIN, then "
+            "debits the customer and credits the business's shortcode."
+        )
     ),
     method="POST",
     path="c2bPayment/singleStage/",
     markets=ALL_MARKETS,
     params=(
         amount(),
-        customer_msisdn("The customer's phone number, debited."),
+        customer_msisdn(
+            gettext_noop(
+                "The customer's phone number, debited. 12 to 14 digits, with the country code."
+            )
+        ),
         COUNTRY,
         CURRENCY,
         SERVICE_PROVIDER_CODE,
@@ -82,15 +90,21 @@ C2B_PAYMENT = Api(
 B2C_PAYMENT = Api(
     slug="b2cPayment",
     name="B2C Single Stage",
-    summary="Pay a customer from the business's account.",
-    description="Debits the business's shortcode and credits the customer's M-Pesa wallet.",
+    summary=gettext_noop("Pay a customer from the business's account."),
+    description=gettext_noop(
+        "Debits the business's shortcode and credits the customer's M-Pesa wallet."
+    ),
     method="POST",
     path="b2cPayment/",
     path_aliases=("b2cPayment/singleStage/",),
     markets=ALL_MARKETS,
     params=(
         amount(),
-        customer_msisdn("The customer's phone number, credited."),
+        customer_msisdn(
+            gettext_noop(
+                "The customer's phone number, credited. 12 to 14 digits, with the country code."
+            )
+        ),
         COUNTRY,
         CURRENCY,
         SERVICE_PROVIDER_CODE,
@@ -98,7 +112,9 @@ B2C_PAYMENT = Api(
         THIRD_PARTY_CONVERSATION_ID,
         Param(
             "input_PaymentItemsDesc",
-            "What the payment is for: 1 to 256 letters, digits, spaces, underscores or pluses.",
+            gettext_noop(
+                "What the payment is for: 1 to 256 letters, digits, spaces, underscores or pluses."
+            ),
             "Salary payment",
             regex=DESCRIPTION_RE,
             error_code="INS-31",
@@ -129,13 +145,11 @@ B2C_PAYMENT = Api(
     ),
 )
 
-_PARTY_CODE_DESC = "4 to 12 letters or digits."
-
 B2B_PAYMENT = Api(
     slug="b2bPayment",
     name="B2B Single Stage",
-    summary="Move money from one business to another.",
-    description="Debits the primary party's shortcode and credits the receiver's.",
+    summary=gettext_noop("Move money from one business to another."),
+    description=gettext_noop("Debits the primary party's shortcode and credits the receiver's."),
     method="POST",
     path="b2bPayment/",
     path_aliases=("b2bPayment/singleStage/",),
@@ -146,14 +160,14 @@ B2B_PAYMENT = Api(
         CURRENCY,
         Param(
             "input_PrimaryPartyCode",
-            "The shortcode debited: " + _PARTY_CODE_DESC,
+            gettext_noop("The shortcode debited: 4 to 12 letters or digits."),
             "000000",
             regex=SHORTCODE_RE,
             error_code="INS-13",
         ),
         Param(
             "input_ReceiverPartyCode",
-            "The shortcode credited: " + _PARTY_CODE_DESC,
+            gettext_noop("The shortcode credited: 4 to 12 letters or digits."),
             "000001",
             regex=SHORTCODE_RE,
             error_code="INS-13",

@@ -1,5 +1,7 @@
 """Reversal and Query Transaction Status (reference §5.5, §5.6, triggers §9)."""
 
+from django.utils.translation import gettext_noop
+
 from catalog.common import (
     CONVERSATION_ID,
     COUNTRY,
@@ -19,11 +21,13 @@ from catalog.types import Api, CallbackField, Param, ResponseField, Trigger
 REVERSAL = Api(
     slug="reversal",
     name="Reversal",
-    summary="Reverse a successful transaction, fully or partly.",
+    summary=gettext_noop("Reverse a successful transaction, fully or partly."),
     description=(
-        "Returns the money of an earlier transaction of yours. Omit input_ReversalAmount "
-        "to reverse what is left of it; give an amount to reverse part of it. A "
-        "transaction can be partly reversed several times until nothing is left."
+        gettext_noop(
+            "Returns the money of an earlier transaction of yours. Omit input_ReversalAmount "
+            "to reverse what is left of it; give an amount to reverse part of it. A "
+            "transaction can be partly reversed several times until nothing is left."
+        )
     ),
     method="PUT",
     path="reversal/",
@@ -33,13 +37,15 @@ REVERSAL = Api(
         amount(
             "input_ReversalAmount",
             required=False,
-            description="The amount to reverse; omit it for a full reversal.",
+            description=gettext_noop("The amount to reverse; omit it for a full reversal."),
         ),
         COUNTRY,
         SERVICE_PROVIDER_CODE,
         Param(
             "input_TransactionID",
-            "The output_TransactionID of the transaction to reverse: 1 to 20 letters or digits.",
+            gettext_noop(
+                "The output_TransactionID of the transaction to reverse: 1 to 20 letters or digits."
+            ),
             "0000000000001",
             regex=r"^[0-9a-zA-Z]{1,20}$",
             error_code="INS-18",
@@ -74,7 +80,11 @@ REVERSAL = Api(
         )
     ),
     is_seed=True,
-    notes=("The documented verb is PUT; POST is accepted too (several client libraries use it).",),
+    notes=(
+        gettext_noop(
+            "The documented verb is PUT; POST is accepted too (several client libraries use it)."
+        ),
+    ),
 )
 
 
@@ -86,11 +96,13 @@ def _qts_trigger(value: str, code: str, description: str, reversed_: str = "") -
 QUERY_TRANSACTION_STATUS = Api(
     slug="queryTransactionStatus",
     name="Query Transaction Status",
-    summary="Find out the state of an earlier transaction.",
+    summary=gettext_noop("Find out the state of an earlier transaction."),
     description=(
-        "input_QueryReference may be the transaction's output_TransactionID, its "
-        "output_ConversationID or your input_ThirdPartyConversationID. The answer says "
-        "whether the transaction completed and whether it was reversed."
+        gettext_noop(
+            "input_QueryReference may be the transaction's output_TransactionID, its "
+            "output_ConversationID or your input_ThirdPartyConversationID. The answer says "
+            "whether the transaction completed and whether it was reversed."
+        )
     ),
     method="GET",
     path="queryTransactionStatus/",
@@ -98,7 +110,9 @@ QUERY_TRANSACTION_STATUS = Api(
     params=(
         Param(
             "input_QueryReference",
-            "TransactionID, ConversationID or ThirdPartyConversationID of the transaction.",
+            gettext_noop(
+                "TransactionID, ConversationID or ThirdPartyConversationID of the transaction."
+            ),
             "000000000001",
             regex=r"^(?:[A-Za-z0-9]{10,20}|[A-Za-z0-9]{1,9}|[A-Za-z0-9]{21,32})$",
             error_code="INS-21",
@@ -112,9 +126,11 @@ QUERY_TRANSACTION_STATUS = Api(
         RESPONSE_DESC,
         ResponseField(
             "output_ResponseTransactionStatus",
-            "The transaction's state: Completed; Failed for a payment a test trigger "
-            "refused (a timeout included); Pending or Cancelled for a two-stage payment "
-            "not yet committed or released.",
+            gettext_noop(
+                "The transaction's state: Completed; Failed for a payment a test trigger "
+                "refused (a timeout included); Pending or Cancelled for a two-stage payment "
+                "not yet committed or released."
+            ),
             "Completed",
             on_success_only=True,
         ),
@@ -122,13 +138,13 @@ QUERY_TRANSACTION_STATUS = Api(
         TPCID_ECHO,
         ResponseField(
             "output_OriginalTransactionID",
-            "The TransactionID of the transaction found.",
+            gettext_noop("The TransactionID of the transaction found."),
             "G27DEn1DLoQ3",
             on_success_only=True,
         ),
         ResponseField(
             "output_Reversed",
-            "True once the transaction was reversed (fully or partly), else False.",
+            gettext_noop("True once the transaction was reversed (fully or partly), else False."),
             "False",
             on_success_only=True,
         ),
@@ -143,8 +159,10 @@ QUERY_TRANSACTION_STATUS = Api(
     success_status=200,
     callback_fields=(
         *PAYMENT_CALLBACK,
-        CallbackField("input_OriginalTransactionID", "The TransactionID of the transaction."),
-        CallbackField("input_Reversed", "True or False.", "False"),
+        CallbackField(
+            "input_OriginalTransactionID", gettext_noop("The TransactionID of the transaction.")
+        ),
+        CallbackField("input_Reversed", gettext_noop("True or False."), "False"),
     ),
     triggers=(
         _qts_trigger("000000000001", "INS-0", "Success, not reversed", "False"),

@@ -9,6 +9,8 @@ release); its success code is INS-GAR-0. Choices the sources leave open are in
 docs/gateway.md.
 """
 
+from django.utils.translation import gettext_noop
+
 from catalog.common import (
     CONVERSATION_ID,
     COUNTRY,
@@ -26,14 +28,14 @@ from catalog.entries.payments import C2B_PAYMENT
 from catalog.markets import ALL_MARKETS
 from catalog.types import Api, Param, ResponseField, Trigger
 
-_NOTE = (
+_NOTE = gettext_noop(
     "Contract known from client libraries: the portal documentation copy the sandbox is "
     "built from has no page for this API (reference §5.12)."
 )
 
 API_VERSION = Param(
     "input_APIVersion",
-    "The API version: 3.1.",
+    gettext_noop("The API version: 3.1."),
     "3.1",
     possible_values=("3.1",),
     error_code="INS-21",
@@ -42,12 +44,14 @@ API_VERSION = Param(
 C2B_MULTI_STAGE = Api(
     slug="c2bMultiStage",
     name="C2B Two Stage",
-    summary="Reserve a customer's payment now, commit or release it later.",
+    summary=gettext_noop("Reserve a customer's payment now, commit or release it later."),
     description=(
-        "Stage 1 of a two-stage payment: the customer approves it and the money is "
-        "reserved. The answer carries a voucher code; Update Transaction Status with the "
-        "TransactionID and the voucher then commits the payment or releases it. Until "
-        "then Query Transaction Status reports it as Pending."
+        gettext_noop(
+            "Stage 1 of a two-stage payment: the customer approves it and the money is "
+            "reserved. The answer carries a voucher code; Update Transaction Status with the "
+            "TransactionID and the voucher then commits the payment or releases it. Until "
+            "then Query Transaction Status reports it as Pending."
+        )
     ),
     method="POST",
     path="c2bPayment/multiStage/",
@@ -61,7 +65,7 @@ C2B_MULTI_STAGE = Api(
         TPCID_ECHO,
         ResponseField(
             "output_VoucherCode",
-            "The voucher of the reserved payment, for Update Transaction Status.",
+            gettext_noop("The voucher of the reserved payment, for Update Transaction Status."),
             "K3Q9ZT81XW",
             on_success_only=True,
         ),
@@ -70,17 +74,19 @@ C2B_MULTI_STAGE = Api(
     success_status=201,
     supports_async=False,
     triggers=C2B_PAYMENT.triggers,
-    notes=(_NOTE, "Synchronous only in this sandbox."),
+    notes=(_NOTE, gettext_noop("Synchronous only in this sandbox.")),
 )
 
 UPDATE_TRANSACTION_STATUS = Api(
     slug="updateTransactionStatus",
     name="Update Transaction Status",
-    summary="Commit or release a reserved two-stage payment.",
+    summary=gettext_noop("Commit or release a reserved two-stage payment."),
     description=(
-        "Stage 2 of a two-stage payment. input_CustomerMSISDN carries the operation, "
-        "not a phone number: 1 commits the reserved payment (it becomes Completed), 0 "
-        "releases it (Cancelled). The success code is INS-GAR-0."
+        gettext_noop(
+            "Stage 2 of a two-stage payment. input_CustomerMSISDN carries the operation, "
+            "not a phone number: 1 commits the reserved payment (it becomes Completed), 0 "
+            "releases it (Cancelled). The success code is INS-GAR-0."
+        )
     ),
     method="PUT",
     path="updateTransactionStatus/",
@@ -90,14 +96,14 @@ UPDATE_TRANSACTION_STATUS = Api(
         COUNTRY,
         Param(
             "input_VoucherCode",
-            "The output_VoucherCode of stage 1: 4 to 12 letters or digits.",
+            gettext_noop("The output_VoucherCode of stage 1: 4 to 12 letters or digits."),
             "K3Q9ZT81XW",
             regex=r"^[0-9a-zA-Z]{4,12}$",
             error_code="INS-21",
         ),
         Param(
             "input_CustomerMSISDN",
-            "The operation, under this name on the portal: 1 commits, 0 releases.",
+            gettext_noop("The operation, under this name on the portal: 1 commits, 0 releases."),
             "1",
             regex=r"^[01]$",
             error_code="INS-21",
@@ -106,7 +112,7 @@ UPDATE_TRANSACTION_STATUS = Api(
         THIRD_PARTY_CONVERSATION_ID,
         Param(
             "input_TransactionID",
-            "The output_TransactionID of stage 1: 1 to 13 letters or digits.",
+            gettext_noop("The output_TransactionID of stage 1: 1 to 13 letters or digits."),
             "0000000000001",
             regex=r"^[0-9a-zA-Z]{1,13}$",
             error_code="INS-18",
@@ -138,5 +144,5 @@ UPDATE_TRANSACTION_STATUS = Api(
             start=1,
         )
     ),
-    notes=(_NOTE, "Synchronous only in this sandbox."),
+    notes=(_NOTE, gettext_noop("Synchronous only in this sandbox.")),
 )

@@ -91,6 +91,7 @@ NOT_PAGES = {
     "admin/sandbox/transaction/<path:object_id>/": REDIRECT,
     "golive/request/": REDIRECT,
     "golive/request/fresh-report/": REDIRECT,
+    "i18n/setlang/": REDIRECT,
     "profile/api-key/reveal/": REDIRECT,
     "profile/async-response-url/": REDIRECT,
     "profile/details/": REDIRECT,

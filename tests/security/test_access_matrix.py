@@ -202,6 +202,8 @@ TABLE: dict[str, Row] = {
         {"anonymous": Redirect("/"), "other": 200, "staff": 200, "owner": 200},
     ),
     "accounts/inactive/": public("/accounts/inactive/"),
+    # The language switcher: anyone may choose; it redirects back ("/" without a next).
+    "i18n/setlang/": public("/i18n/setlang/", Redirect("/"), method="post"),
     "accounts/signup/": Row(
         _p("/accounts/signup/"),
         {
