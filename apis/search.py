@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 
 from django.template import Engine
 from django.urls import reverse
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog import all_apis
@@ -76,6 +77,8 @@ class Hit:
 # --- Building the index ---------------------------------------------------------------
 
 _TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
+# `{% translate "Heading" %}`: the text, in the active language (the index is per language).
+_TRANSLATE_TAG = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.*?)\1.*?%\}""", re.DOTALL)
 _SPACES = re.compile(r"\s+")
 
 
@@ -111,6 +114,7 @@ def guide_sections(template_name: str) -> list[tuple[str, str, str]]:
     """The (heading, anchor, text) sections of a guide template; the first is its intro."""
     source = Engine.get_default().get_template(template_name).source
     parser = _GuideParser()
+    source = _TRANSLATE_TAG.sub(lambda m: gettext(m.group(2)), source)
     parser.feed(_TEMPLATE_TAG.sub(" ", source))
     parser.close()
     return [(_clean(h), anchor, _clean(text)) for h, anchor, text in parser.sections]
@@ -169,8 +173,11 @@ def _guide_entries(guides: dict[str, tuple[str, str]]) -> list[Entry]:
 
 
 @cache
-def index(guides: tuple[tuple[str, tuple[str, str]], ...]) -> tuple[Entry, ...]:
-    """Every searchable entry; built once per process (per set of guides)."""
+def index(
+    language: str | None, guides: tuple[tuple[str, tuple[str, str]], ...]
+) -> tuple[Entry, ...]:
+    """Every searchable entry; built once per process, language and set of guides (the
+    guides' headings are read in `language`, the active one)."""
     return tuple(_api_entries() + _guide_entries(dict(guides)))
 
 
@@ -211,7 +218,7 @@ def search(query: str, guides: dict[str, tuple[str, str]]) -> list[Hit]:
     if not words:
         return []
     hits = []
-    for entry in index(tuple(guides.items())):
+    for entry in index(get_language(), tuple(guides.items())):
         rank = _rank(entry, query, words)
         if rank is not None:
             hits.append(Hit(entry, rank))
