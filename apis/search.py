@@ -115,7 +115,7 @@ def _guide_html(template_name: str) -> str:
     its tags stripped would lose them; the reader's key and endpoints stay empty."""
     template = Engine.get_default().get_template(template_name)
     for block in template.nodelist.get_nodes_by_type(BlockNode):
-        if block.name == "guide":
+        if isinstance(block, BlockNode) and block.name == "guide":
             context = Context({})
             with context.render_context.push_state(template), context.bind_template(template):
                 return block.nodelist.render(context)

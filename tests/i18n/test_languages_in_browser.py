@@ -176,12 +176,14 @@ def test_a_developers_language_is_kept_and_used_for_their_email_and_sms(
 PAGES = {
     "home": "/",
     "docs": "/docs/",
+    "docs-search": "/docs/search/?q=amount",
     "api": "/docs/apis/c2bPayment/",
     "sign-in": "/accounts/login/",
     "profile": "/profile/",
+    "passkeys": "/accounts/2fa/webauthn/",
     "reports": "/reports/",
 }
-SIGNED_IN = {"profile", "reports"}
+SIGNED_IN = {"profile", "passkeys", "reports"}
 
 
 @pytest.mark.parametrize("language", ["fr", "sw"])
