@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
 
-from django.template import Engine
+from django.template import Context, Engine
+from django.template.loader_tags import BlockNode
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -77,8 +78,6 @@ class Hit:
 # --- Building the index ---------------------------------------------------------------
 
 _TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
-# `{% translate "Heading" %}`: the text, in the active language (the index is per language).
-_TRANSLATE_TAG = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.*?)\1.*?%\}""", re.DOTALL)
 _SPACES = re.compile(r"\s+")
 
 
@@ -110,14 +109,31 @@ def _clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def _guide_html(template_name: str) -> str:
+    """The guide's own block (`{% block guide %}`), rendered in the active language with no
+    reader: the marked strings ({% translate %}) are the guide's text, so the source with
+    its tags stripped would lose them; the reader's key and endpoints stay empty."""
+    template = Engine.get_default().get_template(template_name)
+    for block in template.nodelist.get_nodes_by_type(BlockNode):
+        if isinstance(block, BlockNode) and block.name == "guide":
+            context = Context({})
+            with context.render_context.push_state(template), context.bind_template(template):
+                return block.nodelist.render(context)
+    return _TEMPLATE_TAG.sub(" ", template.source)
+
+
 def guide_sections(template_name: str) -> list[tuple[str, str, str]]:
     """The (heading, anchor, text) sections of a guide template; the first is its intro."""
-    source = Engine.get_default().get_template(template_name).source
     parser = _GuideParser()
-    source = _TRANSLATE_TAG.sub(lambda m: gettext(m.group(2)), source)
-    parser.feed(_TEMPLATE_TAG.sub(" ", source))
+    parser.feed(_guide_html(template_name))
     parser.close()
     return [(_clean(h), anchor, _clean(text)) for h, anchor, text in parser.sections]
+
+
+def _t(text: str) -> str:
+    """The catalogue's prose (marked with gettext_noop) in the active language; result
+    descriptions stay as they are (the gateway's wire values, docs/i18n.md)."""
+    return gettext(text) if text else ""
 
 
 def _api_entries() -> list[Entry]:
@@ -129,7 +145,7 @@ def _api_entries() -> list[Entry]:
                 KIND_API,
                 api.name,
                 page,
-                _clean(f"{api.summary} {api.description}"),
+                _clean(f"{_t(api.summary)} {_t(api.description)}"),
                 keywords=f"{api.slug} {api.method} {api.path}",
             )
         )
@@ -139,7 +155,7 @@ def _api_entries() -> list[Entry]:
                     KIND_PARAMETER,
                     param.name,
                     f"{page}#param-{param.name}",
-                    _clean(param.description),
+                    _clean(_t(param.description)),
                     context=api.name,
                     keywords=" ".join((param.short_name, *param.aliases)),
                 )
@@ -174,10 +190,10 @@ def _guide_entries(guides: dict[str, tuple[str, str]]) -> list[Entry]:
 
 @cache
 def index(
-    language: str | None, guides: tuple[tuple[str, tuple[str, str]], ...]
+    guides: tuple[tuple[str, tuple[str, str]], ...], language: str | None = None
 ) -> tuple[Entry, ...]:
-    """Every searchable entry; built once per process, language and set of guides (the
-    guides' headings are read in `language`, the active one)."""
+    """Every searchable entry, in the active language (`language`, part of the cache key);
+    built once per process per language and set of guides."""
     return tuple(_api_entries() + _guide_entries(dict(guides)))
 
 
@@ -218,7 +234,7 @@ def search(query: str, guides: dict[str, tuple[str, str]]) -> list[Hit]:
     if not words:
         return []
     hits = []
-    for entry in index(get_language(), tuple(guides.items())):
+    for entry in index(tuple(guides.items()), get_language()):
         rank = _rank(entry, query, words)
         if rank is not None:
             hits.append(Hit(entry, rank))

@@ -146,10 +146,10 @@ def _console_data(request: HttpRequest, api: Api, markets) -> dict:
 def console_bearer(request: HttpRequest) -> JsonResponse:
     """A fresh bearer for the signed-in developer: RSA(API key) with the current key."""
     if not request.user.is_authenticated:
-        return JsonResponse({"error": "Sign in to send requests from the console."}, status=403)
+        return JsonResponse({"error": _("Sign in to send requests from the console.")}, status=403)
     api_key = keys.active_api_key(request.user)
     if api_key is None:
-        return JsonResponse({"error": "Your account has no active API key."}, status=409)
+        return JsonResponse({"error": _("Your account has no active API key.")}, status=409)
     keypair = keys.current_keypair()
     return JsonResponse({"bearer": make_bearer(api_key.plaintext, keypair.public_key_b64)})
 

@@ -81,7 +81,9 @@ class RejectForm(forms.Form):
         ),
         max_length=2000,
         strip=True,
-        error_messages={"required": "Give a reason: the developer needs it to fix their work."},
+        error_messages={
+            "required": gettext_lazy("Give a reason: the developer needs it to fix their work.")
+        },
     )
 
 
@@ -94,7 +96,7 @@ class ChangesForm(forms.Form):
         ),
         max_length=4000,
         strip=True,
-        error_messages={"required": "List what the developer must change."},
+        error_messages={"required": gettext_lazy("List what the developer must change.")},
     )
 
 
@@ -107,7 +109,7 @@ class RevokeForm(forms.Form):
         ),
         max_length=2000,
         strip=True,
-        error_messages={"required": "Give a reason: the developer needs it."},
+        error_messages={"required": gettext_lazy("Give a reason: the developer needs it.")},
     )
 
 
@@ -117,7 +119,7 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         max_length=4000,
         strip=True,
-        error_messages={"required": "Write a message first."},
+        error_messages={"required": gettext_lazy("Write a message first.")},
     )
 
 
@@ -136,7 +138,7 @@ class BusinessDetailsForm(forms.Form):
         label=gettext_lazy("Market(s)"),
         choices=[(m.slug, m.name) for m in MARKETS.values()],
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one market."},
+        error_messages={"required": gettext_lazy("Choose at least one market.")},
     )
     shortcode = forms.CharField(
         label=gettext_lazy("Shortcode"),

@@ -44,18 +44,18 @@ def conformance_refusal(results: list[conformance.ItemResult]) -> str:
     missing = conformance.missing_required(results)
     if not missing:
         return ""
-    return (
-        "Your application does not pass the conformance checklist yet: "
-        + "; ".join(r.label for r in missing)
-        + "."
-    )
+    return _("Your application does not pass the conformance checklist yet: %(items)s.") % {
+        "items": "; ".join(str(r.label) for r in missing)
+    }
 
 
 def probe_refusal(check: ReceiverCheck | None) -> str:
     if check is None or check.passed:
         return ""
     reasons = [i["reason"] for i in check.evidence.get("items", []) if not i["ok"]]
-    return "Your Asynchronous Response URL failed the receiver check: " + "; ".join(reasons) + "."
+    return _("Your Asynchronous Response URL failed the receiver check: %(reasons)s.") % {
+        "reasons": "; ".join(str(reason) for reason in reasons)
+    }
 
 
 NOT_YOUR_REPORT = gettext_lazy(

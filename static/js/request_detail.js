@@ -10,10 +10,10 @@
     var label = button.textContent;
     navigator.clipboard.writeText(source.textContent).then(
       function () {
-        button.textContent = "Copied";
+        button.textContent = button.dataset.copiedLabel || "Copied";
       },
       function () {
-        button.textContent = "Copy failed: select the command";
+        button.textContent = button.dataset.copyFailedLabel || "Copy failed: select the command";
       }
     );
     window.setTimeout(function () {

@@ -128,3 +128,22 @@ def test_the_docs_menu_has_the_search_box(client):
 
     assert f'action="{SEARCH}"' in page and 'role="search"' in page
     assert '<label for="docs-search-q">Search the docs</label>' in page
+
+
+def test_the_guides_are_searched_in_the_pages_language(client):
+    # The guides' text is marked for translation: the index holds it as a reader of the
+    # page's language sees it, and English pages keep their own index.
+    client.cookies["django_language"] = "fr"
+    _response, _page, links = results(client, "asynchrone")
+    assert [title for _url, title in links[:2]] == [
+        "Asynchrone",
+        "Appels synchrones et asynchrones",
+    ]
+
+    client.cookies["django_language"] = "sw"
+    _response, _page, links = results(client, "PKCS1Padding")
+    assert ("/docs/getting-started/without-library/#java", "Java (JDK pekee)") in links
+
+    client.cookies["django_language"] = "en"
+    _response, _page, links = results(client, "PKCS1Padding")
+    assert ("/docs/getting-started/without-library/#java", "Java (JDK only)") in links

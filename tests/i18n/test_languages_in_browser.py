@@ -101,11 +101,11 @@ def test_the_switcher_changes_the_language_of_the_page_it_is_on(
         assert page.locator("html").get_attribute("lang") == "sw"
         # The choice is kept (a cookie) on the next pages.
         page.goto("/accounts/login/")
-        page.get_by_role("heading", name="Ingia").wait_for()
+        page.get_by_role("heading", name="Ingia", exact=True).wait_for()
         _switch(page, "Português")
-        page.get_by_role("heading", name="Iniciar sessão").wait_for()
+        page.get_by_role("heading", name="Iniciar sessão", exact=True).wait_for()
         _switch(page, "English")
-        page.get_by_role("heading", name="Sign in").wait_for()
+        page.get_by_role("heading", name="Sign in", exact=True).wait_for()
     finally:
         context.close()
 
@@ -146,7 +146,7 @@ def test_a_developers_language_is_kept_and_used_for_their_email_and_sms(
     page = context.new_page()
     try:
         page.goto("/accounts/login/")
-        page.get_by_role("heading", name="Sign in").wait_for()
+        page.get_by_role("heading", name="Sign in", exact=True).wait_for()
         _sign_in(page, developer.username)
         page.get_by_role("heading", name="O meu perfil").wait_for()
         assert page.locator("html").get_attribute("lang") == "pt"
@@ -176,12 +176,14 @@ def test_a_developers_language_is_kept_and_used_for_their_email_and_sms(
 PAGES = {
     "home": "/",
     "docs": "/docs/",
+    "docs-search": "/docs/search/?q=amount",
     "api": "/docs/apis/c2bPayment/",
     "sign-in": "/accounts/login/",
     "profile": "/profile/",
+    "passkeys": "/accounts/2fa/webauthn/",
     "reports": "/reports/",
 }
-SIGNED_IN = {"profile", "reports"}
+SIGNED_IN = {"profile", "passkeys", "reports"}
 
 
 @pytest.mark.parametrize("language", ["fr", "sw"])
