@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from django.template import Context, Engine
 from django.template.loader_tags import BlockNode
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -174,7 +175,7 @@ def _api_entries() -> list[Entry]:
     return entries
 
 
-def _guide_entries(guides: dict[str, tuple[str, str]]) -> list[Entry]:
+def _guide_entries(guides: dict[str, tuple[str | Promise, str]]) -> list[Entry]:
     entries: list[Entry] = []
     for slug, (title, template_name) in guides.items():
         page = reverse("apis:guide", args=[slug])
@@ -190,7 +191,7 @@ def _guide_entries(guides: dict[str, tuple[str, str]]) -> list[Entry]:
 
 @cache
 def index(
-    guides: tuple[tuple[str, tuple[str, str]], ...], language: str | None = None
+    guides: tuple[tuple[str, tuple[str | Promise, str]], ...], language: str | None = None
 ) -> tuple[Entry, ...]:
     """Every searchable entry, in the active language (`language`, part of the cache key);
     built once per process per language and set of guides."""
@@ -228,7 +229,7 @@ def _rank(entry: Entry, query: str, words: list[str]) -> tuple[int, ...] | None:
     return (exact, in_title, in_keywords, in_text, -KIND_ORDER[entry.kind])
 
 
-def search(query: str, guides: dict[str, tuple[str, str]]) -> list[Hit]:
+def search(query: str, guides: dict[str, tuple[str | Promise, str]]) -> list[Hit]:
     """The entries matching every word of `query`, best first, at most MAX_RESULTS."""
     words = words_of(query)
     if not words:

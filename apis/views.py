@@ -193,9 +193,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 "input_Amount, a result code such as INS-10, or a guide topic."
             )
         else:
-            # Guide titles in the page's language (the index is kept per language).
-            titles = {slug: (str(title), name) for slug, (title, name) in GUIDES.items()}
-            hits = search.search(query, titles)
+            hits = search.search(query, GUIDES)
             if not hits:
                 message = _(
                     "Nothing in the docs matches “%(query)s”. Check the spelling, "
