@@ -56,9 +56,13 @@ lint: install-dev
 # process) and the fault + scale-out tests (they start their own processes, one test at
 # a time) are each one unit of work, started first (tests/conftest.py). The slowest
 # tests are listed at the end.
+# PYTHONDONTWRITEBYTECODE= (empty: unset for Python): where the environment forbids .pyc
+# files, every xdist worker and every process a test starts (gunicorn, Celery, manage.py)
+# would compile the project and re-do pytest's assertion rewriting of ~300 test modules
+# from source, each time (about 10 s of CPU per process). __pycache__/ is git-ignored.
 PYTEST_ARGS := -q -n 3 --dist loadfile --durations=15
 test: install-dev lint sdk node-deps messages
-	$(BIN)/pytest $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install-dev sdk messages
 	$(BIN)/python bench/run_all.py

@@ -14,6 +14,16 @@ PATH = "c2bPayment/singleStage/"
 
 
 def test_success_creates_a_transaction_and_logs_the_call(gw, developer):
+    check_success(gw, developer)
+
+
+def test_success_over_real_http_is_the_same(live_gw, developer):
+    """The in-process transport (tests/sandbox/conftest.py) and a real socket give the
+    same answer and rows: the rest of the module runs in-process."""
+    check_success(live_gw, developer)
+
+
+def check_success(gw, developer):
     body = gw.sample("c2bPayment", input_Amount="12.50")
     response = gw.call("POST", PATH, json=body)
 

@@ -482,6 +482,12 @@ def check(response, expected, *, where: str) -> None:
         )
 
 
+@pytest.fixture
+def world(shared_world):
+    """One world for the module's 750 tests (tests/security/conftest.py)."""
+    return shared_world
+
+
 @pytest.mark.parametrize("route", sorted(TABLE))
 @pytest.mark.parametrize("role", ROLES)
 def test_access(route, role, world):
