@@ -17,10 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import keys, phone, services
 from accounts.forms import BrowserTimeZoneForm, PhoneCodeForm, PhoneNumberForm
-from accounts.http import AuthenticatedHttpRequest
+from accounts.http import AuthenticatedHttpRequest, posted_next
 
 # Session flag: show the API key's plaintext on the next rendering of My Profile only.
 REVEAL_KEY_SESSION_FLAG = "accounts.reveal_api_key"
+# Session key: where a change of phone number started (the page named in the form's
+# `next`), to go back to once the new number is confirmed.
+PHONE_NEXT_SESSION_KEY = "accounts.phone_next"
 
 
 # --- My Profile's credential pages -----------------------------------------------------
@@ -87,6 +90,7 @@ def phone_add(request: AuthenticatedHttpRequest) -> HttpResponse:
         except phone.PhoneStepError as error:
             form.add_error("phone_number", str(error))
         else:
+            request.session[PHONE_NEXT_SESSION_KEY] = posted_next(request)
             messages.success(request, _("We sent a code by SMS. Type it below."))
             return redirect("accounts:phone-confirm")
     return render(request, "accounts/phone_add.html", {"form": form})
@@ -112,9 +116,10 @@ def phone_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _after_phone_confirmed(request: HttpRequest, *, was_active: bool) -> HttpResponse:
+    back = request.session.pop(PHONE_NEXT_SESSION_KEY, None)
     if was_active:
         messages.success(request, _("Your new phone number is confirmed."))
-        return redirect(_profile_url())
+        return redirect(back or _profile_url())
     request.session[REVEAL_KEY_SESSION_FLAG] = True
     messages.success(request, _("Your phone number is confirmed and your account is active."))
     return redirect(_profile_url("api-key"))

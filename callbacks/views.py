@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.http import AuthenticatedHttpRequest
+from accounts.http import AuthenticatedHttpRequest, posted_next
 from accounts.keys import default_application
 from accounts.models import Application
 from callbacks.faults import settings_for
@@ -275,8 +275,10 @@ def signing_secret_rotate(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, _("New callback signing secret created: callbacks are signed with it from now on.")
     )
-    # My Profile is composed above the gateway: go back to it the way a sign-in does.
-    return redirect(resolve_url(settings.LOGIN_REDIRECT_URL) + "#callbacks")
+    # My Profile is composed above the gateway: back to the tab that showed the form (its
+    # `next`), else to My Profile the way a sign-in goes there.
+    back = posted_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
+    return redirect(back + "#callbacks")
 
 
 def profile_panel(request: AuthenticatedHttpRequest) -> str:

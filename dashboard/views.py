@@ -1,32 +1,28 @@
 """Pages that show several apps at once: the home page, My Profile and the request log.
 
-My Profile is the accounts app's page (keys, details, security events) with the
-Callbacks section of the gateway and the Go Live section below it. Its forms re-render
-the whole page next to a refused field, so they live here too; the credential and
-phone-step pages that only need accounts stay in accounts.
+My Profile is four tabs (dashboard/profile_tabs.py): the accounts app's keys, details and
+security events, with the Callbacks and Go Live sections of the apps above it on the
+Integration tab. Its forms re-render their tab next to a refused field, so they live here
+too; the credential and phone-step pages that only need accounts stay in accounts.
 """
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import keys, phone, services
+from accounts import keys, services
 from accounts.forms import AsyncResponseUrlForm, PersonalDetailsForm, TimeZoneForm, UsernameForm
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.views import REVEAL_KEY_SESSION_FLAG
 from apis.docs import sandbox_base_url
-from callbacks import views as callback_views
-from dashboard import requestlog, usage
+from dashboard import profile_tabs, requestlog, usage
 from dashboard.forms import AlertSettingsForm, RequestLogFilterForm
-from golive import views as golive_views
 from reports.apinames import api_name
 from reports.queries import zone
 
@@ -39,38 +35,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # --- My Profile -----------------------------------------------------------------------
+# Four tabs (dashboard/profile_tabs.py). A refused form re-renders its own tab with the
+# error next to the field; a saved one goes back to its tab.
 
 
-def _other_sections(request: AuthenticatedHttpRequest) -> list[str]:
-    """The sections of the apps above accounts, in page order ("" hides one)."""
-    rendered = [callback_views.profile_panel(request), golive_views.profile_panel(request)]
-    # Each section renders its own template, which escapes what it shows.
-    return [mark_safe(html) for html in rendered if html]  # noqa: S308
-
-
-def _render_profile(request: AuthenticatedHttpRequest, **forms) -> HttpResponse:
-    user = request.user
-    api_key = keys.active_api_key(user)
-    application = keys.default_application(user)
+@login_required
+@require_GET
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     reveal = request.session.pop(REVEAL_KEY_SESSION_FLAG, False)
-    context = {
-        "default_application": application,
-        "details_form": forms.get("details_form") or PersonalDetailsForm(instance=user),
-        "username_form": forms.get("username_form") or UsernameForm(user=user),
-        "time_zone_form": forms.get("time_zone_form") or TimeZoneForm(instance=user),
-        "async_form": forms.get("async_form") or AsyncResponseUrlForm(instance=application),
-        "api_key": api_key,
-        "api_key_plaintext": api_key.plaintext if (api_key and reveal) else None,
-        "keypair": keys.current_keypair(),
-        # The Default application's keys: the others are on their own settings pages.
-        "key_history": application.api_keys.order_by("-created_at"),
-        "security_events": user.security_events.order_by("-created_at")[:20],
-        "pending_email": EmailAddress.objects.filter(user=user, verified=False).first(),
-        "pending_phone": phone.pending_verification(user),
-        "sections": _other_sections(request),
-        "alert_forms": forms.get("alert_forms") or _alert_forms(user),
-    }
-    response = render(request, "dashboard/profile.html", context)
+    context = profile_tabs.keys_context(request.user, reveal=reveal)
+    response = profile_tabs.render_tab(request, profile_tabs.KEYS, context)
     if reveal:
         response["Cache-Control"] = "no-store"
     return response
@@ -78,8 +52,33 @@ def _render_profile(request: AuthenticatedHttpRequest, **forms) -> HttpResponse:
 
 @login_required
 @require_GET
-def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return _render_profile(request)
+def profile_account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    context = profile_tabs.account_context(request.user)
+    return profile_tabs.render_tab(request, profile_tabs.ACCOUNT, context)
+
+
+@login_required
+@require_GET
+def profile_security(request: AuthenticatedHttpRequest) -> HttpResponse:
+    context = profile_tabs.security_context(request.user)
+    return profile_tabs.render_tab(request, profile_tabs.SECURITY, context)
+
+
+@login_required
+@require_GET
+def profile_integration(request: AuthenticatedHttpRequest) -> HttpResponse:
+    context = profile_tabs.integration_context(request)
+    return profile_tabs.render_tab(request, profile_tabs.INTEGRATION, context)
+
+
+def _refused_on_account(request: AuthenticatedHttpRequest, **form) -> HttpResponse:
+    context = profile_tabs.account_context(request.user, **form)
+    return profile_tabs.render_tab(request, profile_tabs.ACCOUNT, context)
+
+
+def _refused_on_integration(request: AuthenticatedHttpRequest, **form) -> HttpResponse:
+    context = profile_tabs.integration_context(request, **form)
+    return profile_tabs.render_tab(request, profile_tabs.INTEGRATION, context)
 
 
 @login_required
@@ -87,10 +86,10 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
 def details_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PersonalDetailsForm(request.POST, instance=request.user)
     if not form.is_valid():
-        return _render_profile(request, details_form=form)
+        return _refused_on_account(request, details_form=form)
     form.save()
     messages.success(request, _("Your personal details were saved."))
-    return redirect("dashboard:profile")
+    return redirect("dashboard:profile-account")
 
 
 @login_required
@@ -98,10 +97,10 @@ def details_update(request: AuthenticatedHttpRequest) -> HttpResponse:
 def username_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UsernameForm(request.POST, user=request.user)
     if not form.is_valid():
-        return _render_profile(request, username_form=form)
+        return _refused_on_account(request, username_form=form)
     services.change_username(request.user, username=form.cleaned_data["username"])
     messages.success(request, _("Your username was changed."))
-    return redirect("dashboard:profile")
+    return redirect("dashboard:profile-account")
 
 
 @login_required
@@ -110,14 +109,14 @@ def time_zone_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     # A copy: a refused zone must not reach request.user (the page still renders with it).
     form = TimeZoneForm(request.POST, instance=User.objects.get(pk=request.user.pk))
     if not form.is_valid():
-        return _render_profile(request, time_zone_form=form)
+        return _refused_on_account(request, time_zone_form=form)
     services.set_time_zone(request.user, name=form.cleaned_data["timezone"])
     messages.success(
         request,
         _("Your time zone is now %(zone)s: dates are shown in it.")
         % {"zone": form.cleaned_data["timezone"]},
     )
-    return redirect("dashboard:profile")
+    return redirect("dashboard:profile-account")
 
 
 @login_required
@@ -125,13 +124,28 @@ def time_zone_update(request: AuthenticatedHttpRequest) -> HttpResponse:
 def async_url_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AsyncResponseUrlForm(request.POST, instance=keys.default_application(request.user))
     if not form.is_valid():
-        return _render_profile(request, async_form=form)
+        return _refused_on_integration(request, async_form=form)
     form.save()
     if form.instance.async_response_url:
         messages.success(request, _("Saved: every API now answers asynchronously to this URL."))
     else:
         messages.success(request, _("Saved: every API now answers synchronously."))
-    return redirect("dashboard:profile")
+    return redirect("dashboard:profile-integration")
+
+
+@login_required
+@require_POST
+def alerts_update(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    application = get_object_or_404(request.user.applications, public_id=public_id)
+    form = AlertSettingsForm(request.POST, instance=application, prefix=str(public_id))
+    if not form.is_valid():
+        alert_forms = profile_tabs.alert_forms_of(request.user, form)
+        return _refused_on_integration(request, alert_forms=alert_forms)
+    form.save()
+    messages.success(
+        request, _("Alert emails of %(name)s were saved.") % {"name": application.name}
+    )
+    return redirect("dashboard:profile-integration")
 
 
 # --- Request log ----------------------------------------------------------------------
@@ -186,27 +200,3 @@ def request_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse
         "tz": zone(request.user.timezone),
     }
     return render(request, "dashboard/request_detail.html", context)
-
-
-def _alert_forms(user, bound: AlertSettingsForm | None = None) -> list[AlertSettingsForm]:
-    applications = user.applications.order_by("-is_default", "created_at")
-    return [
-        bound
-        if bound is not None and bound.instance.pk == application.pk
-        else AlertSettingsForm(instance=application, prefix=str(application.public_id))
-        for application in applications
-    ]
-
-
-@login_required
-@require_POST
-def alerts_update(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
-    application = get_object_or_404(request.user.applications, public_id=public_id)
-    form = AlertSettingsForm(request.POST, instance=application, prefix=str(public_id))
-    if not form.is_valid():
-        return _render_profile(request, alert_forms=_alert_forms(request.user, form))
-    form.save()
-    messages.success(
-        request, _("Alert emails of %(name)s were saved.") % {"name": application.name}
-    )
-    return redirect("dashboard:profile")

@@ -151,7 +151,7 @@ def send_callback_failure_digests(now: datetime | None = None) -> int:
             "last_error": failures[0].last_error,
             "since": since,
             "callbacks_url": _base_url() + reverse("callbacks:delivery-list"),
-            "settings_url": _base_url() + reverse("dashboard:profile") + "#alerts",
+            "settings_url": _base_url() + reverse("dashboard:profile-integration") + "#alerts",
         }
         sent += _send(application, kind, "alert_callback_failures", context, now=now)
     return sent
@@ -207,7 +207,7 @@ def send_error_rate_alerts(now: datetime | None = None) -> int:
             "base_share": round(100 * base_share),
             "base_total": base_total,
             "reports_url": _base_url() + reverse("reports:index"),
-            "settings_url": _base_url() + reverse("dashboard:profile") + "#alerts",
+            "settings_url": _base_url() + reverse("dashboard:profile-integration") + "#alerts",
         }
         sent += _send(application, kind, "alert_error_rate", context, now=now)
     return sent

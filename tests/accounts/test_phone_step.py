@@ -37,6 +37,9 @@ def send_code(client, number=KE_NUMBER):
     "path",
     [
         "/profile/",
+        "/profile/account/",
+        "/profile/security/",
+        "/profile/integration/",
         "/",
         "/reports/",
         "/profile/api-key/renew/",
@@ -325,8 +328,13 @@ def test_changing_the_phone_needs_a_new_code_and_keeps_the_old_number_until_then
 ):
     old_number = developer.phone_number
     old_key = keys.active_api_key(developer)
+    # The form says where the change started: My Profile's Account tab.
+    form = developer_client.get(ADD).content.decode()
+    assert '<input type="hidden" name="next" value="/profile/account/">' in form
 
-    response = developer_client.post(ADD, {"phone_number": "+233241234567"})
+    response = developer_client.post(
+        ADD, {"phone_number": "+233241234567", "next": "/profile/account/"}
+    )
     assert response.status_code == 302
     developer.refresh_from_db()
     assert developer.phone_number == old_number
@@ -335,10 +343,29 @@ def test_changing_the_phone_needs_a_new_code_and_keeps_the_old_number_until_then
     response = developer_client.post(CONFIRM, {"code": code_from(sms_outbox[0])})
 
     assert response.status_code == 302
+    assert response["Location"] == "/profile/account/"
     developer.refresh_from_db()
     assert developer.phone_number == "+233241234567"
     assert keys.active_api_key(developer) == old_key  # no new key for a phone change
     assert developer.security_events.filter(kind=SecurityEvent.Kind.PHONE_CHANGED).exists()
+
+
+@pytest.mark.parametrize("next_url", [None, "https://evil.example/profile/", "//evil.example/"])
+def test_a_phone_change_without_a_next_of_this_site_ends_on_my_profile(
+    developer_client, developer, sms_outbox, next_url
+):
+    data = {"phone_number": "+233241234567"} | ({"next": next_url} if next_url else {})
+    developer_client.post(ADD, data)
+
+    response = developer_client.post(CONFIRM, {"code": code_from(sms_outbox[0])})
+
+    assert response["Location"] == "/profile/"
+    developer.refresh_from_db()
+    assert developer.phone_number == "+233241234567"
+
+
+def test_the_first_phone_step_has_no_next(newcomer_client):
+    assert 'name="next"' not in newcomer_client.get(ADD).content.decode()
 
 
 def test_the_same_confirmed_number_is_refused(developer_client, developer, sms_outbox):

@@ -1,4 +1,6 @@
-"""My Profile: what it shows, and each of its forms."""
+"""My Profile: its tabs, what each shows, and each of its forms."""
+
+import re
 
 import pytest
 from django.test import Client
@@ -6,12 +8,25 @@ from django.test import Client
 from accounts import keys
 from accounts.keys import default_application
 from accounts.models import SecurityEvent, User
+from callbacks import views as callback_views
+from golive import views as golive_views
 from netguard import ssrf
 from tests.factories import DeveloperFactory, set_async_url
 
 pytestmark = pytest.mark.django_db
 
 PROFILE = "/profile/"
+ACCOUNT = "/profile/account/"
+SECURITY = "/profile/security/"
+INTEGRATION = "/profile/integration/"
+# Each tab and the ids of the sections it shows, in page order.
+TABS = {
+    PROFILE: ("API keys", ["api-key", "key-history"]),
+    ACCOUNT: ("Account", ["details", "account", "time-zone"]),
+    SECURITY: ("Security", ["two-factor", "security"]),
+    INTEGRATION: ("Integration", ["async", "callbacks", "alerts", "golive"]),
+}
+SECTIONS = [section for _, sections in TABS.values() for section in sections]
 PUBLIC_KEY_PREFIX = "MIICIjANBgkqhkiG9w0BAQEFAAOCAg8A"
 
 
@@ -35,25 +50,42 @@ def test_profile_hides_the_key_and_shows_the_public_key(developer_client, develo
     assert "Public key last changed" in html
     assert "Download as PEM" in html
     assert "Renew API Key" in html
-    assert '<label for="id_async_response_url">Asynchronous Response URL</label>' in html
-    for label in ["First name", "Last name", "Company", "Country", "Username"]:
+
+
+def test_the_account_tab_has_the_details_username_and_time_zone_forms(developer_client):
+    html = developer_client.get(ACCOUNT).content.decode()
+
+    for label in ["First name", "Last name", "Company", "Country", "Username", "Time zone"]:
         assert f">{label}</label>" in html
+    for link in ["Change email address", "Change password", "Change phone number"]:
+        assert f">{link}</a>" in html
 
 
-def test_profile_never_shows_another_developers_data(developer_client, developer, other_developer):
-    html = developer_client.get(PROFILE).content.decode()
+def test_the_integration_tab_has_the_async_url_form(developer_client):
+    html = developer_client.get(INTEGRATION).content.decode()
+
+    assert '<label for="id_async_response_url">Asynchronous Response URL</label>' in html
+
+
+@pytest.mark.parametrize("path", TABS)
+def test_profile_never_shows_another_developers_data(
+    developer_client, developer, other_developer, path
+):
+    html = developer_client.get(path).content.decode()
 
     assert other_developer.api_key_plaintext not in html
     assert f"…{other_developer.api_key.last4}" not in html
     assert other_developer.phone_number not in html
     assert other_developer.email not in html
+    assert other_developer.username not in html
     # Revealing gives my key, never theirs.
-    response = developer_client.post("/profile/api-key/reveal/", HTTP_ACCEPT="application/json")
-    assert response.json() == {"api_key": developer.api_key_plaintext}
+    if path == PROFILE:
+        response = developer_client.post("/profile/api-key/reveal/", HTTP_ACCEPT="application/json")
+        assert response.json() == {"api_key": developer.api_key_plaintext}
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client):
-    for path in [PROFILE, "/profile/public-key.pem", "/profile/api-key/renew/"]:
+    for path in [*TABS, "/profile/public-key.pem", "/profile/api-key/renew/"]:
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
@@ -62,12 +94,147 @@ def test_anonymous_visitor_is_sent_to_sign_in(client):
 
 
 def test_wrong_methods_are_refused(developer_client):
-    assert developer_client.post(PROFILE).status_code == 405
+    for path in TABS:
+        assert developer_client.post(path).status_code == 405
     for path in ["/profile/details/", "/profile/username/", "/profile/async-response-url/"]:
         assert developer_client.get(path).status_code == 405
     assert developer_client.get("/profile/api-key/reveal/").status_code == 405
     assert developer_client.delete("/profile/api-key/renew/").status_code == 405
     assert developer_client.post("/profile/public-key.pem").status_code == 405
+
+
+# --- Tabs ----------------------------------------------------------------------------------
+
+
+def _tab_bar(html: str) -> str:
+    return html.split('<nav class="profile-tabs"', 1)[1].split("</nav>", 1)[0]
+
+
+def _current_tab(html: str) -> list[str]:
+    return re.findall(r'<a href="([^"]+)"[^>]*aria-current="page"', _tab_bar(html))
+
+
+def _sections(html: str) -> list[str]:
+    return [section for section in SECTIONS if f'id="{section}"' in html]
+
+
+@pytest.mark.parametrize("path", TABS)
+def test_each_tab_shows_its_sections_and_no_other(developer_client, path):
+    html = developer_client.get(path).content.decode()
+
+    assert _sections(html) == TABS[path][1]
+
+
+@pytest.mark.parametrize("path", TABS)
+def test_the_tab_bar_links_every_tab_and_marks_the_current_one(developer_client, path):
+    html = developer_client.get(path).content.decode()
+
+    bar = _tab_bar(html)
+    assert '<nav class="profile-tabs" aria-label="Sections of My Profile">' in html
+    assert re.findall(r'<a href="([^"]+)"', bar) == list(TABS)
+    assert _current_tab(html) == [path]
+    assert f"<title>{TABS[path][0]} · My Profile · " in html
+    assert html.count("<h1") == 1 and "<h1>My Profile</h1>" in html
+
+
+def test_old_links_to_the_single_page_find_their_tab(developer_client):
+    """/profile/#two-factor, from before the tabs, lands on the first tab: its script
+    (static/js/profile-tabs.js, driven in tests/e2e/test_profile_tabs.py) sends it on to
+    the tab whose link lists that section."""
+    html = developer_client.get(PROFILE).content.decode()
+
+    for path, (_, sections) in TABS.items():
+        assert f'<a href="{path}" data-sections="{" ".join(sections)}"' in _tab_bar(html)
+    assert '<script src="/static/js/profile-tabs.js" defer></script>' in html
+
+
+def _state(user: User) -> tuple:
+    user.refresh_from_db()
+    application = default_application(user)
+    return (
+        user.first_name,
+        user.company,
+        user.username,
+        user.timezone,
+        application.async_response_url,
+        application.alert_on_callback_failures,
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "tab", "message"),
+    [
+        (
+            "/profile/details/",
+            {"first_name": "Amina", "last_name": "Otieno", "company": "Duka", "country": "Ghana"},
+            ACCOUNT,
+            "Your personal details were saved.",
+        ),
+        ("/profile/username/", {"username": "dev-new"}, ACCOUNT, "Your username was changed."),
+        (
+            "/profile/time-zone/",
+            {"timezone": "Africa/Nairobi"},
+            ACCOUNT,
+            "Your time zone is now Africa/Nairobi: dates are shown in it.",
+        ),
+        (
+            "/profile/async-response-url/",
+            {"async_response_url": ""},
+            INTEGRATION,
+            "Saved: every API now answers synchronously.",
+        ),
+        ("/profile/alerts/{app}/", {}, INTEGRATION, "Alert emails of Default were saved."),
+    ],
+)
+def test_each_form_goes_back_to_its_tab_with_its_message(
+    developer_client, developer, action, data, tab, message
+):
+    set_async_url(developer, "https://example.com/before")
+    before = _state(developer)
+    app = default_application(developer).public_id
+
+    response = developer_client.post(action.format(app=app), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == tab
+    assert _state(developer) != before
+    page = developer_client.get(tab).content.decode()
+    assert message in page
+    assert _current_tab(page) == [tab]
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "field", "tab"),
+    [
+        (
+            "/profile/details/",
+            {"first_name": "A", "last_name": "B", "company": "x" * 151},
+            "company",
+            ACCOUNT,
+        ),
+        ("/profile/username/", {"username": ""}, "username", ACCOUNT),
+        ("/profile/time-zone/", {"timezone": "Mars/Olympus_Mons"}, "timezone", ACCOUNT),
+        (
+            "/profile/async-response-url/",
+            {"async_response_url": "not a url"},
+            "async_response_url",
+            INTEGRATION,
+        ),
+    ],
+)
+def test_a_refused_form_shows_its_tab_again_with_the_error_and_changes_nothing(
+    developer_client, developer, action, data, field, tab
+):
+    before = _state(developer)
+
+    response = developer_client.post(action, data)
+
+    assert response.status_code == 200
+    assert field_errors(response, field)
+    html = response.content.decode()
+    assert _current_tab(html) == [tab]
+    assert _sections(html) == TABS[tab][1]
+    assert _state(developer) == before
 
 
 # --- Reveal --------------------------------------------------------------------------------
@@ -82,6 +249,14 @@ def test_reveal_without_javascript_shows_the_key_once(developer_client, develope
     assert developer.api_key_plaintext in page.content.decode()
     assert page["Cache-Control"] == "no-store"
     assert developer.api_key_plaintext not in developer_client.get(PROFILE).content.decode()
+
+
+def test_a_revealed_key_waits_for_the_api_keys_tab(developer_client, developer):
+    developer_client.post("/profile/api-key/reveal/")
+
+    for path in [ACCOUNT, SECURITY, INTEGRATION]:
+        assert developer.api_key_plaintext not in developer_client.get(path).content.decode()
+    assert developer.api_key_plaintext in developer_client.get(PROFILE).content.decode()
 
 
 def test_reveal_with_javascript_answers_json(developer_client, developer):
@@ -186,7 +361,8 @@ def test_async_url_is_saved_and_cleared(developer_client, developer, settings, m
     assert response.status_code == 302
     developer.refresh_from_db()
     assert default_application(developer).async_response_url == "https://example.com/results"
-    page = developer_client.get(PROFILE).content.decode()
+    assert response["Location"] == INTEGRATION
+    page = developer_client.get(INTEGRATION).content.decode()
     assert "asynchronous, results go to https://example.com/results" in page
 
     developer_client.post("/profile/async-response-url/", {"async_response_url": ""})
@@ -222,15 +398,22 @@ def test_async_url_into_a_private_network_is_refused(developer_client, developer
 # --- Sections of the apps above accounts -----------------------------------------------
 
 
-def test_profile_shows_the_callbacks_and_go_live_sections_after_security_events(
-    developer_client,
-):
-    html = developer_client.get(PROFILE).content.decode()
+def test_the_integration_tab_shows_the_callbacks_and_go_live_sections(developer_client):
+    html = developer_client.get(INTEGRATION).content.decode()
 
-    security = html.index('id="security-heading"')
-    callbacks = html.index('id="callbacks-heading"')
-    golive = html.index('id="golive-heading"')
-    assert security < callbacks < golive
+    order = [html.index(f'id="{section}-heading"') for section in TABS[INTEGRATION][1]]
+    assert order == sorted(order)  # async, callbacks, alerts, Go Live
+
+
+def test_the_other_tabs_do_not_render_the_sections_of_the_apps_above(developer_client, monkeypatch):
+    def refuse(request):
+        raise AssertionError("rendered a section this tab does not show")
+
+    monkeypatch.setattr(callback_views, "profile_panel", refuse)
+    monkeypatch.setattr(golive_views, "profile_panel", refuse)
+
+    for path in [PROFILE, ACCOUNT, SECURITY]:
+        assert developer_client.get(path).status_code == 200
 
 
 # --- Security events ----------------------------------------------------------------------
@@ -252,7 +435,7 @@ def test_password_change_through_allauth_is_a_security_event(developer_client, d
     developer.refresh_from_db()
     assert developer.check_password("another-long-secret-93")
     assert developer.security_events.filter(kind=SecurityEvent.Kind.PASSWORD_CHANGED).exists()
-    assert "Password changed" in developer_client.get(PROFILE).content.decode()
+    assert "Password changed" in developer_client.get(SECURITY).content.decode()
 
 
 def test_weak_new_password_is_refused_next_to_the_field(developer_client, developer):
@@ -281,7 +464,7 @@ def test_email_change_waits_for_the_new_address_to_be_verified(developer_client,
     assert response.status_code == 302
     developer.refresh_from_db()
     assert developer.email == "dev@example.com"  # unchanged until verified
-    assert "Changing to dev-new@example.com" in developer_client.get(PROFILE).content.decode()
+    assert "Changing to dev-new@example.com" in developer_client.get(ACCOUNT).content.decode()
     link = re.search(r"(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body).group(1)
 
     developer_client.post(link)
@@ -307,7 +490,7 @@ def test_security_events_list_only_my_events(developer_client, developer, other_
     SecurityEvent.objects.create(user=other_developer, kind="api_key_renewed", detail="theirs-x1")
     SecurityEvent.objects.create(user=developer, kind="api_key_renewed", detail="mine-y2")
 
-    html = developer_client.get(PROFILE).content.decode()
+    html = developer_client.get(SECURITY).content.decode()
 
     assert "mine-y2" in html
     assert "theirs-x1" not in html

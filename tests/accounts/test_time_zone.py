@@ -21,7 +21,7 @@ from tests.factories import ApiCallFactory
 
 pytestmark = pytest.mark.django_db
 
-PROFILE = reverse("dashboard:profile")
+PROFILE = reverse("dashboard:profile-account")  # the Time zone section
 SET = reverse("dashboard:time-zone-update")
 BROWSER = reverse("accounts:time-zone-browser")
 LOG = reverse("dashboard:request-log")
@@ -137,7 +137,7 @@ def test_request_log_times_shift_with_the_zone(developer, developer_client):
 def test_my_profile_dates_name_the_zone(developer, developer_client):
     developer_client.post(SET, {"timezone": "Africa/Kinshasa"})  # UTC+1
     key = keys.active_api_key(developer)
-    page = developer_client.get(PROFILE).content.decode()
+    page = developer_client.get(reverse("dashboard:profile")).content.decode()
     shown = key.created_at.astimezone(ZoneInfo("Africa/Kinshasa")).strftime("%Y-%m-%d %H:%M")
     assert f"Active since {shown} Africa/Kinshasa." in page
 

@@ -217,7 +217,7 @@ def test_redeliver_wrong_method(developer_client, mine):
 
 
 def test_profile_panel_shows_secret_counts_and_link(developer_client, developer, mine):
-    response = developer_client.get("/profile/")
+    response = developer_client.get("/profile/integration/")
     assert response.status_code == 200
     html = response.content.decode()
     secret = CallbackSigningSecret.objects.get(user=developer).secret
@@ -235,6 +235,28 @@ def test_rotate_replaces_the_secret(developer_client, developer):
     assert response["Location"] == "/profile/#callbacks"
     after = CallbackSigningSecret.objects.get(user=developer)
     assert after.secret != before and after.rotated_at is not None
+
+
+def test_rotate_goes_back_to_the_profile_tab_that_showed_the_form(developer_client, developer):
+    html = developer_client.get("/profile/integration/").content.decode()
+    assert '<input type="hidden" name="next" value="/profile/integration/">' in html
+
+    response = developer_client.post(ROTATE, {"next": "/profile/integration/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/profile/integration/#callbacks"
+    page = developer_client.get(response["Location"]).content.decode()
+    assert "New callback signing secret created" in page
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "javascript:1"])
+def test_rotate_ignores_a_next_pointing_elsewhere(developer_client, developer, next_url):
+    before = get_signing_secret(developer).secret
+
+    response = developer_client.post(ROTATE, {"next": next_url})
+
+    assert response["Location"] == "/profile/#callbacks"
+    assert CallbackSigningSecret.objects.get(user=developer).secret != before
 
 
 def test_rotate_anonymous(client, db):

@@ -45,7 +45,7 @@ def test_usage_panel_is_for_signed_in_developers_only(client):
 
 def test_alert_switches_on_my_profile(developer_client, developer):
     application = keys.default_application(developer)
-    page = developer_client.get(reverse("dashboard:profile")).content.decode()
+    page = developer_client.get(reverse("dashboard:profile-integration")).content.decode()
     assert "Email me when callbacks keep failing" in page
     prefix = str(application.public_id)
     response = developer_client.post(
@@ -53,6 +53,7 @@ def test_alert_switches_on_my_profile(developer_client, developer):
         {f"{prefix}-alert_on_error_rate": "on"},  # the callbacks box unticked
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard:profile-integration")
     application.refresh_from_db()
     assert not application.alert_on_callback_failures and application.alert_on_error_rate
 

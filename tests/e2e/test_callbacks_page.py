@@ -71,7 +71,7 @@ def test_developer_sees_why_a_callback_failed_and_redelivers_it(
     delivery.refresh_from_db()
     assert delivery.status == "pending"
 
-    page.goto("/profile/#callbacks")
+    page.goto("/profile/integration/#callbacks")
     panel = page.locator("#callbacks")
     panel.get_by_text("Show signing secret").click()
     secret = signing.get_signing_secret(developer).secret
@@ -79,4 +79,5 @@ def test_developer_sees_why_a_callback_failed_and_redelivers_it(
     panel.screenshot(path=str(screenshot(page, "profile").with_name("profile-panel.png")))
     page.get_by_role("button", name="Rotate signing secret").click()
     assert page.get_by_text("New callback signing secret created").is_visible()
+    assert page.url.endswith("/profile/integration/#callbacks")  # back on its tab
     assert signing.get_signing_secret(developer).secret != secret

@@ -54,7 +54,7 @@ def test_developer_goes_live_after_reviewer_approves(page, live_server, screensh
 
     # The developer presses Go Live!, checks what will be sent, and sends it.
     _sign_in_as(page, live_server, developer)
-    page.goto("/profile/")
+    page.goto("/profile/integration/")
     panel = page.get_by_role("region", name="Go Live")
     screenshot(page, "1-profile-ready")
     panel.get_by_role("link", name="Go Live!").click()
@@ -98,7 +98,7 @@ def test_developer_goes_live_after_reviewer_approves(page, live_server, screensh
     # The developer sees "Approved", the live public key and the live base URL; the live
     # key is masked until "Show live API key" (a POST) reveals it.
     _sign_in_as(page, live_server, developer)
-    page.goto("/profile/")
+    page.goto("/profile/integration/")
     panel = page.get_by_role("region", name="Go Live")
     expect(panel.locator(".badge").get_by_text("Approved", exact=True)).to_be_visible()
     expect(panel.get_by_role("list", name="Go Live request status")).to_contain_text("Approved")
@@ -132,7 +132,7 @@ def test_reviewer_must_give_a_reason_to_reject(page, live_server, screenshot):
 
     # The developer reads the reason on My Profile and may send a new request.
     _sign_in_as(page, live_server, developer)
-    page.goto("/profile/")
+    page.goto("/profile/integration/")
     panel = page.get_by_role("region", name="Go Live")
     expect(panel).to_contain_text("Please test a partial reversal too.")
     expect(panel.get_by_role("link", name="Go Live!")).to_be_visible()

@@ -41,6 +41,9 @@ def test_developer_turns_on_totp_and_signs_in_with_a_code(page, screenshot):
 
     _sign_in(page, "amani")
     page.wait_for_url("**/profile/")
+    tabs = page.get_by_role("navigation", name="Sections of My Profile")
+    tabs.get_by_role("link", name="Security").click()
+    page.wait_for_url("**/profile/security/")
     section = page.get_by_role("region", name="Two-factor authentication")
     expect(section).to_contain_text("Protect your account with a second factor")
     screenshot(page, "1-profile-off")
@@ -73,7 +76,7 @@ def test_developer_turns_on_totp_and_signs_in_with_a_code(page, screenshot):
         user=developer, type=Authenticator.Type.RECOVERY_CODES
     ).exists()
 
-    page.goto("/profile/")
+    page.goto("/profile/security/")
     expect(page.get_by_role("region", name="Two-factor authentication")).to_contain_text("On")
     # The change is a security event the developer sees on My Profile.
     expect(page.get_by_role("region", name="Security events")).to_contain_text(

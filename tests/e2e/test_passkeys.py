@@ -89,6 +89,9 @@ def test_developer_adds_a_passkey_and_signs_in_with_it(page, screenshot):
 
     _sign_in_with_password(page, "wanjiru")
     page.wait_for_url("**/profile/")
+    tabs = page.get_by_role("navigation", name="Sections of My Profile")
+    tabs.get_by_role("link", name="Security").click()
+    page.wait_for_url("**/profile/security/")
     section = page.get_by_role("region", name="Two-factor authentication")
     expect(section.get_by_role("link", name="Turn on two-factor authentication")).to_be_visible()
     screenshot(page, "1-profile-off")
@@ -120,7 +123,7 @@ def test_developer_adds_a_passkey_and_signs_in_with_it(page, screenshot):
         ("localhost", True)
     ]
 
-    page.goto("/profile/")
+    page.goto("/profile/security/")
     section = page.get_by_role("region", name="Two-factor authentication")
     expect(section).to_contain_text("Signing in asks for your passkey")
     expect(page.get_by_role("region", name="Security events")).to_contain_text("Passkey added")

@@ -83,14 +83,19 @@ def test_newcomer_registers_activates_adds_a_phone_and_renews_the_key(page, scre
     public_key = page.get_by_label("Gateway public key (sandbox)").input_value()
     assert public_key.startswith(PUBLIC_KEY_PREFIX)
     screenshot(page, "6-profile-activated")
-    # Activation itself is not a security event; the phone confirmation is.
+    # Activation itself is not a security event; the phone confirmation is (Security tab).
+    tabs = page.get_by_role("navigation", name="Sections of My Profile")
+    tabs.get_by_role("link", name="Security").click()
+    page.wait_for_url("**/profile/security/")
     events = page.locator("#security").inner_text()
     assert "Phone number confirmed" in events and "Email address changed" not in events
     user = User.objects.get(username="zawadi")
     assert user.phone_number == "+254712345678"
 
-    # Reload: the key is hidden again until revealed (with JavaScript, in place).
-    page.reload()
+    # Back on the API keys tab the key is hidden again until revealed (in place, with
+    # JavaScript).
+    tabs.get_by_role("link", name="API keys").click()
+    page.wait_for_url("**/profile/")
     assert first_key not in page.content()
     page.get_by_role("button", name="Reveal API Key").click()
     page.get_by_role("button", name="Copy API Key").wait_for()
@@ -118,9 +123,11 @@ def test_profile_fits_a_phone_screen(page, screenshot, developer):
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(PROFILE_URL)
 
-    width = page.evaluate("document.documentElement.scrollWidth")
-    screenshot(page, "profile-mobile")
-    assert width <= 390
+    for tab in ["", "account/", "security/", "integration/"]:
+        page.goto(f"/profile/{tab}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        screenshot(page, f"profile-mobile-{tab.strip('/') or 'keys'}")
+        assert width <= 390, tab
 
 
 def test_developer_changes_password_and_asks_for_an_email_change(page, screenshot, developer):
@@ -132,6 +139,7 @@ def test_developer_changes_password_and_asks_for_an_email_change(page, screensho
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(PROFILE_URL)
 
+    page.goto("/profile/account/")
     page.get_by_role("link", name="Change password").click()
     page.get_by_label("Current Password").fill("correct-horse-battery-staple-42")
     page.get_by_label("New Password", exact=True).fill("123")
@@ -146,13 +154,13 @@ def test_developer_changes_password_and_asks_for_an_email_change(page, screensho
     page.get_by_role("button", name="Change my password").click()
     page.get_by_text("Password successfully changed.").wait_for()
 
-    page.goto("/profile/")
+    page.goto("/profile/account/")
     page.get_by_role("link", name="Change email address").click()
     page.get_by_label("Email").fill("dev-moved@example.com")
     page.get_by_role("button", name="Send a verification link to the new address").click()
     assert page.get_by_text("Changing to dev-moved@example.com").is_visible()
     screenshot(page, "email-change-pending")
-    page.goto("/profile/")
+    page.goto("/profile/security/")
     assert "Password changed" in page.locator("#security").inner_text()
     assert mail.outbox[-1].to == ["dev-moved@example.com"]
 

@@ -43,7 +43,7 @@ def test_the_first_visit_stores_the_browsers_zone(_browser, live_server, develop
 
         assert wait_for_zone(developer, "Africa/Nairobi") == "Africa/Nairobi"
 
-        page.goto("/profile/#time-zone")
+        page.goto("/profile/account/#time-zone")
         section = page.locator("#time-zone")
         assert "Dates are shown in Africa/Nairobi." in section.inner_text()
         assert page.get_by_role("combobox", name="Time zone").input_value() == "Africa/Nairobi"
@@ -60,7 +60,7 @@ def test_a_chosen_zone_is_not_replaced_by_the_browsers(_browser, live_server, de
     context = _context(_browser, live_server, developer, timezone_id="Asia/Tokyo")
     try:
         page = context.new_page()
-        page.goto("/profile/")
+        page.goto("/profile/account/")
         assert page.locator("script[src*='timezone-default']").count() == 0
         assert page.get_by_role("combobox", name="Time zone").input_value() == "Africa/Accra"
     finally:

@@ -34,10 +34,11 @@ def test_usage_panel_and_alert_switches(page, live_server, developer, screenshot
     assert "Keys about to expire" in panel.inner_text()
     screenshot(page, f"home-{width}")
 
-    page.goto("/profile/#alerts")
+    page.goto("/profile/integration/#alerts")
     page.get_by_label("Email me when callbacks keep failing (at most hourly)").uncheck()
     page.get_by_role("button", name="Save alerts").click()
     assert "Alert emails of" in page.content()
+    assert page.url.endswith("/profile/integration/")
     assert not page.get_by_label(
         "Email me when callbacks keep failing (at most hourly)"
     ).is_checked()

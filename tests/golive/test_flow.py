@@ -26,7 +26,7 @@ def test_submit_reject_fix_resubmit_approve(
     log_calls(developer, successes=("c2bPayment",), failures=("reversal",))
     make_report(developer)
     client.force_login(developer)
-    profile = client.get(reverse("dashboard:profile")).content.decode()
+    profile = client.get(reverse("dashboard:profile-integration")).content.decode()
     assert "no successful Reversal call (reversal)" in profile
     assert "no successful Query Transaction Status call" in profile
 
@@ -59,7 +59,7 @@ def test_submit_reject_fix_resubmit_approve(
 
     # 4. The developer sees the reason on My Profile, fixes, and sends again.
     client.force_login(developer)
-    profile = client.get(reverse("dashboard:profile")).content.decode()
+    profile = client.get(reverse("dashboard:profile-integration")).content.decode()
     assert "Please test a partial reversal too." in profile
     report = make_report(developer)
     _post(client, capture, create, {**business_data(), "report": str(report.public_id)})
@@ -75,7 +75,7 @@ def test_submit_reject_fix_resubmit_approve(
     assert "approved" in mailoutbox[-1].subject and mailoutbox[-1].to == [developer.email]
     live = ApiKey.objects.get(user=developer, environment=Environment.LIVE, retired_at=None)
     client.force_login(developer)
-    profile = client.get(reverse("dashboard:profile")).content.decode()
+    profile = client.get(reverse("dashboard:profile-integration")).content.decode()
     assert live.plaintext not in profile  # masked; revealed by a POST only
     assert settings.LIVE_BASE_URL in profile
     reveal = reverse("golive:live-key-reveal", args=[second.application.public_id])

@@ -16,7 +16,7 @@ from tests import factories
 from tests.sandbox.helpers import bearer_for
 
 STATUS = reverse("golive:status")
-PROFILE = reverse("dashboard:profile")
+PROFILE = reverse("dashboard:profile-integration")  # the Go Live section
 PEM = reverse("golive:live-public-key-pem")
 
 

@@ -95,7 +95,7 @@ def test_history_lists_only_own_requests(client, ready_developer, other_develope
 def test_profile_page_shows_the_panel(client, ready_developer):
     client.force_login(ready_developer)
 
-    body = client.get(reverse("dashboard:profile")).content.decode()
+    body = client.get(reverse("dashboard:profile-integration")).content.decode()
 
     assert 'id="golive-heading"' in body
     assert "Go Live!" in body

@@ -180,10 +180,13 @@ PAGES = {
     "api": "/docs/apis/c2bPayment/",
     "sign-in": "/accounts/login/",
     "profile": "/profile/",
+    "profile-account": "/profile/account/",
+    "profile-security": "/profile/security/",
+    "profile-integration": "/profile/integration/",
     "passkeys": "/accounts/2fa/webauthn/",
     "reports": "/reports/",
 }
-SIGNED_IN = {"profile", "passkeys", "reports"}
+SIGNED_IN = {name for name in PAGES if name.startswith("profile")} | {"passkeys", "reports"}
 
 
 @pytest.mark.parametrize("language", ["fr", "sw"])

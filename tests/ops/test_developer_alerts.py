@@ -49,6 +49,8 @@ def test_many_failures_make_one_digest_in_the_hour_and_another_the_next_hour(app
     assert "30 deliveries" in email.subject
     assert "connection refused #29" in email.body  # the last error
     assert "https://portal.example.com/sandbox/callbacks/" in email.body
+    # Where to turn it off: the Alerts section, on My Profile's Integration tab.
+    assert "https://portal.example.com/profile/integration/#alerts" in email.body
     assert email.body.count("delivery ") >= 20 and "... and 10 more." in email.body
 
     later = now + timedelta(minutes=61)
@@ -86,6 +88,7 @@ def test_an_error_rate_jump_against_the_applications_week_sends_one_email(applic
     assert alerts.send_error_rate_alerts(now + timedelta(minutes=30)) == 0
     [email] = mail.outbox
     assert "50%" in email.subject and "5% of" in email.body
+    assert "/profile/integration/#alerts" in email.body
     assert DeveloperAlert.objects.get().kind == "error_rate"
 
 

@@ -300,8 +300,11 @@ TABLE: dict[str, Row] = {
         "/accounts/password/reset/key/1-not-a-real-token/"
     ),
     "accounts/password/reset/done/": public("/accounts/password/reset/done/"),
-    # --- My Profile ---------------------------------------------------------------------
+    # --- My Profile: its four tabs, each a developer's own (staff see theirs) -------------
     "profile/": signed_in("/profile/"),
+    "profile/account/": signed_in("/profile/account/"),
+    "profile/security/": signed_in("/profile/security/"),
+    "profile/integration/": signed_in("/profile/integration/"),
     "profile/details/": signed_in("/profile/details/", 302, "post"),
     "profile/username/": signed_in("/profile/username/", method="post"),
     # An empty form: My Profile again with the error (200); a zone: a redirect.

@@ -1,0 +1,75 @@
+"""My Profile's tabs in Chromium: the tab bar at desktop and phone widths, and old links to
+the single page (`/profile/#two-factor`) landing on the tab that shows that section."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_callbacks_page import sign_in
+
+pytestmark = pytest.mark.browser
+
+TABS = {
+    "API keys": "/profile/",
+    "Account": "/profile/account/",
+    "Security": "/profile/security/",
+    "Integration": "/profile/integration/",
+}
+# Where each section of the single page went.
+OLD_LINKS = {
+    "api-key": "/profile/",
+    "details": "/profile/account/",
+    "account": "/profile/account/",
+    "time-zone": "/profile/account/",
+    "two-factor": "/profile/security/",
+    "security": "/profile/security/",
+    "async": "/profile/integration/",
+    "callbacks": "/profile/integration/",
+    "alerts": "/profile/integration/",
+    "golive": "/profile/integration/",
+}
+OVERFLOW_JS = "document.documentElement.scrollWidth - window.innerWidth"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_tab_bar_leads_to_each_tab_and_marks_it(
+    page, live_server, developer, screenshot, width
+):
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 800})
+    sign_in(page, live_server, developer)
+    page.goto("/profile/")
+    tabs = page.get_by_role("navigation", name="Sections of My Profile")
+
+    for name, path in TABS.items():
+        link = tabs.get_by_role("link", name=name, exact=True)
+        link.click()
+        page.wait_for_url(f"**{path}")
+        expect(link).to_have_attribute("aria-current", "page")
+        expect(tabs.locator("[aria-current]")).to_have_count(1)
+        expect(page).to_have_title(f"{name} · My Profile · M-Pesa Developer Portal")
+        # Every tab is in sight, none cut off at the edge, and the page never scrolls sideways.
+        for other in TABS:
+            box = tabs.get_by_role("link", name=other, exact=True).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, other
+        assert page.evaluate(OVERFLOW_JS) == 0, path
+        screenshot(page, f"{width}-{path.strip('/').replace('/', '-')}")
+
+
+@pytest.mark.parametrize(("fragment", "tab"), OLD_LINKS.items())
+def test_an_old_link_to_a_section_lands_on_its_tab(page, live_server, developer, fragment, tab):
+    sign_in(page, live_server, developer)
+
+    page.goto(f"/profile/#{fragment}")
+
+    page.wait_for_url(f"**{tab}#{fragment}")
+    expect(page.locator(f"#{fragment}")).to_be_in_viewport()
+
+
+def test_an_unknown_fragment_stays_on_the_first_tab(page, live_server, developer):
+    sign_in(page, live_server, developer)
+
+    page.goto("/profile/#no-such-section")
+
+    expect(page.get_by_role("heading", name="API Key")).to_be_visible()
+    assert page.url.endswith("/profile/#no-such-section")
