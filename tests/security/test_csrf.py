@@ -34,6 +34,12 @@ def _roles(route: str) -> tuple[str, ...]:
     return ("anonymous", "staff") if route.startswith("admin/") else ("anonymous", "owner")
 
 
+@pytest.fixture
+def world(shared_world):
+    """One world for the module (tests/security/conftest.py)."""
+    return shared_world
+
+
 @pytest.mark.parametrize("route", CHECKED)
 def test_post_without_token_is_refused(route, world):
     path = TABLE[route].path(world)
