@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint bench install install-dev migrate sdk node-deps clean messages makemessages
+.PHONY: run test lint bench screenshots install install-dev migrate sdk node-deps clean messages makemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ lint: install-dev
 PYTEST_ARGS := -q -n 3 --dist loadfile --durations=15
 test: install-dev lint sdk node-deps messages
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest $(PYTEST_ARGS)
+
+# The pictures of the pages the browser tests visit (test-artifacts/), for review at
+# desktop and phone width in each language; make test skips them (tests/screens.py).
+screenshots: install-dev sdk node-deps messages
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n 3 --dist loadfile --screenshots -m browser tests/e2e tests/i18n
 
 bench: install-dev sdk messages
 	$(BIN)/python bench/run_all.py

@@ -17,7 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 from xdist.scheduler import LoadFileScheduling
 
-from tests import factories
+from tests import factories, screens
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -219,16 +219,26 @@ def page(_browser, live_server, transactional_db):
     context.close()
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="save screenshots of the pages the browser tests visit (tests/screens.py)",
+    )
+
+
+def pytest_configure(config):
+    screens.enabled = config.getoption("--screenshots")
+
+
 @pytest.fixture
 def screenshot(request):
-    """screenshot(page, "name") saves test-artifacts/screenshots/<test>-<name>.png."""
-    folder = ARTIFACTS / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
+    """screenshot(page_or_locator, "name") saves test-artifacts/screenshots/<test>-<name>.png
+    when the run was asked for screenshots (tests/screens.py)."""
 
-    def take(pg, name: str) -> Path:
-        path = folder / f"{request.node.name}-{name}.png"
-        pg.screenshot(path=str(path), full_page=True)
-        return path
+    def take(target, name: str, *, full_page: bool = True) -> Path | None:
+        path = screens.FOLDER / f"{request.node.name}-{name}.png"
+        return screens.save(target, path, full_page=full_page)
 
     return take
 

@@ -76,7 +76,7 @@ def test_developer_sees_why_a_callback_failed_and_redelivers_it(
     panel.get_by_text("Show signing secret").click()
     secret = signing.get_signing_secret(developer).secret
     assert page.get_by_label("Callback signing secret").input_value() == secret
-    panel.screenshot(path=str(screenshot(page, "profile").with_name("profile-panel.png")))
+    screenshot(panel, "profile-panel")
     page.get_by_role("button", name="Rotate signing secret").click()
     assert page.get_by_text("New callback signing secret created").is_visible()
     assert page.url.endswith("/profile/integration/#callbacks")  # back on its tab

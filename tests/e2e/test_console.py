@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from accounts import keys
 from sandbox.models import ApiCall
-from tests.conftest import ARTIFACTS
+from tests import screens
 
 pytestmark = pytest.mark.browser
 
@@ -64,15 +64,14 @@ def _watch_alerts(page) -> list:
 
 
 @pytest.fixture
-def dialog_shot(request):
-    """Save a screenshot of the console dialog alone (a full-page shot hides the modal)."""
-    folder = ARTIFACTS / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
+def dialog_shot(screenshot):
+    """Save a screenshot of the console dialog alone (a full-page shot hides the modal),
+    when the run was asked for screenshots (tests/screens.py)."""
 
     def take(dialog, name: str, focus: str = "") -> None:
-        if focus:
+        if focus and screens.enabled:
             dialog.locator(focus).scroll_into_view_if_needed()
-        dialog.page.screenshot(path=str(folder / f"{request.node.name}-dialog-{name}.png"))
+        screenshot(dialog.page, f"dialog-{name}", full_page=False)
 
     return take
 
@@ -335,7 +334,7 @@ def test_answer_is_inside_the_viewport(signed_in, width, height, dialog_shot):
     _send(page, dialog)
     expect(dialog.locator("#console-result-code")).to_have_text("INS-0")
     page.wait_for_timeout(300)  # let the scroll to the answer settle before measuring
-    dialog.page.screenshot(path=str(ARTIFACTS / "screenshots" / f"console-answer-{width}.png"))
+    screens.save(dialog.page, screens.FOLDER / f"console-answer-{width}.png", full_page=False)
     _inside_viewport(page, "#console-http-status")
     _inside_viewport(page, "#console-response-body")
     _inside_viewport(page, "#console-send")

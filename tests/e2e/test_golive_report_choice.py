@@ -36,14 +36,14 @@ def test_choosing_another_report_then_sending_it(_browser, live_server, screensh
         section = page.locator("#report-choice")
         assert f"{newer.date_from} to {newer.date_to}" in section.inner_text()
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
-        section.screenshot(path=str(screenshot(page, "390").with_name("report-choice-390.png")))
+        screenshot(section, "report-choice-390")
 
         page.get_by_label("Send another of your saved reports").select_option(str(older.public_id))
         page.get_by_role("button", name="Show this report").click()
         page.wait_for_url(f"**report={older.public_id}*")
         assert f"{older.date_from} to {older.date_to}" in section.inner_text()
         page.set_viewport_size({"width": 1280, "height": 800})
-        section.screenshot(path=str(screenshot(page, "1280").with_name("report-choice-1280.png")))
+        screenshot(section, "report-choice-1280")
         assert AXE.exists(), "axe-core is not installed (make node-deps)"
         assert _axe(page, []) == []
 

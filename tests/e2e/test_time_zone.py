@@ -49,7 +49,7 @@ def test_the_first_visit_stores_the_browsers_zone(_browser, live_server, develop
         assert page.get_by_role("combobox", name="Time zone").input_value() == "Africa/Nairobi"
         # Once stored, pages no longer carry the script.
         assert page.locator("script[src*='timezone-default']").count() == 0
-        section.screenshot(path=str(screenshot(page, "profile").with_name("time-zone-card.png")))
+        screenshot(section, "time-zone-card")
     finally:
         context.close()
 

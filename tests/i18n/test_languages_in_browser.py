@@ -21,6 +21,7 @@ from django.test import Client
 
 from accounts import sms
 from accounts.models import User
+from tests import screens
 from tests.conftest import ARTIFACTS, missing
 from tests.e2e.test_page_sweeps import AXE, OVERFLOW_JS, WIDE_JS, _axe
 from tests.factories import TEST_PASSWORD
@@ -210,7 +211,7 @@ def test_main_pages_in_french_and_swahili_fit_a_phone(language, _browser, live_s
                 page.set_viewport_size({"width": width, "height": height})
                 page.goto(path)
                 assert page.locator("html").get_attribute("lang") == language, path
-                page.screenshot(path=str(SHOTS / f"{language}-{name}-{width}.png"), full_page=True)
+                screens.save(page, SHOTS / f"{language}-{name}-{width}.png")
                 if width == 390 and page.evaluate(OVERFLOW_JS) > 0:
                     too_wide[path] = page.evaluate(WIDE_JS)
                 if width == 1280:
