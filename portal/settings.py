@@ -207,6 +207,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection before and after every task unless
+# this is set; it then closes it only every 2 x this many tasks. Set high: the connection
+# lives by CONN_MAX_AGE and is closed when broken, checked around each task
+# (portal/celery.py, keep_database_connections), as for a web request. Opening a
+# PostgreSQL connection per task cost more than the rest of a callback delivery.
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
