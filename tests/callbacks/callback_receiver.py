@@ -25,6 +25,9 @@ class Reply:
     status: int = 200
     body: dict | str = field(default_factory=lambda: dict(ACK))
     delay: float = 0.0  # seconds to wait before answering (longer than the timeout: "never")
+    # Close the connection without answering, as a listener whose keep-alive timeout
+    # fires just as the request arrives does.
+    drop: bool = False
 
 
 @dataclass
@@ -33,6 +36,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     at: float  # time.time() when the request arrived
+    peer: tuple = ()  # the client's (address, port): one per connection
 
     @property
     def json(self) -> dict:
@@ -73,10 +77,19 @@ class Receiver:
                 with receiver._lock:
                     n = len(receiver.received)
                     receiver.received.append(
-                        Received(self.path, dict(self.headers.items()), body, time.time())
+                        Received(
+                            self.path,
+                            dict(self.headers.items()),
+                            body,
+                            time.time(),
+                            tuple(self.client_address),
+                        )
                     )
                     receiver._lock.notify_all()
                 reply = receiver.script[min(n, len(receiver.script) - 1)]
+                if reply.drop:
+                    self.close_connection = True
+                    return
                 if reply.delay:
                     time.sleep(reply.delay)
                 payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
