@@ -1,6 +1,17 @@
-"""Delivery: claim an outbox row, POST it signed to the address checked by
-`netguard.ssrf`, record the attempt, and schedule the retry with exponential backoff
-until `max_attempts`, after which the row is failed."""
+"""Delivery: claim due outbox rows, POST each signed to the address checked by
+`netguard.ssrf` (callbacks.transport, over kept-alive connections), record the attempts,
+and schedule retries with exponential backoff until `max_attempts`, after which a row
+is failed.
+
+A task claims a batch: its own row and up to CALLBACK_BATCH_SIZE - 1 other due rows of
+the same application, in one transaction (`SELECT ... FOR UPDATE SKIP LOCKED` on
+PostgreSQL; on SQLite the transaction holds the write lock from its BEGIN IMMEDIATE),
+under one lease (`claimed_until`). It posts them in turn and records every attempt in one
+more transaction. The message of a row that another task took finds it claimed or done
+and claims whatever else of its application is due. Before each POST after the first
+the task checks that the lease still covers a whole attempt; rows it cannot post in
+time are handed back (released unattempted) and one message is enqueued for them.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +19,18 @@ import json
 import logging
 import random
 import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any, TypedDict
+from datetime import datetime, timedelta
+from typing import Any
 
-import certifi
-import urllib3
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from callbacks import outbox
+from callbacks import outbox, transport
 from callbacks.models import (
     CallbackDelivery,
     CallbackSettings,
@@ -46,9 +58,6 @@ RESPONSE_EXCERPT_CHARS = 1000
 # sweep. A message held for hours by a worker is fragile (Redis hands an unacknowledged
 # message to another worker after the visibility timeout, 1 h), the outbox row is not.
 MAX_COUNTDOWN_SECONDS = 900
-# Enough of the listener's answer for its acknowledgement (§6.2) and an excerpt; the
-# rest is not read, so a listener streaming megabytes cannot hold a worker.
-RESPONSE_READ_LIMIT = 16 * 1024
 
 
 @dataclass
@@ -84,38 +93,107 @@ def backoff_seconds(failed_attempts: int) -> float:
     return capped * random.uniform(0.8, 1.2)
 
 
-def _claim(pk: int) -> CallbackDelivery | None:
-    """Take the row for one attempt, or None when there is nothing to do: delivered,
-    failed, gone, another worker holds it, or not due yet (an early duplicate)."""
-    timeout = settings.CALLBACK_TIMEOUT_SECONDS
+def _lease_seconds() -> float:
+    # Connect + read timeouts of one attempt plus room for the bookkeeping on either side.
+    return 3 * settings.CALLBACK_TIMEOUT_SECONDS + settings.CALLBACK_CLAIM_MARGIN_SECONDS
+
+
+@dataclass
+class _Claim:
+    """What one task took: rows claimed under one lease, in the order to post them (the
+    task's own row first), or nothing, because a listener takes them (`listener`)."""
+
+    rows: list[CallbackDelivery]
+    lease: datetime | None = None
+    listener: bool = False
+
+
+def _candidates_sql(*, skip_locked: bool) -> str:
+    """The rows a task for delivery %(pk)s may claim, locked (on PostgreSQL), with the
+    presence of the application's listener.
+
+    Written out rather than built with the ORM: every message runs it, most of them find
+    nothing when a backlog drains (other tasks took their rows in batches), and the
+    ORM's compilation of this query cost several times its execution.
+    """
+    deliveries = CallbackDelivery._meta.db_table
+    return f"""
+        SELECT d.id, EXISTS (
+            SELECT 1 FROM {CallbackSettings._meta.db_table} s
+            WHERE s.application_id = d.application_id AND s.listener_seen_at >= %(since)s
+        )
+        FROM {deliveries} d
+        WHERE d.status = %(pending)s
+          AND (d.claimed_until IS NULL OR d.claimed_until < %(now)s)
+          AND (
+            -- The task's own row: a countdown message may come up to a second early.
+            (d.id = %(pk)s AND d.next_attempt_at <= %(soon)s)
+            -- The due rows of its application (index callbacks_delivery_app_due).
+            OR (
+              d.application_id = (SELECT o.application_id FROM {deliveries} o WHERE o.id = %(pk)s)
+              AND d.next_attempt_at <= %(now)s
+            )
+          )
+        ORDER BY CASE WHEN d.id = %(pk)s THEN 0 ELSE 1 END, d.next_attempt_at, d.id
+        LIMIT %(limit)s
+        {"FOR UPDATE OF d SKIP LOCKED" if skip_locked else ""}
+    """  # noqa: S608 (table names from the models; every value is a parameter)
+
+
+def _claim_batch(pk: int) -> _Claim:
+    """Take the row `pk` and up to CALLBACK_BATCH_SIZE - 1 other due rows of its
+    application for one attempt each; none when a `listen` process of the application
+    takes its deliveries. The row `pk` is skipped when it is delivered, failed, gone,
+    held by another worker, or not due yet (an early duplicate of a countdown message).
+    """
+    now = timezone.now()
+    lease = now + timedelta(seconds=_lease_seconds())
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {
+        "pk": pk,
+        "pending": CallbackDelivery.Status.PENDING.value,
+        "now": adapt(now),
+        "soon": adapt(now + timedelta(seconds=1)),
+        "since": adapt(now - timedelta(seconds=settings.CALLBACK_LISTENER_TTL_SECONDS)),
+        "limit": settings.CALLBACK_BATCH_SIZE,
+    }
+    # On PostgreSQL rows another worker is claiming right now are left to it, not waited
+    # for; on SQLite this transaction holds the write lock from its BEGIN IMMEDIATE.
+    sql = _candidates_sql(skip_locked=connection.features.has_select_for_update_skip_locked)
     with transaction.atomic():
-        delivery = (
-            CallbackDelivery.objects.select_for_update(of=("self",))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        if not found:
+            return _Claim([])
+        if found[0][1]:
+            # The listener's next poll takes them; if the listener goes away the sweep
+            # enqueues them again and they go to the URL. (All rows are of one application.)
+            return _Claim([], listener=True)
+        order = [row_id for row_id, _ in found]
+        loaded = CallbackDelivery.objects.select_related(
             # The application: current_url() reads its Asynchronous Response URL below;
-            # the developer's signing secret: the attempt is signed with it.
-            .select_related("user", "application", "user__callback_signing_secret")
-            .filter(pk=pk)
-            .first()
-        )
-        now = timezone.now()
-        if (
-            delivery is None
-            or delivery.status != CallbackDelivery.Status.PENDING
-            or delivery.is_in_flight
-            or delivery.next_attempt_at > now + timedelta(seconds=1)
-        ):
-            return None
-        record_lost_attempt(delivery)
-        delivery.attempt_count += 1
-        # Connect + read timeouts plus room for the bookkeeping on either side.
-        delivery.claimed_until = now + timedelta(
-            seconds=3 * timeout + settings.CALLBACK_CLAIM_MARGIN_SECONDS
-        )
-        # A developer who fixes a broken URL gets the pending retries at the new one; a
-        # cleared URL (back to synchronous) still receives the results already accepted.
-        delivery.url = delivery.current_url()
-        delivery.save(update_fields=["attempt_count", "claimed_until", "url"])
-    return delivery
+            # the developer's signing secret: each attempt is signed with it.
+            "user",
+            "application",
+            "user__callback_signing_secret",
+        ).in_bulk(order)
+        rows = [loaded[row_id] for row_id in order if row_id in loaded]
+        by_url: dict[str, list[int]] = defaultdict(list)
+        for row in rows:
+            record_lost_attempt(row)
+            row.attempt_count += 1
+            row.claimed_until = lease
+            # A developer who fixes a broken URL gets the pending retries at the new one;
+            # a cleared URL (back to synchronous) still receives the results already
+            # accepted.
+            row.url = row.current_url()
+            by_url[row.url].append(row.pk)
+        for url, pks in by_url.items():  # one UPDATE: an application has one URL
+            CallbackDelivery.objects.filter(pk__in=pks).update(
+                attempt_count=F("attempt_count") + 1, claimed_until=lease, url=url
+            )
+    return _Claim(rows, lease)
 
 
 LOST_ATTEMPT_ERROR = (
@@ -159,18 +237,11 @@ def _signing_secret(delivery: CallbackDelivery) -> str:
         return get_signing_secret(delivery.user).secret
 
 
-def _listener_takes(pk: int) -> bool:
-    """`listener_connected` for the application of delivery `pk`, in one query."""
-    since = timezone.now() - timedelta(seconds=settings.CALLBACK_LISTENER_TTL_SECONDS)
-    return CallbackSettings.objects.filter(
-        application__callback_deliveries__pk=pk, listener_seen_at__gte=since
-    ).exists()
-
-
 def _post(delivery: CallbackDelivery, secret: str) -> AttemptOutcome:
     outcome = AttemptOutcome(started_at=timezone.now())
     start = time.perf_counter()
     try:
+        # Every attempt: the URL may resolve elsewhere now, or the settings have changed.
         resolved = ssrf.resolve_callback_url(delivery.url)
     except ssrf.UnsafeCallbackUrl as exc:
         outcome.error = f"Refused: {exc}"
@@ -178,40 +249,19 @@ def _post(delivery: CallbackDelivery, secret: str) -> AttemptOutcome:
     body, headers = signed_request(delivery, secret)
     headers["Host"] = resolved.host_header
     outcome.request_headers = dict(headers)
-    timeout = urllib3.Timeout(
-        connect=settings.CALLBACK_TIMEOUT_SECONDS, read=settings.CALLBACK_TIMEOUT_SECONDS
-    )
-    pool = _connection_pool(resolved, timeout)
     try:
-        response = pool.urlopen(
-            "POST",
-            resolved.target,
-            body=body,
-            headers=headers,
-            redirect=False,
-            retries=False,
-            preload_content=False,
-            assert_same_host=False,
-        )
-        raw = response.read(RESPONSE_READ_LIMIT)
-        outcome.http_status = response.status
-        outcome.response_headers = {k: v[:200] for k, v in list(response.headers.items())[:30]}
-        response.release_conn()
-        text = raw.decode("utf-8", errors="replace")
+        answer = transport.post(resolved, body, headers)
+    except transport.TransportError as exc:
+        outcome.error = str(exc)
+    else:
+        outcome.http_status = answer.status
+        outcome.response_headers = answer.headers
+        text = answer.body.decode("utf-8", errors="replace")
         outcome.response_excerpt = text[:RESPONSE_EXCERPT_CHARS]
         outcome.acknowledged_code = acknowledged_code(text)
         if not outcome.is_success:
-            outcome.error = f"HTTP {response.status}: the listener must answer with a 2xx status."
-    except urllib3.exceptions.NewConnectionError as exc:
-        # Checked first: urllib3 makes it a subclass of ConnectTimeoutError.
-        outcome.error = f"Connection failed: {_reason(exc)}"[:500]
-    except urllib3.exceptions.TimeoutError:
-        outcome.error = f"No answer within {settings.CALLBACK_TIMEOUT_SECONDS:g} s."
-    except urllib3.exceptions.HTTPError as exc:
-        outcome.error = f"Connection failed: {_reason(exc)}"[:500]
-    finally:
-        pool.close()
-        outcome.duration_ms = (time.perf_counter() - start) * 1000
+            outcome.error = f"HTTP {answer.status}: the listener must answer with a 2xx status."
+    outcome.duration_ms = (time.perf_counter() - start) * 1000
     return outcome
 
 
@@ -242,40 +292,6 @@ def signed_request(delivery: CallbackDelivery, secret: str) -> tuple[bytes, dict
     return body, headers
 
 
-class _PoolOptions(TypedDict):
-    """The options both pools share."""
-
-    timeout: urllib3.Timeout
-    maxsize: int
-    retries: bool
-
-
-def _connection_pool(resolved: ssrf.ResolvedUrl, timeout: urllib3.Timeout):
-    """A pool that connects to the checked address, never resolving the name again.
-
-    For https the TLS handshake still sends the host name (SNI) and the certificate is
-    verified against it, so pinning the address costs no security.
-    """
-    common = _PoolOptions(timeout=timeout, maxsize=1, retries=False)
-    if resolved.scheme == "https":
-        return urllib3.HTTPSConnectionPool(
-            str(resolved.ip),
-            resolved.port,
-            server_hostname=resolved.hostname,
-            assert_hostname=resolved.hostname,
-            cert_reqs="CERT_REQUIRED",
-            ca_certs=settings.CALLBACK_CA_BUNDLE or certifi.where(),
-            **common,
-        )
-    return urllib3.HTTPConnectionPool(str(resolved.ip), resolved.port, **common)
-
-
-def _reason(exc: Exception) -> str:
-    # urllib3 prefixes its messages with the connection object's repr: drop it.
-    text = str(getattr(exc, "reason", None) or exc)
-    return text.split(">: ", 1)[-1]
-
-
 def acknowledged_code(text: str) -> str:
     """The listener's `output_ResponseCode` (§6.2: "0"), when it sent one."""
     try:
@@ -287,82 +303,173 @@ def acknowledged_code(text: str) -> str:
     return ""
 
 
-def _record(delivery: CallbackDelivery, outcome: AttemptOutcome) -> str:
+def _record(
+    results: Sequence[tuple[CallbackDelivery, AttemptOutcome]],
+    *,
+    handed_back: Iterable[CallbackDelivery] = (),
+) -> dict[int, str]:
+    """Record attempts made under claims (a worker's batch, a listener's lease) in one
+    transaction: the attempt rows in one INSERT, the delivered rows in one UPDATE (per
+    acknowledgement code), the failed ones with their backoff in one more; the rows of
+    `handed_back` (claimed, not attempted) are released for the next message, which is
+    enqueued after the commit.
+
+    Each delivery carries the claim it was attempted under (`attempt_count`,
+    `claimed_until`). A row whose claim was lost meanwhile (it expired and another
+    attempt began, which logged this one as lost) is left as it is.
+    Returns the status afterwards of each row whose attempt was recorded.
+    """
+    handed_back = list(handed_back)
+    now = timezone.now()
+    statuses: dict[int, str] = {}
     with transaction.atomic():
-        row = CallbackDelivery.objects.select_for_update().get(pk=delivery.pk)
-        DeliveryAttempt.objects.create(
-            delivery=row,
-            number=delivery.attempt_count,
-            url=outcome.url or delivery.url,
-            started_at=outcome.started_at,
-            duration_ms=outcome.duration_ms,
-            http_status=outcome.http_status,
-            is_success=outcome.is_success,
-            error=outcome.error[:500],
-            response_excerpt=outcome.response_excerpt,
-            injected=outcome.injected,
-            via_listener=outcome.via_listener,
-        )
-        row.claimed_until = None
-        fields = ["claimed_until", "status", "last_error"]
-        if outcome.is_success:
-            row.status = CallbackDelivery.Status.DELIVERED
-            row.delivered_at = timezone.now()
-            row.acknowledged_code = outcome.acknowledged_code
-            row.last_error = ""
-            fields += ["delivered_at", "acknowledged_code"]
-        else:
-            row.last_error = outcome.error[:500]
-            if row.attempt_count >= row.max_attempts:
-                row.status = CallbackDelivery.Status.FAILED
+        current = {
+            pk: (attempt_count, claimed_until, status, max_attempts)
+            for pk, attempt_count, claimed_until, status, max_attempts in (
+                CallbackDelivery.objects.select_for_update()
+                .filter(pk__in=[d.pk for d, _ in results] + [d.pk for d in handed_back])
+                .order_by("pk")
+                .values_list("pk", "attempt_count", "claimed_until", "status", "max_attempts")
+            )
+        }
+
+        def held(delivery: CallbackDelivery) -> bool:
+            now_row = current.get(delivery.pk)
+            return (
+                now_row is not None
+                and delivery.claimed_until is not None
+                and now_row[:3]
+                == (delivery.attempt_count, delivery.claimed_until, CallbackDelivery.Status.PENDING)
+            )
+
+        attempts = []
+        delivered: dict[str, list[int]] = defaultdict(list)
+        failed = []
+        for delivery, outcome in results:
+            if not held(delivery):
+                logger.warning(
+                    "callback %s attempt %s: its claim was lost; the attempt is not recorded",
+                    delivery.public_id,
+                    delivery.attempt_count,
+                )
+                continue
+            attempts.append(
+                DeliveryAttempt(
+                    delivery_id=delivery.pk,
+                    number=delivery.attempt_count,
+                    url=outcome.url or delivery.url,
+                    started_at=outcome.started_at,
+                    duration_ms=outcome.duration_ms,
+                    http_status=outcome.http_status,
+                    is_success=outcome.is_success,
+                    error=outcome.error[:500],
+                    response_excerpt=outcome.response_excerpt,
+                    injected=outcome.injected,
+                    via_listener=outcome.via_listener,
+                )
+            )
+            delivery.claimed_until = None
+            if outcome.is_success:
+                delivery.status = CallbackDelivery.Status.DELIVERED
+                delivery.delivered_at = now
+                delivery.acknowledged_code = outcome.acknowledged_code
+                delivery.last_error = ""
+                delivered[outcome.acknowledged_code].append(delivery.pk)
             else:
-                delay = backoff_seconds(row.attempt_count)
-                row.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-                fields.append("next_attempt_at")
-                if delay <= MAX_COUNTDOWN_SECONDS:
-                    outbox.enqueue_on_commit(row.pk, countdown=delay)
-        row.save(update_fields=fields)
-    return row.status
+                delivery.last_error = outcome.error[:500]
+                if delivery.attempt_count >= current[delivery.pk][3]:
+                    delivery.status = CallbackDelivery.Status.FAILED
+                else:
+                    delay = backoff_seconds(delivery.attempt_count)
+                    delivery.next_attempt_at = now + timedelta(seconds=delay)
+                    if delay <= MAX_COUNTDOWN_SECONDS:
+                        outbox.enqueue_on_commit(delivery.pk, countdown=delay)
+                failed.append(delivery)
+            statuses[delivery.pk] = delivery.status
+        DeliveryAttempt.objects.bulk_create(attempts)
+        for code, pks in delivered.items():
+            CallbackDelivery.objects.filter(pk__in=pks).update(
+                status=CallbackDelivery.Status.DELIVERED,
+                delivered_at=now,
+                acknowledged_code=code,
+                last_error="",
+                claimed_until=None,
+            )
+        if failed:
+            CallbackDelivery.objects.bulk_update(
+                failed, ["status", "last_error", "next_attempt_at", "claimed_until"]
+            )
+        released = [d.pk for d in handed_back if held(d)]
+        if released:
+            CallbackDelivery.objects.filter(pk__in=released).update(
+                attempt_count=F("attempt_count") - 1, claimed_until=None
+            )
+            # Their own messages may have come and gone while this task held them.
+            outbox.enqueue_on_commit(released[0])
+    return statuses
 
 
 def record_attempt(delivery: CallbackDelivery, outcome: AttemptOutcome) -> str:
-    """Record an attempt made elsewhere (a `listen` process) like a worker's own."""
-    return _record(delivery, outcome)
+    """Record an attempt made elsewhere (a `listen` process) like a worker's own;
+    returns the delivery's status afterwards."""
+    recorded = _record([(delivery, outcome)])
+    if delivery.pk in recorded:
+        return recorded[delivery.pk]
+    status = CallbackDelivery.objects.filter(pk=delivery.pk).values_list("status", flat=True)
+    return status.first() or ""
 
 
 def attempt_delivery(pk: int) -> str:
-    """One delivery attempt of the outbox row `pk`; safe to run twice or concurrently.
+    """One delivery attempt of the outbox row `pk`, and of the other due rows of its
+    application claimed with it (module docstring); safe to run twice or concurrently.
 
-    Returns the row's status afterwards, or "skipped" when there was nothing to do.
+    Returns the row's status afterwards, "listener" when a connected `listen` process
+    takes the application's deliveries, or "skipped" when this task did not attempt it.
     """
-    if _listener_takes(pk):
-        # The listener's next poll takes it; if the listener goes away the sweep
-        # enqueues it again and it goes to the URL.
+    claim = _claim_batch(pk)
+    if claim.listener:
         return "listener"
-    delivery = _claim(pk)
-    if delivery is None:
+    if not claim.rows or claim.lease is None:
         return "skipped"
-    secret = _signing_secret(delivery)
-    if injected_first_failure(delivery):
-        outcome = AttemptOutcome(
-            started_at=timezone.now(),
-            error=INJECTED_FAILURE_ERROR,
-            injected=INJECTED_FAILURE,
-        )
-    else:
-        outcome = _post(delivery, secret)
-    status = _record(delivery, outcome)
-    if status == CallbackDelivery.Status.DELIVERED and (delivery.faults or {}).get("duplicate"):
-        _deliver_duplicate(delivery, secret)
-    metrics.callback_outcome(status)
-    logger.info(
-        "callback %s attempt %s: %s (%s)",
-        delivery.public_id,
-        delivery.attempt_count,
-        status,
-        outcome.http_status or outcome.error,
+    # A POST starts only while the lease still covers a whole attempt and half the margin
+    # for the record; the first always does (the lease was just taken).
+    last_start = claim.lease - timedelta(
+        seconds=3 * settings.CALLBACK_TIMEOUT_SECONDS + settings.CALLBACK_CLAIM_MARGIN_SECONDS / 2
     )
-    return status
+    secrets: dict[int, str] = {}
+    results: list[tuple[CallbackDelivery, AttemptOutcome]] = []
+    handed_back: list[CallbackDelivery] = []
+    for i, delivery in enumerate(claim.rows):
+        if i and timezone.now() > last_start:
+            handed_back = claim.rows[i:]
+            break
+        if delivery.user_id not in secrets:
+            secrets[delivery.user_id] = _signing_secret(delivery)
+        if injected_first_failure(delivery):
+            outcome = AttemptOutcome(
+                started_at=timezone.now(),
+                error=INJECTED_FAILURE_ERROR,
+                injected=INJECTED_FAILURE,
+            )
+        else:
+            outcome = _post(delivery, secrets[delivery.user_id])
+        results.append((delivery, outcome))
+    statuses = _record(results, handed_back=handed_back)
+    for delivery, outcome in results:
+        status = statuses.get(delivery.pk)
+        if status is None:
+            continue  # its claim was lost: nothing recorded (logged above)
+        if status == CallbackDelivery.Status.DELIVERED and (delivery.faults or {}).get("duplicate"):
+            _deliver_duplicate(delivery, secrets[delivery.user_id])
+        metrics.callback_outcome(status)
+        logger.info(
+            "callback %s attempt %s: %s (%s)",
+            delivery.public_id,
+            delivery.attempt_count,
+            status,
+            outcome.http_status or outcome.error,
+        )
+    return statuses.get(pk, "skipped")
 
 
 INJECTED_FAILURE = "first attempt failed (not sent)"

@@ -129,6 +129,13 @@ class CallbackDelivery(models.Model):
             models.Index(fields=["status", "next_attempt_at"], name="sandbox_cbdelivery_sweep"),
             # The Callbacks page: a developer's deliveries, newest first.
             models.Index(fields=["user", "-created_at"], name="sandbox_cbdelivery_user"),
+            # A worker's batch claim and a listener's claim: an application's pending
+            # rows in the order they fall due (the delivered history is not indexed).
+            models.Index(
+                fields=["application", "next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="callbacks_delivery_app_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -207,6 +207,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection before and after every task unless
+# this is set; it then closes it only every 2 x this many tasks. Set high: the connection
+# lives by CONN_MAX_AGE and is closed when broken, checked around each task
+# (portal/celery.py, keep_database_connections), as for a web request. Opening a
+# PostgreSQL connection per task cost more than the rest of a callback delivery.
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -449,6 +455,10 @@ CALLBACK_TIMEOUT_SECONDS = env.float("CALLBACK_TIMEOUT_SECONDS", default=10.0)
 # A worker's claim on a delivery lasts 3x the timeout plus this margin (the bookkeeping on
 # either side of the POST); a claim left by a killed worker expires after it.
 CALLBACK_CLAIM_MARGIN_SECONDS = env.float("CALLBACK_CLAIM_MARGIN_SECONDS", default=30.0)
+# A delivery task claims its own callback and up to this many minus one other due
+# callbacks of the same application, posts them in turn and records them together
+# (callbacks/delivery.py): fewer database round trips per callback under load.
+CALLBACK_BATCH_SIZE = env.int("CALLBACK_BATCH_SIZE", default=20)
 CALLBACK_MAX_ATTEMPTS = env.int("CALLBACK_MAX_ATTEMPTS", default=8)
 # Backoff base: attempt n waits about base * 4**(n-1) seconds (with jitter): with 30 s and
 # 8 attempts the last is about a day after the first.

@@ -167,13 +167,31 @@ def celery_worker(transactional_db):
     """A real Celery worker (threads) consuming from the configured broker: the
     filesystem transport on embedded defaults, Redis when REDIS_URL is set."""
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
 
     from portal.celery import app
 
-    with start_worker(
-        app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10
-    ) as worker:
-        yield worker
+    # Workers keep their database connection between tasks (portal/celery.py); these
+    # threads live in the test process, so their connections are closed here, before
+    # the test database is flushed or dropped.
+    opened = []
+
+    def remember_connections(**kwargs):
+        opened.extend(c for c in connections.all(initialized_only=True) if c not in opened)
+
+    task_postrun.connect(remember_connections, weak=False)
+    try:
+        with start_worker(
+            app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10
+        ) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(remember_connections)
+        for conn in opened:
+            conn.inc_thread_sharing()
+            conn.close()
+            conn.dec_thread_sharing()
 
 
 # --- Browser ------------------------------------------------------------------------

@@ -1,9 +1,12 @@
-"""A developer's callback listener for tests and the benchmark: a real HTTP server on
-127.0.0.1 (threads), answering from a script and recording what it received."""
+"""A developer's callback listener for tests and the benchmark: a real HTTP/1.1 server on
+127.0.0.1 (a thread per connection, connections kept alive as most listeners keep them),
+answering from a script and recording what it received."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,6 +25,9 @@ class Reply:
     status: int = 200
     body: dict | str = field(default_factory=lambda: dict(ACK))
     delay: float = 0.0  # seconds to wait before answering (longer than the timeout: "never")
+    # Close the connection without answering, as a listener whose keep-alive timeout
+    # fires just as the request arrives does.
+    drop: bool = False
 
 
 @dataclass
@@ -30,6 +36,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     at: float  # time.time() when the request arrived
+    peer: tuple = ()  # the client's (address, port): one per connection
 
     @property
     def json(self) -> dict:
@@ -43,19 +50,46 @@ class Receiver:
         self.script = script or [Reply()]
         self.received: list[Received] = []
         self._lock = threading.Condition()
+        self._connections: set[socket.socket] = set()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive: a client may send many requests on one connection (the
+            # workers' pooled connections); every answer carries its Content-Length.
+            protocol_version = "HTTP/1.1"
+            # The headers and the body go out in two writes: without TCP_NODELAY the
+            # second waits for the client's delayed ACK (~40 ms) on a kept-alive connection.
+            disable_nagle_algorithm = True
+
+            def setup(self):
+                super().setup()
+                with receiver._lock:
+                    receiver._connections.add(self.connection)
+
+            def finish(self):
+                with receiver._lock:
+                    receiver._connections.discard(self.connection)
+                super().finish()
+
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 with receiver._lock:
                     n = len(receiver.received)
                     receiver.received.append(
-                        Received(self.path, dict(self.headers.items()), body, time.time())
+                        Received(
+                            self.path,
+                            dict(self.headers.items()),
+                            body,
+                            time.time(),
+                            tuple(self.client_address),
+                        )
                     )
                     receiver._lock.notify_all()
                 reply = receiver.script[min(n, len(receiver.script) - 1)]
+                if reply.drop:
+                    self.close_connection = True
+                    return
                 if reply.delay:
                     time.sleep(reply.delay)
                 payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
@@ -94,6 +128,13 @@ class Receiver:
 
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
+        # Kept-alive connections end with the receiver, as they would with a listener's
+        # process: a client's next request on one fails (and is retried on a new one).
+        with self._lock:
+            connections = list(self._connections)
+        for conn in connections:
+            with contextlib.suppress(OSError):  # already closed by the client
+                conn.shutdown(socket.SHUT_RDWR)
         self.server.server_close()
 
     def wait_for(self, count: int, timeout: float = 30.0) -> list[Received]:

@@ -104,3 +104,14 @@ def test_https_certificate_from_an_untrusted_ca_is_refused(developer, tls_receiv
     status, delivery = _deliver(developer, f"https://listener.test:{tls_receiver.port}/cb")
     assert status == "failed"
     assert "certificate verify failed" in delivery.attempts.get().error
+
+
+def test_a_connection_kept_for_one_name_does_not_carry_another(developer, tls_receiver):
+    """Connections are kept per host name: the next attempt for another name on the same
+    address makes its own handshake, and the certificate check refuses it."""
+    status, _ = _deliver(developer, f"https://listener.test:{tls_receiver.port}/cb")
+    assert status == "delivered"
+    status, delivery = _deliver(developer, f"https://impostor.test:{tls_receiver.port}/cb")
+    assert status == "failed"
+    assert len(tls_receiver.received) == 1
+    assert "hostname 'impostor.test' doesn't match 'listener.test'" in delivery.attempts.get().error
