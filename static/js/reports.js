@@ -99,10 +99,12 @@
   }
 
   // Plotly's own words (toolbar buttons, notices) in the page's language: a Plotly
-  // locale named after the page's, its dictionary from the scripts' catalogue. Plotly
-  // shows any word missing here in English.
+  // locale of the portal's for the page's language, its dictionary from the scripts'
+  // catalogue. Plotly shows any word missing here in English. Not named "en" or "fr":
+  // the format given here is partial, and Plotly would then lose the rest of its own
+  // English format (month names...) and fail to draw.
   function plotlyLocale() {
-    var name = document.documentElement.lang || "en";
+    var name = "portal_" + (document.documentElement.lang || "en");
     // Plotly's English words (its dictionary's keys) and the page's.
     var dictionary = {
       Autoscale: gettext("Autoscale"),
