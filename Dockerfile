@@ -15,14 +15,14 @@ RUN rm -rf sdk/python/dist sdk/java/build \
     && test -f sdk/java/build/portal-sdk.jar \
     && ls sdk/python/dist/mpesa_portal_sdk-*-py3-none-any.whl
 
-# --- Translations: the .po files compiled to .mo (msgfmt is only needed here) -----------
+# --- Translations: the .po files (django, djangojs) compiled to .mo (msgfmt only here) --
 FROM python:3.11-slim AS messages
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY locale locale
-RUN for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check -o "${po%.po}.mo" "$po"; done
+RUN for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check -o "${po%.po}.mo" "$po"; done
 
 # --- Runtime image ----------------------------------------------------------------------
 FROM python:3.11-slim

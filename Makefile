@@ -26,18 +26,22 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-# The translations (locale/<lang>/LC_MESSAGES/django.po, docs/i18n.md): compiled to the
-# git-ignored .mo files Django reads. compilemessages needs GNU gettext's msgfmt.
+# The translations (locale/<lang>/LC_MESSAGES/django.po and djangojs.po, docs/i18n.md):
+# compiled to the git-ignored .mo files Django reads. compilemessages needs GNU gettext's msgfmt.
 messages: install
 	@command -v msgfmt >/dev/null 2>&1 || { echo "messages: msgfmt not found: install GNU gettext (apt-get install -y gettext)"; exit 1; }
 	$(BIN)/python manage.py compilemessages -l fr -l pt -l sw --ignore '.venv' --ignore 'var' --ignore 'node_modules' -v 0
 
 # After changing marked strings: refresh the .po files (then translate the new entries;
-# tests/i18n fails while any is missing).
+# tests/i18n fails while any is missing). Two catalogues per language: django.po (Python
+# and templates) and djangojs.po (the scripts, static/js/*.js; portal/jsi18n.py serves it).
 MAKEMESSAGES_IGNORE := tests/* var/* sdk/* bench/* staticfiles/* static/* docs/* deploy/* test-artifacts/*
+MAKEMESSAGES_JS_IGNORE := tests/* var/* sdk/* bench/* staticfiles/* static/vendor/* docs/* deploy/* test-artifacts/*
 makemessages: install
 	$(BIN)/python manage.py makemessages -l fr -l pt -l sw --add-location file \
 	  $(foreach pattern,$(MAKEMESSAGES_IGNORE),--ignore '$(pattern)')
+	$(BIN)/python manage.py makemessages -d djangojs -l fr -l pt -l sw --add-location file \
+	  $(foreach pattern,$(MAKEMESSAGES_JS_IGNORE),--ignore '$(pattern)')
 
 # Web server, Celery worker and beat together; Ctrl-C stops all of them.
 run: migrate sdk messages

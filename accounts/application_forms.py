@@ -46,8 +46,8 @@ def amount_field(label: str) -> forms.DecimalField:
         decimal_places=2,
         validators=[validate_positive_amount],
         error_messages={
-            "max_decimal_places": "Use at most 2 decimal places (e.g. 100.50).",
-            "invalid": "Enter an amount, e.g. 100 or 100.50.",
+            "max_decimal_places": gettext_lazy("Use at most 2 decimal places (e.g. 100.50)."),
+            "invalid": gettext_lazy("Enter an amount, e.g. 100 or 100.50."),
         },
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         help_text=_("Empty: no limit."),
@@ -60,7 +60,9 @@ def count_field(label: str) -> forms.IntegerField:
         required=False,
         min_value=1,
         max_value=1_000_000,
-        error_messages={"min_value": "Enter a whole number of at least 1, or leave it empty."},
+        error_messages={
+            "min_value": gettext_lazy("Enter a whole number of at least 1, or leave it empty.")
+        },
         help_text=_("Empty: no limit."),
     )
 
@@ -159,8 +161,8 @@ class ApplicationSettingsForm(_NameUniqueMixin, forms.ModelForm):
         min_value=Application.MIN_SESSION_LIFETIME,
         max_value=Application.MAX_SESSION_LIFETIME,
         error_messages={
-            "min_value": "Enter at least 60 seconds (1 minute).",
-            "max_value": "Enter at most 86400 seconds (24 hours).",
+            "min_value": gettext_lazy("Enter at least 60 seconds (1 minute)."),
+            "max_value": gettext_lazy("Enter at most 86400 seconds (24 hours)."),
         },
         help_text=gettext_lazy(
             "How long a session key from getSession stays valid: 60 to 86400 seconds."

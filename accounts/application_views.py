@@ -37,7 +37,7 @@ def get_application_for_user(user: User, public_id) -> Application:
     """The user's application with this public_id; 404 for anyone else's."""
     application = Application.objects.filter(user=user, public_id=public_id).first()
     if application is None:
-        raise Http404("No such application.")
+        raise Http404(_("No such application."))
     return application
 
 

@@ -33,7 +33,7 @@ class PhoneCodeForm(forms.Form):
         label=gettext_lazy("Code from the SMS"),
         max_length=6,
         help_text=gettext_lazy("The 6 digits we sent to your phone."),
-        validators=[RegexValidator(r"^\d{6}$", "Enter the 6 digits of the code.")],
+        validators=[RegexValidator(r"^\d{6}$", gettext_lazy("Enter the 6 digits of the code."))],
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{6}"}
         ),

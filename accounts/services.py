@@ -8,6 +8,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import keys
 from accounts.models import ApiKey, Application, Environment, SecurityEvent, StaffAction, User
@@ -168,7 +169,9 @@ def update_application(application: Application, *, changes: dict) -> Applicatio
     developer edits wins)."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.is_locked:
-        raise ApplicationLocked("Locked after Go Live approval: changes go through a new review.")
+        raise ApplicationLocked(
+            _("Locked after Go Live approval: changes go through a new review.")
+        )
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.save(update_fields=list(changes))

@@ -52,7 +52,7 @@ def api_key_reveal(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def api_key_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_staff:
-        raise PermissionDenied("Staff accounts do not get API keys.")
+        raise PermissionDenied(_("Staff accounts do not get API keys."))
     if request.method == "GET":
         context = {"api_key": keys.active_api_key(request.user)}
         return render(request, "accounts/api_key_renew.html", context)

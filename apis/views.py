@@ -45,7 +45,7 @@ GUIDES: dict[str, tuple[str | Promise, str]] = {
 def get_api_or_404(slug: str) -> Api:
     api = get_api(slug)
     if api is None:
-        raise Http404("No such API.")
+        raise Http404(_("No such API."))
     return api
 
 
@@ -61,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def guide(request: HttpRequest, topic: str) -> HttpResponse:
     if topic not in GUIDES:
-        raise Http404("No such guide.")
+        raise Http404(_("No such guide."))
     title, template = GUIDES[topic]
     context = {"title": title, "guides": GUIDES, "topic": topic}
     context.update(_guide_context(request))

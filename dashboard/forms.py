@@ -40,7 +40,9 @@ class RequestLogFilterForm(forms.Form):
         label=gettext_lazy("Result code"),
         required=False,
         max_length=20,
-        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", "Letters, digits and dashes only.")],
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9-]+$", gettext_lazy("Letters, digits and dashes only."))
+        ],
     )
     http_status = forms.IntegerField(
         label=gettext_lazy("HTTP status"), required=False, min_value=100, max_value=599

@@ -19,6 +19,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from callbacks.models import CallbackDelivery
 from sandbox.models import ApiCall, Transaction
@@ -151,7 +152,7 @@ def get_call_for_user(user, public_id) -> ApiCall:
     try:
         return calls_of(user).get(public_id=public_id)
     except (ApiCall.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404("No such call.") from exc
+        raise Http404(_("No such call.")) from exc
 
 
 @dataclass

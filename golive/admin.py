@@ -188,9 +188,9 @@ class GoLiveRequestAdmin(admin.ModelAdmin):
     def _for_decision(self, request: HttpRequest, object_id: str) -> GoLiveRequest:
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            raise Http404("No such Go Live request.")
+            raise Http404(_("No such Go Live request."))
         if not services.can_review(request.user):
-            raise PermissionDenied("Only Go Live reviewers can decide requests.")
+            raise PermissionDenied(_("Only Go Live reviewers can decide requests."))
         return obj
 
     def approve_view(self, request: AuthenticatedHttpRequest, object_id: str) -> HttpResponse:

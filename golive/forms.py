@@ -143,7 +143,7 @@ class BusinessDetailsForm(forms.Form):
     shortcode = forms.CharField(
         label=gettext_lazy("Shortcode"),
         max_length=10,
-        validators=[RegexValidator(r"^\d{4,10}$", "A shortcode is 4 to 10 digits.")],
+        validators=[RegexValidator(r"^\d{4,10}$", gettext_lazy("A shortcode is 4 to 10 digits."))],
     )
     shortcode_held = forms.ChoiceField(
         label=gettext_lazy("This shortcode is"),

@@ -50,7 +50,7 @@ def get_live_application_for_user(user, public_id) -> Application:
     """The developer's own application once approved (it has live credentials), else 404."""
     application = get_application_for_user(user, public_id)
     if not services.live_application(user, application):
-        raise Http404("This application is not live.")
+        raise Http404(_("This application is not live."))
     return application
 
 
@@ -63,7 +63,7 @@ def _chosen_application(
     if "application" in request.GET:
         form = ApplicationPickForm(request.GET, user=user)
         if not form.is_valid():
-            raise Http404("No such application among yours.")
+            raise Http404(_("No such application among yours."))
         return form, form.cleaned_data["application"]
     application = default_application(user)
     return ApplicationPickForm(initial={"application": application.public_id}, user=user), (
@@ -320,14 +320,14 @@ def document(request: AuthenticatedHttpRequest, public_id, kind: str) -> FileRes
     """A request's document: to its developer and to Go Live reviewers only (404 for
     anyone else), always as a download that browsers do not sniff or render."""
     if kind not in DOCUMENT_FIELDS:
-        raise Http404("No such document.")
+        raise Http404(_("No such document."))
     if services.can_review(request.user):
         golive_request = get_object_or_404(GoLiveRequest, public_id=public_id)
     else:
         golive_request = get_golive_request_for_user(request.user, public_id)
     field = getattr(golive_request, DOCUMENT_FIELDS[kind])
     if not field:
-        raise Http404("This request has no such document.")
+        raise Http404(_("This request has no such document."))
     extension = field.name.rsplit(".", 1)[-1]
     response = FileResponse(
         field.open("rb"),
@@ -396,7 +396,7 @@ def live_public_key_pem(request: AuthenticatedHttpRequest) -> HttpResponse:
         status=GoLiveRequest.Status.APPROVED
     )
     if not approved.exists():
-        raise Http404("You have no live application yet.")
+        raise Http404(_("You have no live application yet."))
     keypair = current_keypair(Environment.LIVE)
     response = HttpResponse(public_key_pem(keypair), content_type="application/x-pem-file")
     response["Content-Disposition"] = "attachment; filename=mpesa-live-public-key.pem"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as accounts_views
+from portal import jsi18n
 from sandbox import listen
 
 urlpatterns = [
@@ -12,6 +13,12 @@ urlpatterns = [
     # The language switcher (Django's set_language; a signed-in developer's choice is
     # also stored on the profile).
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
+    # The scripts' translations, one cacheable file per language (portal/jsi18n.py).
+    path(
+        "i18n/js/<str:language>/<slug:version>.js",
+        jsi18n.javascript_catalog,
+        name="js-catalog",
+    ),
     path("profile/", include("accounts.urls")),
     path("applications/", include("accounts.application_urls")),
     path("docs/", include("apis.urls")),

@@ -106,7 +106,9 @@ class ReportForm(forms.Form):
         required=False,
         max_length=20,
         help_text=gettext_lazy("Optional, e.g. INS-0 or INS-10."),
-        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", "Letters, digits and dashes only.")],
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9-]+$", gettext_lazy("Letters, digits and dashes only."))
+        ],
     )
 
     def __init__(self, *args, user: User, **kwargs):

@@ -7,6 +7,7 @@ unknown or retired key) answers the same 401, as at the gateway.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
@@ -26,7 +27,7 @@ class GatewayBearerAuthentication(BaseAuthentication):
         try:
             credential = gateway_auth.authenticate(header, environment="sandbox")
         except gateway_auth.BearerError:
-            raise exceptions.AuthenticationFailed("The bearer is not valid.") from None
+            raise exceptions.AuthenticationFailed(_("The bearer is not valid.")) from None
         return credential.user, credential
 
     def authenticate_header(self, request) -> str:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from inputguard.dates import validate_filter_date
@@ -54,9 +55,11 @@ class SelectionQuerySerializer(serializers.Serializer):
         date_to = attrs.get("date_to") or today
         date_from = attrs.get("date_from") or date_to - timedelta(days=29)
         if date_from > date_to:
-            raise serializers.ValidationError({"date_to": "Must not be before date_from."})
+            raise serializers.ValidationError({"date_to": _("Must not be before date_from.")})
         if (date_to - date_from).days + 1 > MAX_DAYS:
-            raise serializers.ValidationError({"date_to": f"At most {MAX_DAYS} days."})
+            raise serializers.ValidationError(
+                {"date_to": _("At most %(days)d days.") % {"days": MAX_DAYS}}
+            )
         attrs["date_from"], attrs["date_to"] = date_from, date_to
         attrs["result_code"] = attrs.get("result_code", "").upper()
         return attrs

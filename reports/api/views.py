@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
@@ -49,13 +50,13 @@ class CSVRenderer(BaseRenderer):
 def error_handler(exc, context):
     """Every error as {"error": {"status", "code", "message", "fields"?}}."""
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("No such API key among yours.")
+        exc = exceptions.NotFound(_("No such API key among yours."))
     response = exception_handler(exc, context)
     if response is None:
         return None
     body: dict[str, Any] = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
-        body |= {"code": "invalid", "message": "Some parameters are not valid."}
+        body |= {"code": "invalid", "message": _("Some parameters are not valid.")}
         body["fields"] = response.data if isinstance(response.data, dict) else {}
     else:
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
@@ -106,7 +107,7 @@ class PartnerView(APIView):
             # first, as keys_of orders them).
             key = services.keys_of(request.user).filter(application=application).first()
             if application is None or key is None:
-                raise exceptions.NotFound("No such application among yours.")
+                raise exceptions.NotFound(_("No such application among yours."))
         return queries.Selection(
             api_key=key,
             date_from=data["date_from"],

@@ -1,6 +1,7 @@
 // The "Send Request" console of an API page. Data comes from the json_script
 // "console-data"; everything the gateway or the user typed is inserted with textContent,
-// never as HTML.
+// never as HTML. Its messages are translated: gettext and interpolate come from the
+// scripts' catalogue that base.html loads first (portal/jsi18n.py).
 (function () {
   "use strict";
   var dataNode = document.getElementById("console-data");
@@ -52,11 +53,12 @@
   function showHeader() {
     var market = currentMarket();
     var url = new URL(market.url);
+    var secure = url.protocol === "https:";
     $("console-url").textContent = market.url;
     $("console-address").textContent = url.hostname;
-    $("console-port").textContent = url.port || (url.protocol === "https:" ? "443" : "80");
+    $("console-port").textContent = url.port || (secure ? "443" : "80");
     $("console-path").textContent = url.pathname;
-    $("console-ssl").textContent = url.protocol === "https:" ? "true" : "false";
+    $("console-ssl").textContent = String(secure); // the protocol's true / false
     $("console-origin").textContent = window.location.origin;
   }
 
@@ -103,7 +105,7 @@
   function fetchBearer() {
     bearer = null;
     sendButton.disabled = true;
-    $("console-bearer").textContent = "Bearer (building…)";
+    $("console-bearer").textContent = gettext("Bearer (building…)");
     return fetch(data.bearer_url, {
       method: "POST",
       headers: { "X-CSRFToken": csrfToken() },
@@ -121,7 +123,10 @@
         sendButton.disabled = false;
       })
       .catch(function (error) {
-        $("console-bearer").textContent = "Could not build the bearer: " + error.message;
+        $("console-bearer").textContent = interpolate(
+          gettext("Could not build the bearer: %s"),
+          [error.message]
+        );
       });
   }
 
@@ -156,11 +161,13 @@
     try {
       body = JSON.parse(text);
     } catch (e) {
-      showBodyError("The body is not valid JSON: " + e.message + ". Nothing was sent.");
+      showBodyError(
+        interpolate(gettext("The body is not valid JSON: %s. Nothing was sent."), [e.message])
+      );
       return null;
     }
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
-      showBodyError("The body must be a JSON object ({ … }). Nothing was sent.");
+      showBodyError(gettext("The body must be a JSON object ({ … }). Nothing was sent."));
       return null;
     }
     showBodyError("");
@@ -228,7 +235,7 @@
     $("console-response-headers").textContent = lines.join("\n");
     var parsed = renderBody($("console-response-body"), text) || {};
     var code = parsed.output_ResponseCode || "";
-    $("console-result-code").textContent = code || "(no result code)";
+    $("console-result-code").textContent = code || gettext("(no result code)");
     $("console-result-desc").textContent = parsed.output_ResponseDesc || "";
     $("console-result-link").href = "#result-" + (code || "codes");
     return parsed;
@@ -248,11 +255,14 @@
     badge.className = "badge " + (success ? "badge-success" : "badge-error");
     badge.textContent = code;
     summary.appendChild(badge);
-    summary.appendChild(
-      document.createTextNode(" HTTP " + status + " · " + marketSelect.value + " · just now")
+    var when = interpolate(
+      gettext("HTTP %(status)s · %(market)s · just now"),
+      { status: status, market: marketSelect.value },
+      true
     );
+    summary.appendChild(document.createTextNode(" " + when));
     details.appendChild(summary);
-    [["Request", sent], ["Response", parsed]].forEach(function (pair) {
+    [[gettext("Request"), sent], [gettext("Response"), parsed]].forEach(function (pair) {
       var heading = document.createElement("h4");
       heading.textContent = pair[0];
       var pre = document.createElement("pre");
@@ -273,7 +283,7 @@
       return;
     }
     if (!bearer) {
-      statusLine.textContent = "The bearer is not ready yet.";
+      statusLine.textContent = gettext("The bearer is not ready yet.");
       return;
     }
     var market = currentMarket();
@@ -296,26 +306,27 @@
     }
     markSent(body);
     sendButton.disabled = true;
-    statusLine.textContent = "Sending…";
+    statusLine.textContent = gettext("Sending…");
     var started = performance.now();
     fetch(url, init)
       .then(function (response) {
         return response.text().then(function (text) {
           var parsed = showResponse(response, text, body);
-          statusLine.textContent =
-            "HTTP " +
-            response.status +
-            " · " +
-            (parsed.output_ResponseCode || "no result code") +
-            " · answered in " +
-            Math.round(performance.now() - started) +
-            " ms.";
+          statusLine.textContent = interpolate(
+            gettext("HTTP %(status)s · %(code)s · answered in %(ms)s ms."),
+            {
+              status: response.status,
+              code: parsed.output_ResponseCode || gettext("no result code"),
+              ms: Math.round(performance.now() - started),
+            },
+            true
+          );
           addRecentCall(response.status, parsed, body);
           showAnswer();
         });
       })
       .catch(function (error) {
-        statusLine.textContent = "The request failed: " + error.message;
+        statusLine.textContent = interpolate(gettext("The request failed: %s"), [error.message]);
       })
       .then(function () {
         sendButton.disabled = false;

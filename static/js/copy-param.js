@@ -7,11 +7,8 @@
   if (!buttons.length || !navigator.clipboard || !window.isSecureContext) {
     return;
   }
-  // The page's own words (translated with the page), English if absent.
-  var table = document.querySelector(".params-table");
-  var copiedLabel = (table && table.dataset.copiedLabel) || "Copied";
-  var failedLabel = (table && table.dataset.copyFailedLabel) ||
-    "Could not copy: select the name and copy it.";
+  // Messages in the page's language: gettext from the scripts' catalogue (portal/jsi18n.py).
+  var failedLabel = gettext("Could not copy: select the name and copy it.");
   var status = document.createElement("p");
   status.className = "visually-hidden";
   status.setAttribute("role", "status");
@@ -19,7 +16,8 @@
 
   function copied(button) {
     button.setAttribute("data-copied", "true");
-    status.textContent = copiedLabel + " " + button.getAttribute("data-copy");
+    // Translators: %s is the parameter name just copied (input_Amount).
+    status.textContent = interpolate(gettext("Copied %s"), [button.getAttribute("data-copy")]);
     window.setTimeout(function () { button.removeAttribute("data-copied"); }, 1500);
   }
 

@@ -3,24 +3,23 @@
 // the #passkey-error box (templates/mfa/webauthn/_passkey_error.html), instead.
 (function () {
   "use strict";
-  // The messages are in the page's language: data attributes of the #passkey-error box,
-  // English here only as a fallback.
-  function describe(box, exception) {
+  // The messages are in the page's language: gettext from the scripts' catalogue
+  // (portal/jsi18n.py).
+  function describe(exception) {
     var name = exception && exception.name;
-    var text = box.dataset;
     if (name === "NotAllowedError") {
-      return text.cancelled || "The passkey step was cancelled or timed out. Try again, and confirm on your device.";
+      return gettext("The passkey step was cancelled or timed out. Try again, and confirm on your device.");
     }
     if (name === "InvalidStateError") {
-      return text.alreadyRegistered || "This device already holds a passkey for your account.";
+      return gettext("This device already holds a passkey for your account.");
     }
     if (name === "SecurityError") {
-      return text.insecure || "Passkeys need a secure address (https, or localhost when developing).";
+      return gettext("Passkeys need a secure address (https, or localhost when developing).");
     }
     if (name === "NotSupportedError") {
-      return text.unsupported || "This browser or device cannot make or use passkeys.";
+      return gettext("This browser or device cannot make or use passkeys.");
     }
-    return text.failed || "The passkey step failed. Try again, or use another way to sign in.";
+    return gettext("The passkey step failed. Try again, or use another way to sign in.");
   }
   document.addEventListener("allauth.error", function (event) {
     var tags = (event.detail && event.detail.tags) || [];
@@ -28,7 +27,7 @@
     var box = document.getElementById("passkey-error");
     if (!box) return;
     event.preventDefault();
-    box.textContent = describe(box, event.detail.exception);
+    box.textContent = describe(event.detail.exception);
     box.hidden = false;
   });
 })();

@@ -1,5 +1,6 @@
 // My Profile: reveal the API key in place and copy keys to the clipboard.
 // Without JavaScript the "Reveal API Key" form posts and the page comes back with the key.
+// Button labels: gettext from the scripts' catalogue (portal/jsi18n.py).
 (function () {
   "use strict";
 
@@ -16,7 +17,7 @@
     area.select();
     var ok = document.execCommand("copy");
     document.body.removeChild(area);
-    return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+    return ok ? Promise.resolve() : Promise.reject();
   }
 
   function setupCopyButtons() {
@@ -32,8 +33,8 @@
       button.addEventListener("click", function () {
         var text = "value" in target && target.tagName === "TEXTAREA" ? target.value : target.textContent;
         copyText(text.trim()).then(
-          function () { button.textContent = "Copied"; },
-          function () { button.textContent = "Select and copy by hand"; }
+          function () { button.textContent = gettext("Copied"); },
+          function () { button.textContent = gettext("Select and copy by hand"); }
         );
         window.setTimeout(function () { button.textContent = label; }, 2000);
       });

@@ -1,5 +1,6 @@
 // A call's permalink page: "Copy as curl". Without JavaScript the command stays visible
-// in its <pre> to select by hand, and the button stays hidden.
+// in its <pre> to select by hand, and the button stays hidden. Labels: gettext from the
+// scripts' catalogue (portal/jsi18n.py).
 (function () {
   "use strict";
   var button = document.querySelector("[data-copy-target=call-curl]");
@@ -10,10 +11,10 @@
     var label = button.textContent;
     navigator.clipboard.writeText(source.textContent).then(
       function () {
-        button.textContent = button.dataset.copiedLabel || "Copied";
+        button.textContent = gettext("Copied");
       },
       function () {
-        button.textContent = button.dataset.copyFailedLabel || "Copy failed: select the command";
+        button.textContent = gettext("Copy failed: select the command");
       }
     );
     window.setTimeout(function () {

@@ -1,5 +1,6 @@
 // Sample code tabs, copy buttons and "Fill in my key". Without JavaScript every sample
-// stays visible, with the API key placeholder.
+// stays visible, with the API key placeholder. Messages: gettext / ngettext from the
+// scripts' catalogue (portal/jsi18n.py).
 (function () {
   "use strict";
   // The chosen language is remembered across pages (and visits) in this browser.
@@ -86,17 +87,24 @@
           return response.json();
         })
         .then(function (payload) {
-          if (!payload.api_key) throw new Error("your account has no active API key");
+          if (!payload.api_key) throw new Error(gettext("your account has no active API key"));
           var filled = 0;
           document.querySelectorAll("pre code").forEach(function (code) {
             if (code.textContent.indexOf(placeholder) === -1) return;
             code.textContent = code.textContent.split(placeholder).join(payload.api_key);
             filled += 1;
           });
-          status.textContent = "Your API key is filled in " + filled + " sample(s).";
+          status.textContent = interpolate(
+            ngettext(
+              "Your API key is filled in %s sample.",
+              "Your API key is filled in %s samples.",
+              filled
+            ),
+            [filled]
+          );
         })
         .catch(function (error) {
-          status.textContent = "Could not fetch your key: " + error.message;
+          status.textContent = interpolate(gettext("Could not fetch your key: %s"), [error.message]);
           button.disabled = false;
         });
     });
@@ -113,15 +121,15 @@
         }, 1500);
       }
       if (!code || !navigator.clipboard) {
-        done("Select the code and copy it");
+        done(gettext("Select the code and copy it"));
         return;
       }
       navigator.clipboard.writeText(code.textContent).then(
         function () {
-          done("Copied");
+          done(gettext("Copied"));
         },
         function () {
-          done("Copy failed: select the code");
+          done(gettext("Copy failed: select the code"));
         }
       );
     });

@@ -26,10 +26,12 @@
       })
       .then(function (bearer) {
         ui.preauthorizeApiKey("bearer", bearer);
-        if (status) status.textContent = "Authorised with a bearer built from your API key.";
+        if (status) status.textContent = gettext("Authorised with a bearer built from your API key.");
       })
       .catch(function (error) {
-        if (status) status.textContent = "Could not build your bearer: " + error.message;
+        if (status) {
+          status.textContent = interpolate(gettext("Could not build your bearer: %s"), [error.message]);
+        }
       });
   }
 
@@ -44,7 +46,7 @@
     onComplete: function () {
       // Swagger UI's server <select> has no label (axe-core: select-name).
       var servers = document.getElementById("servers");
-      if (servers) servers.setAttribute("aria-label", "Server");
+      if (servers) servers.setAttribute("aria-label", gettext("Server"));
       authorise(ui);
     },
   });

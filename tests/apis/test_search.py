@@ -147,3 +147,16 @@ def test_the_guides_are_searched_in_the_pages_language(client):
     client.cookies["django_language"] = "en"
     _response, _page, links = results(client, "PKCS1Padding")
     assert ("/docs/getting-started/without-library/#java", "Java (JDK only)") in links
+
+
+def test_the_search_page_has_one_search_box(client):
+    """The docs menu's box is left out on the results page: its own form is the one."""
+    page = client.get(SEARCH, {"q": "reversal"}).content.decode()
+
+    assert page.count('role="search"') == 1
+    assert page.count('name="q"') == 1
+    assert 'id="docs-search-q"' not in page
+    assert '<label for="id_q">Search the docs</label>' in page
+    assert 'value="reversal"' in page
+    # The rest of the docs menu is still there.
+    assert "Docs menu" in page and "/docs/reference/" in page

@@ -56,6 +56,7 @@ NOT_PAGES = {
     ".well-known/security.txt": FILE,
     "profile/public-key.pem": FILE,
     "admin/jsi18n/": FILE,
+    "i18n/js/<str:language>/<slug:version>.js": FILE,
     "docs/library/python/": FILE,
     "docs/library/java/": FILE,
     "admin/logout/": EMPTY,

@@ -1,4 +1,5 @@
-"""The French, Portuguese and Swahili catalogues are complete and up to date.
+"""The French, Portuguese and Swahili catalogues are complete and up to date: django.po
+(Python and templates) and djangojs.po (the scripts, static/js/*.js).
 
 - complete: no entry is untranslated or fuzzy, and every placeholder of the English
   text (%(name)s, {seconds}, HTML tags) is kept in the translation;
@@ -23,14 +24,19 @@ from tests.i18n.po import Entry, read
 
 BASE = Path(settings.BASE_DIR)
 LANGUAGES = ("fr", "pt", "sw")
+DOMAINS = ("django", "djangojs")
 # What `make makemessages` leaves out (the Makefile's MAKEMESSAGES_IGNORE).
 IGNORED = ["tests", "var", "sdk", "bench", "staticfiles", "static", "docs", "deploy"]
+# What its djangojs run leaves out, read from the Makefile: everything but static/js.
+JS_IGNORED = re.search(
+    r"^MAKEMESSAGES_JS_IGNORE := (.*)$", (BASE / "Makefile").read_text(), re.MULTILINE
+)[1].split()
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w+\}")
 TAG = re.compile(r"</?([a-z]+)")
 
 
-def catalogue(language: str) -> Path:
-    return BASE / "locale" / language / "LC_MESSAGES" / "django.po"
+def catalogue(language: str, domain: str = "django") -> Path:
+    return BASE / "locale" / language / "LC_MESSAGES" / f"{domain}.po"
 
 
 def test_the_portal_offers_english_and_the_markets_languages():
@@ -42,10 +48,11 @@ def test_the_portal_offers_english_and_the_markets_languages():
     assert locale < middleware.index("django.middleware.common.CommonMiddleware")
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_entry_is_translated_and_none_is_fuzzy(language):
-    entries = [e for e in read(catalogue(language)) if not e.obsolete]
-    assert len(entries) > 1000
+def test_every_entry_is_translated_and_none_is_fuzzy(language, domain):
+    entries = [e for e in read(catalogue(language, domain)) if not e.obsolete]
+    assert len(entries) > (1000 if domain == "django" else 50)
     untranslated = [e.msgid for e in entries if not e.translated]
     fuzzy = [e.msgid for e in entries if "fuzzy" in e.flags]
     assert untranslated == [], f"{len(untranslated)} untranslated: {untranslated[:10]}"
@@ -56,10 +63,11 @@ def _placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text)) + sorted(TAG.findall(text))
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_translations_keep_every_placeholder_and_tag(language):
+def test_translations_keep_every_placeholder_and_tag(language, domain):
     wrong = []
-    for entry in read(catalogue(language)):
+    for entry in read(catalogue(language, domain)):
         if entry.obsolete:
             continue
         sources = [entry.msgid, entry.msgid_plural or entry.msgid]
@@ -93,11 +101,32 @@ def test_the_catalogues_hold_exactly_the_marked_strings(tmp_path, monkeypatch):
             ignore_patterns=[f"{folder}/*" for folder in IGNORED],
             verbosity=0,
         )
+        call_command(
+            "makemessages",
+            domain="djangojs",
+            locale=list(LANGUAGES),
+            add_location="file",
+            ignore_patterns=JS_IGNORED,
+            verbosity=0,
+        )
+    for domain in DOMAINS:
+        for language in LANGUAGES:
+            committed = _active(read(catalogue(language, domain)))
+            current = _active(read(copy / "locale" / language / "LC_MESSAGES" / f"{domain}.po"))
+            where = f"{language}/{domain}.po"
+            assert current - committed == set(), f"{where}: not in the .po yet (make makemessages)"
+            assert committed - current == set(), f"{where}: no longer marked in the sources"
+
+
+def test_the_scripts_catalogue_is_read_from_static_js_only():
+    assert "static/vendor/*" in JS_IGNORED and "staticfiles/*" in JS_IGNORED
+    assert not any(pattern.startswith("static/js") for pattern in JS_IGNORED)
+    sources = set()
     for language in LANGUAGES:
-        committed = _active(read(catalogue(language)))
-        current = _active(read(copy / "locale" / language / "LC_MESSAGES" / "django.po"))
-        assert current - committed == set(), f"{language}: not in the .po yet (make makemessages)"
-        assert committed - current == set(), f"{language}: no longer marked in the sources"
+        for line in catalogue(language, "djangojs").read_text(encoding="utf-8").splitlines():
+            if line.startswith("#: "):
+                sources |= set(line[3:].split())
+    assert sources and all(source.startswith("static/js/") for source in sources), sources
 
 
 def test_the_api_catalogues_prose_is_in_every_translation_catalogue():

@@ -204,6 +204,8 @@ TABLE: dict[str, Row] = {
     "accounts/inactive/": public("/accounts/inactive/"),
     # The language switcher: anyone may choose; it redirects back ("/" without a next).
     "i18n/setlang/": public("/i18n/setlang/", Redirect("/"), method="post"),
+    # The scripts' translations (portal/jsi18n.py): the same file for everyone.
+    "i18n/js/<str:language>/<slug:version>.js": public("/i18n/js/fr/0123456789abcdef.js"),
     "accounts/signup/": Row(
         _p("/accounts/signup/"),
         {
