@@ -2,7 +2,8 @@
 context only those sections need.
 
 - API keys (`/profile/`, where sign-in lands): the API key, the public key, key history;
-- Account: personal details, username, email, password, phone number, time zone;
+- Account: personal details, username, email, password, phone number, time zone,
+  language;
 - Security: two-factor authentication, security events;
 - Integration: the Asynchronous Response URL, the Callbacks section, alerts, Go Live.
 
@@ -25,7 +26,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts import keys, phone
-from accounts.forms import AsyncResponseUrlForm, PersonalDetailsForm, TimeZoneForm, UsernameForm
+from accounts.forms import (
+    AsyncResponseUrlForm,
+    LanguageForm,
+    PersonalDetailsForm,
+    TimeZoneForm,
+    UsernameForm,
+)
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from callbacks import views as callback_views
@@ -49,7 +56,7 @@ ACCOUNT = Tab(
     "dashboard:profile-account",
     _("Account"),
     "dashboard/profile_account.html",
-    ("details", "account", "time-zone"),
+    ("details", "account", "time-zone", "language"),
 )
 SECURITY = Tab(
     "dashboard:profile-security",
@@ -69,7 +76,12 @@ TABS = (KEYS, ACCOUNT, SECURITY, INTEGRATION)
 def render_tab(request: HttpRequest, tab: Tab, context: dict) -> HttpResponse:
     """The tab's page, with the tab bar marking it as the current one."""
     bar = [
-        {"label": t.label, "url": reverse(t.url_name), "sections": t.sections, "current": t == tab}
+        {
+            "label": t.label,
+            "url": reverse(t.url_name),
+            "sections": t.sections,
+            "current": t == tab,
+        }
         for t in TABS
     ]
     return render(request, tab.template, {**context, "tab": tab, "tabs": bar})
@@ -93,11 +105,13 @@ def account_context(
     details_form: PersonalDetailsForm | None = None,
     username_form: UsernameForm | None = None,
     time_zone_form: TimeZoneForm | None = None,
+    language_form: LanguageForm | None = None,
 ) -> dict:
     return {
         "details_form": details_form or PersonalDetailsForm(instance=user),
         "username_form": username_form or UsernameForm(user=user),
         "time_zone_form": time_zone_form or TimeZoneForm(instance=user),
+        "language_form": language_form or LanguageForm(user=user),
         "pending_email": EmailAddress.objects.filter(user=user, verified=False).first(),
         "pending_phone": phone.pending_verification(user),
     }

@@ -22,7 +22,7 @@ INTEGRATION = "/profile/integration/"
 # Each tab and the ids of the sections it shows, in page order.
 TABS = {
     PROFILE: ("API keys", ["api-key", "key-history"]),
-    ACCOUNT: ("Account", ["details", "account", "time-zone"]),
+    ACCOUNT: ("Account", ["details", "account", "time-zone", "language"]),
     SECURITY: ("Security", ["two-factor", "security"]),
     INTEGRATION: ("Integration", ["async", "callbacks", "alerts", "golive"]),
 }
@@ -52,10 +52,11 @@ def test_profile_hides_the_key_and_shows_the_public_key(developer_client, develo
     assert "Renew API Key" in html
 
 
-def test_the_account_tab_has_the_details_username_and_time_zone_forms(developer_client):
+def test_the_account_tab_has_the_details_username_time_zone_and_language_forms(developer_client):
     html = developer_client.get(ACCOUNT).content.decode()
 
-    for label in ["First name", "Last name", "Company", "Country", "Username", "Time zone"]:
+    labels = ["First name", "Last name", "Company", "Country", "Username", "Time zone"]
+    for label in [*labels, "Your language"]:
         assert f">{label}</label>" in html
     for link in ["Change email address", "Change password", "Change phone number"]:
         assert f">{link}</a>" in html
@@ -96,7 +97,12 @@ def test_anonymous_visitor_is_sent_to_sign_in(client):
 def test_wrong_methods_are_refused(developer_client):
     for path in TABS:
         assert developer_client.post(path).status_code == 405
-    for path in ["/profile/details/", "/profile/username/", "/profile/async-response-url/"]:
+    for path in [
+        "/profile/details/",
+        "/profile/username/",
+        "/profile/language/",
+        "/profile/async-response-url/",
+    ]:
         assert developer_client.get(path).status_code == 405
     assert developer_client.get("/profile/api-key/reveal/").status_code == 405
     assert developer_client.delete("/profile/api-key/renew/").status_code == 405
@@ -156,6 +162,7 @@ def _state(user: User) -> tuple:
         user.company,
         user.username,
         user.timezone,
+        user.language,
         application.async_response_url,
         application.alert_on_callback_failures,
     )
@@ -214,6 +221,7 @@ def test_each_form_goes_back_to_its_tab_with_its_message(
         ),
         ("/profile/username/", {"username": ""}, "username", ACCOUNT),
         ("/profile/time-zone/", {"timezone": "Mars/Olympus_Mons"}, "timezone", ACCOUNT),
+        ("/profile/language/", {"language": "de"}, "language", ACCOUNT),
         (
             "/profile/async-response-url/",
             {"async_response_url": "not a url"},

@@ -1,11 +1,13 @@
-"""My Profile's tabs in Chromium: the tab bar at desktop and phone widths, and old links to
-the single page (`/profile/#two-factor`) landing on the tab that shows that section."""
+"""My Profile's tabs in Chromium: the tab bar at desktop and phone widths, old links to the
+single page (`/profile/#two-factor`) landing on the tab that shows that section, and the
+Account tab's Language form."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import User
 from tests.e2e.test_callbacks_page import sign_in
 
 pytestmark = pytest.mark.browser
@@ -22,6 +24,7 @@ OLD_LINKS = {
     "details": "/profile/account/",
     "account": "/profile/account/",
     "time-zone": "/profile/account/",
+    "language": "/profile/account/",
     "two-factor": "/profile/security/",
     "security": "/profile/security/",
     "async": "/profile/integration/",
@@ -73,3 +76,29 @@ def test_an_unknown_fragment_stays_on_the_first_tab(page, live_server, developer
 
     expect(page.get_by_role("heading", name="API Key")).to_be_visible()
     assert page.url.endswith("/profile/#no-such-section")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_choosing_french_on_the_account_tab(page, live_server, developer, screenshot, width):
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 800})
+    sign_in(page, live_server, developer)
+    page.goto("/profile/account/")
+    section = page.locator("#language")
+    expect(section.get_by_label("Your language")).to_have_value("en")
+
+    section.get_by_label("Your language").select_option(label="Français")
+    section.get_by_role("button", name="Save language").click()
+
+    page.wait_for_url("**/profile/account/#language")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", name="Mon profil")).to_be_visible()
+    expect(page.get_by_text("Langue enregistrée : vos pages, e-mails et SMS")).to_be_visible()
+    expect(section.get_by_label("Votre langue")).to_have_value("fr")
+    expect(section).to_be_in_viewport()
+    assert User.objects.get(pk=developer.pk).language == "fr"
+    assert page.evaluate(OVERFLOW_JS) == 0
+    screenshot(page, f"{width}-account-fr")
+    page.get_by_role("link", name="Sécurité", exact=True).click()
+    page.wait_for_url("**/profile/security/")
+    assert page.evaluate(OVERFLOW_JS) == 0
+    screenshot(page, f"{width}-security-fr")
