@@ -4,7 +4,9 @@ context only those sections need.
 - API keys (`/profile/`, where sign-in lands): the API key, the public key, key history;
 - Account: personal details, username, email, password, phone number, time zone,
   language;
-- Security: two-factor authentication, security events;
+- Security: two-factor authentication, security events. While the developer has no second
+  factor its link in the tab bar carries a warning badge, so that the nudge is seen from
+  every tab (sign-in lands on the first);
 - Integration: the Asynchronous Response URL, the Callbacks section, alerts, Go Live.
 
 The Callbacks and Go Live sections are rendered by their apps (`profile_panel`) and only
@@ -35,6 +37,7 @@ from accounts.forms import (
 )
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from accounts.templatetags.second_factors import second_factors
 from callbacks import views as callback_views
 from dashboard.forms import AlertSettingsForm
 from golive import views as golive_views
@@ -71,16 +74,20 @@ INTEGRATION = Tab(
     ("async", "callbacks", "alerts", "golive"),
 )
 TABS = (KEYS, ACCOUNT, SECURITY, INTEGRATION)
+TWO_FACTOR_OFF = _("two-factor authentication is off")
 
 
 def render_tab(request: HttpRequest, tab: Tab, context: dict) -> HttpResponse:
     """The tab's page, with the tab bar marking it as the current one."""
+    two_factor_off = not second_factors(request.user)
     bar = [
         {
             "label": t.label,
             "url": reverse(t.url_name),
             "sections": t.sections,
             "current": t == tab,
+            # Said after the label by screen readers, shown as a "!" badge.
+            "warning": TWO_FACTOR_OFF if t == SECURITY and two_factor_off else "",
         }
         for t in TABS
     ]

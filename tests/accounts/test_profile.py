@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from accounts import keys
@@ -141,6 +142,43 @@ def test_the_tab_bar_links_every_tab_and_marks_the_current_one(developer_client,
     assert _current_tab(html) == [path]
     assert f"<title>{TABS[path][0]} · My Profile · " in html
     assert html.count("<h1") == 1 and "<h1>My Profile</h1>" in html
+
+
+SECURITY_LINK = re.compile(r'<a href="/profile/security/"[^>]*>(.*?)</a>', re.S)
+BADGE = (
+    '<span class="badge badge-warning"><span aria-hidden="true">!</span>'
+    '<span class="visually-hidden">(two-factor authentication is off)</span></span>'
+)
+
+
+@pytest.mark.parametrize("path", TABS)
+def test_without_a_second_factor_the_security_tab_carries_a_badge(developer_client, path):
+    bar = _tab_bar(developer_client.get(path).content.decode())
+
+    assert SECURITY_LINK.findall(bar) == [f"Security {BADGE}"]
+    assert bar.count('class="badge') == 1  # on the Security tab only
+
+
+def test_the_badge_is_gone_once_a_second_factor_is_on(developer_client, developer):
+    Authenticator.objects.create(
+        user=developer, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+
+    bar = _tab_bar(developer_client.get(ACCOUNT).content.decode())
+
+    assert SECURITY_LINK.findall(bar) == ["Security"]
+    assert "badge" not in bar
+
+
+def test_the_badge_speaks_the_pages_language(developer_client, developer):
+    User.objects.filter(pk=developer.pk).update(language="fr")
+
+    bar = _tab_bar(developer_client.get(PROFILE).content.decode())
+
+    assert (
+        '<span class="visually-hidden">(l’authentification à deux facteurs est désactivée)</span>'
+        in bar
+    )
 
 
 def test_old_links_to_the_single_page_find_their_tab(developer_client):
