@@ -5,7 +5,9 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as AllauthAddWebAuthnForm
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator, URLValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -154,6 +156,47 @@ class TimeZoneForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound and not self.instance.timezone:
             self.initial["timezone"] = timezones.DEFAULT
+
+
+def _languages() -> list[tuple[str, str]]:
+    return list(settings.LANGUAGES)
+
+
+class LanguageSelect(forms.Select):
+    """Each option says which language it is in (`lang`), so that a screen reader reads
+    "Français" in French, as the footer's switcher does."""
+
+    def create_option(self, name, value, *args, **kwargs) -> dict:
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"]["lang"] = value
+        return option
+
+
+class LanguageForm(forms.Form):
+    """My Profile's language: one of the portal's (settings.LANGUAGES), each named in its
+    own language. Saved through accounts.languages.choose_language, like the switcher."""
+
+    language = forms.ChoiceField(
+        label=_("Your language"),
+        choices=_languages,
+        widget=LanguageSelect,
+        help_text=_(
+            "Every page once you are signed in, and the emails and SMS the portal sends "
+            "you, are in this language."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is not one of the portal's languages. Choose one from the list."
+            ),
+            "required": _("Choose a language."),
+        },
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # Not chosen yet (an account from before languages were stored): the page's.
+            self.initial["language"] = user.language or translation.get_language()
 
 
 class BrowserTimeZoneForm(forms.Form):

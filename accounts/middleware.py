@@ -97,8 +97,9 @@ class TimeZoneMiddleware:
 
 class UserLanguageMiddleware:
     """A signed-in developer's stored language (User.language) wins over the cookie and
-    Accept-Language that LocaleMiddleware looked at: the switcher stores every choice on
-    the profile, so a developer finds their language on any browser they sign in with."""
+    Accept-Language that LocaleMiddleware looked at: every choice (the footer's switcher,
+    My Profile's Language) is stored on the profile (accounts.languages), so a developer
+    finds their language on any browser they sign in with."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

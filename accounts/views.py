@@ -7,15 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.translation import check_for_language
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import keys, phone, services
+from accounts import keys, languages, phone, services
 from accounts.forms import BrowserTimeZoneForm, PhoneCodeForm, PhoneNumberForm
 from accounts.http import AuthenticatedHttpRequest, posted_next
 
@@ -156,13 +155,18 @@ def time_zone_browser(request: AuthenticatedHttpRequest) -> JsonResponse:
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's set_language (the switcher's cookie and redirect), and for a signed-in
-    developer the choice stored on the profile: their pages, emails and SMS use it."""
-    response = i18n.set_language(request)
+    """The footer's switcher: the choice kept (accounts.languages, the same path as My
+    Profile's Language form), then back to the page it was sent from. The switcher sends
+    no `next` (a page address may hold a secret, docs/i18n.md): the Referer, which the
+    same-origin referrer policy sends, checked as Django's set_language checks it."""
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    response = HttpResponseRedirect(back)
     language = request.POST.get("language", "")
-    user = request.user
-    chosen = language in dict(settings.LANGUAGES) and check_for_language(language)
-    if user.is_authenticated and chosen and user.language != language:
-        user.language = language
-        user.save(update_fields=["language"])
+    # A language the portal does not offer changes nothing: no cookie, no profile.
+    if languages.is_offered(language):
+        languages.choose_language(request, response, language)
     return response

@@ -2,8 +2,11 @@
 context only those sections need.
 
 - API keys (`/profile/`, where sign-in lands): the API key, the public key, key history;
-- Account: personal details, username, email, password, phone number, time zone;
-- Security: two-factor authentication, security events;
+- Account: personal details, username, email, password, phone number, time zone,
+  language;
+- Security: two-factor authentication, security events. While the developer has no second
+  factor its link in the tab bar carries a warning badge, so that the nudge is seen from
+  every tab (sign-in lands on the first);
 - Integration: the Asynchronous Response URL, the Callbacks section, alerts, Go Live.
 
 The Callbacks and Go Live sections are rendered by their apps (`profile_panel`) and only
@@ -25,9 +28,16 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts import keys, phone
-from accounts.forms import AsyncResponseUrlForm, PersonalDetailsForm, TimeZoneForm, UsernameForm
+from accounts.forms import (
+    AsyncResponseUrlForm,
+    LanguageForm,
+    PersonalDetailsForm,
+    TimeZoneForm,
+    UsernameForm,
+)
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from accounts.templatetags.second_factors import second_factors
 from callbacks import views as callback_views
 from dashboard.forms import AlertSettingsForm
 from golive import views as golive_views
@@ -49,7 +59,7 @@ ACCOUNT = Tab(
     "dashboard:profile-account",
     _("Account"),
     "dashboard/profile_account.html",
-    ("details", "account", "time-zone"),
+    ("details", "account", "time-zone", "language"),
 )
 SECURITY = Tab(
     "dashboard:profile-security",
@@ -64,12 +74,21 @@ INTEGRATION = Tab(
     ("async", "callbacks", "alerts", "golive"),
 )
 TABS = (KEYS, ACCOUNT, SECURITY, INTEGRATION)
+TWO_FACTOR_OFF = _("two-factor authentication is off")
 
 
 def render_tab(request: HttpRequest, tab: Tab, context: dict) -> HttpResponse:
     """The tab's page, with the tab bar marking it as the current one."""
+    two_factor_off = not second_factors(request.user)
     bar = [
-        {"label": t.label, "url": reverse(t.url_name), "sections": t.sections, "current": t == tab}
+        {
+            "label": t.label,
+            "url": reverse(t.url_name),
+            "sections": t.sections,
+            "current": t == tab,
+            # Said after the label by screen readers, shown as a "!" badge.
+            "warning": TWO_FACTOR_OFF if t == SECURITY and two_factor_off else "",
+        }
         for t in TABS
     ]
     return render(request, tab.template, {**context, "tab": tab, "tabs": bar})
@@ -93,11 +112,13 @@ def account_context(
     details_form: PersonalDetailsForm | None = None,
     username_form: UsernameForm | None = None,
     time_zone_form: TimeZoneForm | None = None,
+    language_form: LanguageForm | None = None,
 ) -> dict:
     return {
         "details_form": details_form or PersonalDetailsForm(instance=user),
         "username_form": username_form or UsernameForm(user=user),
         "time_zone_form": time_zone_form or TimeZoneForm(instance=user),
+        "language_form": language_form or LanguageForm(user=user),
         "pending_email": EmailAddress.objects.filter(user=user, verified=False).first(),
         "pending_phone": phone.pending_verification(user),
     }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("profile/details/", views.details_update, name="details-update"),
     path("profile/username/", views.username_update, name="username-update"),
     path("profile/time-zone/", views.time_zone_update, name="time-zone-update"),
+    path("profile/language/", views.language_update, name="language-update"),
     path("profile/async-response-url/", views.async_url_update, name="async-url-update"),
     path("profile/alerts/<uuid:public_id>/", views.alerts_update, name="alerts-update"),
     path("requests/", views.request_log, name="request-log"),

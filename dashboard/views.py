@@ -12,11 +12,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import keys, services
-from accounts.forms import AsyncResponseUrlForm, PersonalDetailsForm, TimeZoneForm, UsernameForm
+from accounts import keys, languages, services
+from accounts.forms import (
+    AsyncResponseUrlForm,
+    LanguageForm,
+    PersonalDetailsForm,
+    TimeZoneForm,
+    UsernameForm,
+)
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.views import REVEAL_KEY_SESSION_FLAG
@@ -117,6 +124,22 @@ def time_zone_update(request: AuthenticatedHttpRequest) -> HttpResponse:
         % {"zone": form.cleaned_data["timezone"]},
     )
     return redirect("dashboard:profile-account")
+
+
+@login_required
+@require_POST
+def language_update(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = LanguageForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _refused_on_account(request, language_form=form)
+    response = redirect(reverse("dashboard:profile-account") + "#language")
+    # The switcher's path (cookie, User.language, this request): the message below is
+    # already in the language just chosen.
+    languages.choose_language(request, response, form.cleaned_data["language"])
+    messages.success(
+        request, _("Language saved: your pages, emails and SMS are now in this language.")
+    )
+    return response
 
 
 @login_required

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from accounts import keys
@@ -22,7 +23,7 @@ INTEGRATION = "/profile/integration/"
 # Each tab and the ids of the sections it shows, in page order.
 TABS = {
     PROFILE: ("API keys", ["api-key", "key-history"]),
-    ACCOUNT: ("Account", ["details", "account", "time-zone"]),
+    ACCOUNT: ("Account", ["details", "account", "time-zone", "language"]),
     SECURITY: ("Security", ["two-factor", "security"]),
     INTEGRATION: ("Integration", ["async", "callbacks", "alerts", "golive"]),
 }
@@ -52,10 +53,11 @@ def test_profile_hides_the_key_and_shows_the_public_key(developer_client, develo
     assert "Renew API Key" in html
 
 
-def test_the_account_tab_has_the_details_username_and_time_zone_forms(developer_client):
+def test_the_account_tab_has_the_details_username_time_zone_and_language_forms(developer_client):
     html = developer_client.get(ACCOUNT).content.decode()
 
-    for label in ["First name", "Last name", "Company", "Country", "Username", "Time zone"]:
+    labels = ["First name", "Last name", "Company", "Country", "Username", "Time zone"]
+    for label in [*labels, "Your language"]:
         assert f">{label}</label>" in html
     for link in ["Change email address", "Change password", "Change phone number"]:
         assert f">{link}</a>" in html
@@ -96,7 +98,12 @@ def test_anonymous_visitor_is_sent_to_sign_in(client):
 def test_wrong_methods_are_refused(developer_client):
     for path in TABS:
         assert developer_client.post(path).status_code == 405
-    for path in ["/profile/details/", "/profile/username/", "/profile/async-response-url/"]:
+    for path in [
+        "/profile/details/",
+        "/profile/username/",
+        "/profile/language/",
+        "/profile/async-response-url/",
+    ]:
         assert developer_client.get(path).status_code == 405
     assert developer_client.get("/profile/api-key/reveal/").status_code == 405
     assert developer_client.delete("/profile/api-key/renew/").status_code == 405
@@ -137,6 +144,43 @@ def test_the_tab_bar_links_every_tab_and_marks_the_current_one(developer_client,
     assert html.count("<h1") == 1 and "<h1>My Profile</h1>" in html
 
 
+SECURITY_LINK = re.compile(r'<a href="/profile/security/"[^>]*>(.*?)</a>', re.S)
+BADGE = (
+    '<span class="badge badge-warning"><span aria-hidden="true">!</span>'
+    '<span class="visually-hidden">(two-factor authentication is off)</span></span>'
+)
+
+
+@pytest.mark.parametrize("path", TABS)
+def test_without_a_second_factor_the_security_tab_carries_a_badge(developer_client, path):
+    bar = _tab_bar(developer_client.get(path).content.decode())
+
+    assert SECURITY_LINK.findall(bar) == [f"Security {BADGE}"]
+    assert bar.count('class="badge') == 1  # on the Security tab only
+
+
+def test_the_badge_is_gone_once_a_second_factor_is_on(developer_client, developer):
+    Authenticator.objects.create(
+        user=developer, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+
+    bar = _tab_bar(developer_client.get(ACCOUNT).content.decode())
+
+    assert SECURITY_LINK.findall(bar) == ["Security"]
+    assert "badge" not in bar
+
+
+def test_the_badge_speaks_the_pages_language(developer_client, developer):
+    User.objects.filter(pk=developer.pk).update(language="fr")
+
+    bar = _tab_bar(developer_client.get(PROFILE).content.decode())
+
+    assert (
+        '<span class="visually-hidden">(l’authentification à deux facteurs est désactivée)</span>'
+        in bar
+    )
+
+
 def test_old_links_to_the_single_page_find_their_tab(developer_client):
     """/profile/#two-factor, from before the tabs, lands on the first tab: its script
     (static/js/profile-tabs.js, driven in tests/e2e/test_profile_tabs.py) sends it on to
@@ -156,6 +200,7 @@ def _state(user: User) -> tuple:
         user.company,
         user.username,
         user.timezone,
+        user.language,
         application.async_response_url,
         application.alert_on_callback_failures,
     )
@@ -214,6 +259,7 @@ def test_each_form_goes_back_to_its_tab_with_its_message(
         ),
         ("/profile/username/", {"username": ""}, "username", ACCOUNT),
         ("/profile/time-zone/", {"timezone": "Mars/Olympus_Mons"}, "timezone", ACCOUNT),
+        ("/profile/language/", {"language": "de"}, "language", ACCOUNT),
         (
             "/profile/async-response-url/",
             {"async_response_url": "not a url"},

@@ -56,8 +56,19 @@ def test_the_switcher_stores_a_signed_in_developers_choice(developer):
 def test_the_switcher_refuses_a_language_the_portal_does_not_offer(developer):
     client = Client()
     client.force_login(developer)
-    client.post("/i18n/setlang/", {"language": "de"}, HTTP_REFERER="/docs/")
+    response = client.post("/i18n/setlang/", {"language": "de"}, HTTP_REFERER="/docs/")
+    assert response.status_code == 302 and response["Location"] == "/docs/"
     assert User.objects.get(pk=developer.pk).language == ""
+    assert "django_language" not in response.cookies
+
+
+def test_the_switcher_goes_back_only_to_a_page_of_the_portal():
+    client = Client()
+    response = client.post(
+        "/i18n/setlang/", {"language": "fr"}, HTTP_REFERER="https://evil.example/phish"
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.cookies["django_language"].value == "fr"
 
 
 def test_anyone_may_switch_and_the_choice_is_a_cookie():

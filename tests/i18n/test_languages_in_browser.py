@@ -1,7 +1,7 @@
 """The portal in the markets' languages, in Chromium over the live server.
 
 - the browser's Accept-Language picks the first language;
-- the footer's switcher (a plain form: Django's set_language) changes it for anyone;
+- the footer's switcher (a plain form, accounts.views.set_language) changes it for anyone;
 - a signed-in developer's choice is stored on their profile: it follows them to another
   browser, and their emails (a password reset asked for from an English page) and
   phone-code SMS go out in it;

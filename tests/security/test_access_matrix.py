@@ -313,6 +313,8 @@ TABLE: dict[str, Row] = {
     "profile/time-zone/": signed_in("/profile/time-zone/", method="post"),
     # The browser's zone (static/js/timezone-default.js): JSON, 400 without a zone.
     "profile/time-zone/browser/": signed_in("/profile/time-zone/browser/", 400, "post"),
+    # An empty form: the Account tab again with the error (200); a language: a redirect.
+    "profile/language/": signed_in("/profile/language/", method="post"),
     "profile/async-response-url/": signed_in("/profile/async-response-url/", 302, "post"),
     "profile/api-key/reveal/": signed_in("/profile/api-key/reveal/", 302, "post"),
     # Staff get no API keys (issue 18, finding 12).
