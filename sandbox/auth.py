@@ -45,6 +45,7 @@ from django.utils import timezone
 
 from accounts import crypto, keys
 from accounts.models import ApiKey, Application, GatewayKeypair, User
+from sandbox import counters
 from sandbox.models import Session
 from telemetry import metrics
 
@@ -147,12 +148,7 @@ def _count_failure(client: Callable[[], str] | None, environment: str) -> None:
     """One more failed authentication for this address in this minute (shared cache)."""
     if client is None:
         return
-    key = _failure_key(client(), environment)
-    if not cache.add(key, 1, timeout=120):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=120)
+    counters.count(_failure_key(client(), environment), timeout=120)
 
 
 def forget_bearer(authorization_header: str, *, environment: str = "sandbox") -> None:

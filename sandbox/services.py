@@ -11,12 +11,11 @@ import time
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError
 
 from callbacks.outbox import defer_result
 from callbacks.payloads import acknowledgement
-from sandbox import envelope, limits, rows
+from sandbox import counters, envelope, limits, rows
 from sandbox.calllog import bounded_headers, bounded_request
 from sandbox.models import ApiCall
 from sandbox.simulation import GatewayCall, Outcome, simulate
@@ -213,13 +212,7 @@ def _amount_in(params: dict[str, str]) -> Decimal | None:
 
 def within_rate_limit(api_key_pk: int) -> bool:
     """Per-key fixed one-minute window in the shared cache (every web process counts
-    into the same counter when the cache is Redis)."""
+    into the same counter when the cache is Redis): one round trip a call there."""
     window = int(time.time() // 60)
-    key = f"sandbox:rate:{api_key_pk}:{window}"
-    # incr first: most calls find the window's counter (one fewer round trip to Redis
-    # than add-then-incr); the first call of a window creates it.
-    try:
-        count = cache.incr(key)
-    except ValueError:  # no counter yet in this window (else a concurrent call made it)
-        count = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
+    count = counters.count(f"sandbox:rate:{api_key_pk}:{window}", timeout=120)
     return count <= settings.SANDBOX_RATE_LIMIT_PER_MINUTE
