@@ -1,11 +1,18 @@
-"""The gateway's two write helpers: precompiled inserts and the write transaction.
+"""The gateway's row helpers: precompiled inserts and updates, rows read by hand-written
+queries, and the write transaction.
 
 `insert(obj)` writes a new model instance with a cached `INSERT ... VALUES` per
 connection and model: the row is the one `obj.save(force_insert=True)` writes (every
 value goes through the field's own `pre_save` and `get_db_prep_save`), without the ORM
 compiling an INSERT that never changes shape (about an eighth of a gateway call,
 docs/performance.md). An instance that needs the ORM (an expression as a value, or a
-pre_save/post_save receiver for its model) is saved by the ORM.
+pre_save/post_save receiver for its model) is saved by the ORM. `update(obj, fields)`
+is `obj.save(update_fields=fields)` the same way.
+
+`columns(model, alias)` and `instances(conn, row, *models)` serve the gateway's few
+hand-written SELECTs (the credential's state check, the transaction a status query or a
+reversal names): the column list of a model, and model instances made of one row of
+raw values, converted as the ORM converts them.
 
 `write_transaction()` is `transaction.atomic()`; on SQLite it first queues the writer:
 threads of one process on a lock, processes on an advisory file lock next to the
@@ -26,8 +33,9 @@ import weakref
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import Model
+from django.db.models.expressions import Col
 from django.db.models.signals import post_save, pre_save
 
 M = TypeVar("M", bound=Model)
@@ -82,6 +90,95 @@ def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS) -> M:
     obj._state.adding = False
     obj._state.db = using
     return obj
+
+
+_UPDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def update(obj: M, fields: tuple[str, ...], *, using: str = DEFAULT_DB_ALIAS) -> M:
+    """UPDATE the columns of `fields` of `obj` (saved before) as
+    `obj.save(update_fields=fields)` would; return it. `fields` are attribute names
+    of concrete, non-primary-key fields; a model with a pre_save/post_save receiver,
+    or a value that is an expression, goes through the ORM."""
+    model = type(obj)
+    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+        obj.save(update_fields=fields, using=using)
+        return obj
+    conn = connections[using]
+    plans = _UPDATES.get(conn)
+    if plans is None:
+        plans = _UPDATES[conn] = {}
+    plan = plans.get((model, fields))
+    if plan is None:
+        meta = model._meta
+        chosen: list[Any] = [meta.get_field(name) for name in fields]
+        quote = conn.ops.quote_name
+        assignments = ", ".join(f"{quote(f.column)} = %s" for f in chosen)
+        sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+        plan = plans[(model, fields)] = (sql, chosen)
+    sql, chosen = plan
+    values = []
+    for field in chosen:
+        value = field.pre_save(obj, add=False)
+        if hasattr(value, "resolve_expression"):
+            obj.save(update_fields=fields, using=using)
+            return obj
+        values.append(field.get_db_prep_save(value, connection=conn))
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [*values, obj.pk])
+        if cursor.rowcount == 0:  # as the ORM's save(update_fields=...) refuses it
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+    return obj
+
+
+# --- Hand-written SELECTs ---------------------------------------------------------------
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """`alias."column", ...` of every concrete field of `model`, in `instances`' order."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+
+
+# Per database connection (one per thread) and model: each column's attribute name and
+# the converters the ORM would apply to it. Building them costs about 0.5 ms a call;
+# looking them up, microseconds.
+_LOADS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _load_plan(conn, model: type[Model]) -> list[tuple[str, Col, list]]:
+    plans = _LOADS.get(conn)
+    if plans is None:
+        plans = _LOADS[conn] = {}
+    plan = plans.get(model)
+    if plan is None:
+        plan = []
+        for field in model._meta.concrete_fields:
+            column = field.get_col(model._meta.db_table)
+            converters = conn.ops.get_db_converters(column) + column.get_db_converters(conn)
+            plan.append((field.attname, column, converters))
+        plans[model] = plan
+    return plan
+
+
+def instances(conn, row, *models: type[Model]) -> list:
+    """Model instances from one row of raw column values (`columns` of one model after
+    the other), converted as the ORM converts them (JSON, decimals, times and booleans
+    come back from SQLite as text or numbers). Values past the last model's are ignored."""
+    made, start = [], 0
+    for model in models:
+        plan = _load_plan(conn, model)
+        names, values = [], []
+        for (attname, column, converters), value in zip(
+            plan, row[start : start + len(plan)], strict=True
+        ):
+            for convert in converters:
+                value = convert(value, column, conn)
+            names.append(attname)
+            values.append(value)
+        made.append(model.from_db(conn.alias, names, values))
+        start += len(plan)
+    return made
 
 
 # --- The write transaction ------------------------------------------------------------

@@ -20,7 +20,7 @@ from sandbox.calllog import bounded_headers, bounded_request
 from sandbox.models import ApiCall
 from sandbox.simulation import GatewayCall, Outcome, simulate
 from sandbox.simulation import plan as simulate_plan
-from sandbox.simulation.transactions import duplicate
+from sandbox.simulation.transactions import Duplicate, duplicate
 from sandbox.validation import amount_of
 
 
@@ -73,23 +73,22 @@ def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple
         return _complete_planned(call, refused, refused=True)
     if (planned := simulate_plan(call)) is not None:
         return _complete_planned(call, planned, refused=False, counted=counted)
-    with rows.write_transaction():
-        # The application's limits count earlier payments: checked in this transaction,
-        # so the count and the new payment are one unit (sandbox.limits). A refusal is
-        # answered at once, never deferred to the callback.
-        refused = refused or limits.refusal(call)
-        outcome = refused or simulate(call)
-        body, status, deferred = _answer(call, outcome, refused=refused is not None)
-        api_call = log_call(
-            call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
-        )
-        if deferred:
-            body, status = _defer(call, body, api_call)
+    try:
+        with rows.write_transaction():
+            # The application's limits count earlier payments: checked in this
+            # transaction, so the count and the new payment are one unit (sandbox.limits).
+            # A refusal is answered at once, never deferred to the callback.
+            refused = refused or limits.refusal(call)
+            outcome = refused or simulate(call)
+            body, status, deferred = _answer(call, outcome, refused=refused is not None)
+            api_call = log_call(
+                call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
+            )
+            if deferred:
+                body, status = _defer(call, body, api_call)
+    except Duplicate:  # the rule's row hit its dedupe constraint: rolled back
+        return _complete_duplicate(call)
     return body, status
-
-
-class _Duplicate(Exception):
-    """The planned payment's row was refused by a unique constraint."""
 
 
 def _complete_planned(
@@ -116,20 +115,26 @@ def _complete_planned(
                 except IntegrityError:
                     if tx.status == tx.Status.FAILED:
                         raise
-                    raise _Duplicate from None  # rolls the transaction back
+                    raise Duplicate from None  # rolls the transaction back
             api_call = log_call(row)
             if deferred:
                 body, status = _defer(call, body, api_call)
-    except _Duplicate:
-        # A concurrent or earlier identical request holds the dedupe key: what
-        # record_transaction answers inside the transaction, answered here.
-        outcome = duplicate(call)
-        body, status, deferred = _answer(call, outcome, refused=False)
-        row = call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
-        with rows.write_transaction():
-            api_call = log_call(row)
-            if deferred:
-                body, status = _defer(call, body, api_call)
+    except Duplicate:
+        return _complete_duplicate(call)
+    return body, status
+
+
+def _complete_duplicate(call: GatewayCall) -> tuple[dict, int]:
+    """A concurrent or earlier identical request holds the dedupe key (its transaction
+    was rolled back): what record_transaction answers inside the transaction, answered
+    and logged in a transaction of its own."""
+    outcome = duplicate(call)
+    body, status, deferred = _answer(call, outcome, refused=False)
+    row = call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
+    with rows.write_transaction():
+        api_call = log_call(row)
+        if deferred:
+            body, status = _defer(call, body, api_call)
     return body, status
 
 

@@ -1,10 +1,13 @@
-"""The gateway's write path (sandbox.rows, docs/performance.md): precompiled inserts write
-the ORM's row, and gateway answers keep every header the page middleware used to add."""
+"""The gateway's write path (sandbox.rows, docs/performance.md): precompiled inserts and
+updates write the ORM's row, and gateway answers keep every header the page middleware
+used to add."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+from django.db import DatabaseError
 from django.forms.models import model_to_dict
 
 from sandbox import rows
@@ -68,6 +71,32 @@ def test_a_precompiled_insert_keeps_json_and_decimals(developer):
     assert stored.request_body == {"input_Amount": "10.00", "input_Note": 'çà "quoted"'}
     assert stored.amount == Decimal("10.00")
     assert stored.is_success and stored.transaction_id == "abc"
+
+
+def test_a_precompiled_update_writes_what_save_writes(developer):
+    key = developer.api_keys.get()
+    by_orm, precompiled = rows.insert(_payment(key, "orm")), rows.insert(_payment(key, "fast"))
+    for tx in (by_orm, precompiled):
+        tx.reversed_amount = Decimal("2.50")
+        tx.status = Transaction.Status.CANCELLED
+        tx.msisdn = "not saved"  # not among the fields written
+    by_orm.save(update_fields=["reversed_amount", "status"])
+    rows.update(precompiled, ("reversed_amount", "status"))
+
+    for tx in (by_orm, precompiled):
+        stored = Transaction.objects.get(pk=tx.pk)
+        assert stored.reversed_amount == Decimal("2.50")
+        assert stored.status == Transaction.Status.CANCELLED
+        assert stored.msisdn == "000000000001"
+
+
+def test_a_precompiled_update_of_a_missing_row_fails_as_save_does(developer):
+    tx = rows.insert(_payment(developer.api_keys.get(), "gone"))
+    Transaction.objects.filter(pk=tx.pk).delete()
+    tx.reversed_amount = Decimal("1.00")
+
+    with pytest.raises(DatabaseError):
+        rows.update(tx, ("reversed_amount",))
 
 
 def test_a_gateway_answer_keeps_the_headers_of_the_whole_stack(gw):
