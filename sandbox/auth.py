@@ -278,7 +278,7 @@ def _load_active(kind: str, pk: int, keypair_pk: int, environment: str) -> Crede
     conn = connections[DEFAULT_DB_ALIAS]  # this thread's connection, looked up once
     now = conn.ops.adapt_datetimefield_value(timezone.now())
     usable = [now, environment, True, False, keypair_pk, now]
-    with conn.cursor() as cursor:
+    with rows.statement_cursor(conn) as cursor:
         if kind == "api_key":
             cursor.execute(_API_KEY_SQL, [pk, *usable])
         else:

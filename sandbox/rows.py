@@ -34,11 +34,35 @@ from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
 from django.db.models import Model
 from django.db.models.expressions import Col
 from django.db.models.signals import post_save, pre_save
 
 M = TypeVar("M", bound=Model)
+
+
+def statement_cursor(conn):
+    """A cursor for the gateway's fixed statements (the hand-written SELECTs, the
+    precompiled INSERTs and UPDATEs of this module).
+
+    On PostgreSQL it binds its parameters on the server, so that psycopg prepares a
+    statement once a connection has run it `prepare_threshold` times (DATABASES
+    OPTIONS, portal/settings.py): PostgreSQL then parses and plans it once per
+    connection, not on every call (planning the state check took longer than running
+    it, docs/performance.md). Django's own cursors bind on the client, which psycopg
+    never prepares: the rest of the portal is unchanged. It is Django's cursor wrapper
+    all the same (database errors, query capture in tests, DEBUG's query log).
+    Elsewhere: Django's cursor."""
+    if conn.vendor != "postgresql":
+        return conn.cursor()
+    # What conn.cursor() does, with the class Django's own `server_side_binding` option
+    # would choose for every cursor.
+    conn.close_if_health_check_failed()
+    conn.ensure_connection()
+    with conn.wrap_database_errors:
+        return conn._prepare_cursor(ServerBindingCursor(conn.connection))
+
 
 # Per connection (one per thread) and model: (sql, fields, pk field, returns the pk).
 _INSERTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -64,32 +88,100 @@ def _insert_plan(conn, model: type[Model]) -> tuple[str, list, Any, bool]:
     return plan
 
 
-def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS) -> M:
-    """INSERT `obj` (new, unsaved) as `obj.save(force_insert=True)` would; return it."""
+def _values(conn, obj: Model, fields: list) -> list | None:
+    """The parameters of `obj`'s INSERT, or None when the ORM must save it (a
+    pre_save/post_save receiver for its model, or an expression as a value)."""
     model = type(obj)
     if pre_save.has_listeners(model) or post_save.has_listeners(model):
-        obj.save(force_insert=True, using=using)
-        return obj
-    conn = connections[using]
-    sql, fields, auto_field, returning = _insert_plan(conn, model)
+        return None
     values = []
     for field in fields:
         value = field.pre_save(obj, add=True)
         if hasattr(value, "resolve_expression"):
-            obj.save(force_insert=True, using=using)  # an expression: the ORM compiles it
-            return obj
+            return None
         values.append(field.get_db_prep_save(value, connection=conn))
-    with conn.cursor() as cursor:
+    return values
+
+
+def _inserted(obj: M, pk: Any, auto_field: Any, using: str) -> M:
+    if auto_field is not None:
+        setattr(obj, auto_field.attname, pk)
+    obj._state.adding = False
+    obj._state.db = using
+    return obj
+
+
+def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS) -> M:
+    """INSERT `obj` (new, unsaved) as `obj.save(force_insert=True)` would; return it."""
+    conn = connections[using]
+    sql, fields, auto_field, returning = _insert_plan(conn, type(obj))
+    values = _values(conn, obj, fields)
+    if values is None:
+        obj.save(force_insert=True, using=using)
+        return obj
+    pk = None
+    with statement_cursor(conn) as cursor:
         cursor.execute(sql, values)
         if auto_field is not None:
             if returning:
                 pk = cursor.fetchone()[0]
             else:
-                pk = conn.ops.last_insert_id(cursor, model._meta.db_table, auto_field.column)
-            setattr(obj, auto_field.attname, pk)
-    obj._state.adding = False
-    obj._state.db = using
-    return obj
+                pk = conn.ops.last_insert_id(cursor, type(obj)._meta.db_table, auto_field.column)
+    return _inserted(obj, pk, auto_field, using)
+
+
+# Per connection and tuple of models: the one statement of `insert_all`.
+_TOGETHER: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def insert_all(objs: list[Model], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """INSERT every object of `objs` (new, unsaved, in order) or none of them, as
+    `insert` each inside `write_transaction()` would.
+
+    On PostgreSQL, outside any transaction, it is one statement (each INSERT a
+    data-modifying WITH clause, then the primary keys SELECTed), which PostgreSQL runs
+    as a transaction of its own, committed as durably as by COMMIT (synchronous_commit
+    on); a constraint that refuses any row refuses them all. One round trip where
+    BEGIN, each INSERT and COMMIT took one each (docs/performance.md). Elsewhere
+    (SQLite, inside a transaction, a row that needs the ORM) each row is inserted in
+    `write_transaction()`."""
+    conn = connections[using]
+    if conn.vendor == "postgresql" and not conn.in_atomic_block and conn.get_autocommit():
+        plans = [_insert_plan(conn, type(obj)) for obj in objs]
+        params: list = []
+        for obj, (_, fields, _, _) in zip(objs, plans, strict=True):
+            values = _values(conn, obj, fields)
+            if values is None:
+                break
+            params += values
+        else:
+            together = _TOGETHER.get(conn)
+            if together is None:
+                together = _TOGETHER[conn] = {}
+            models = tuple(type(obj) for obj in objs)
+            sql = together.get(models)
+            if sql is None:
+                quote = conn.ops.quote_name
+                clauses = [
+                    # Each INSERT returns its primary key (with an auto field it does).
+                    f"r{i} AS ({insert_sql}"
+                    + ("" if returns else f" RETURNING {quote(model._meta.pk.column)}")
+                    + ")"
+                    for i, (model, (insert_sql, _, _, returns)) in enumerate(
+                        zip(models, plans, strict=True)
+                    )
+                ]
+                keys = ", ".join(f"(SELECT * FROM r{i})" for i in range(len(plans)))  # noqa: S608
+                sql = together[models] = f"WITH {', '.join(clauses)} SELECT {keys}"
+            with statement_cursor(conn) as cursor:
+                cursor.execute(sql, params)
+                pks = cursor.fetchone()
+            for obj, pk, (_, _, auto_field, _) in zip(objs, pks, plans, strict=True):
+                _inserted(obj, pk, auto_field, using)
+            return
+    with write_transaction(using):
+        for obj in objs:
+            insert(obj, using=using)
 
 
 _UPDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -124,7 +216,7 @@ def update(obj: M, fields: tuple[str, ...], *, using: str = DEFAULT_DB_ALIAS) ->
             obj.save(update_fields=fields, using=using)
             return obj
         values.append(field.get_db_prep_save(value, connection=conn))
-    with conn.cursor() as cursor:
+    with statement_cursor(conn) as cursor:
         cursor.execute(sql, [*values, obj.pk])
         if cursor.rowcount == 0:  # as the ORM's save(update_fields=...) refuses it
             raise DatabaseError("Save with update_fields did not affect any rows.")

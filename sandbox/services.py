@@ -97,10 +97,23 @@ def _complete_planned(
     """Write a planned outcome (its row, if any, and the call log) in one short write
     transaction; a payment the dedupe constraint refuses is answered as the duplicate.
     `counted`: the application's limits count earlier payments, in the transaction
-    (a refusal there replaces the planned payment, as it comes first in `simulate`)."""
+    (a refusal there replaces the planned payment, as it comes first in `simulate`).
+    Without counted limits or a deferred result, the rows are all the transaction
+    holds: `rows.insert_all` writes them (on PostgreSQL in one statement)."""
     body, status, deferred = _answer(call, outcome, refused=refused)
     row = call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
     tx = outcome.unsaved
+    if not counted and not deferred:
+        try:
+            rows.insert_all([row] if tx is None else [tx, row])
+        except IntegrityError:
+            # The payment's dedupe key (a failed payment's key is its own fresh
+            # ConversationID: no repeat can hold it; the call log's only unique column
+            # is a random UUID).
+            if tx is None or tx.status == tx.Status.FAILED:
+                raise
+            return _complete_duplicate(call)
+        return body, status
     try:
         with rows.write_transaction():
             if counted and (limit := limits.refusal(call)):

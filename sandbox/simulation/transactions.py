@@ -220,7 +220,7 @@ def _original_and_repeat(call: GatewayCall) -> tuple[Transaction | None, bool]:
     # A row lock where the database has them; SQLite's write transaction (BEGIN
     # IMMEDIATE) already keeps every other writer out, as select_for_update assumes.
     lock = " FOR UPDATE" if conn.features.has_select_for_update else ""
-    with conn.cursor() as cursor:
+    with rows.statement_cursor(conn) as cursor:
         cursor.execute(
             _REVERSAL_SQL + lock,
             [call.api_key.pk, call.api.slug, dedupe_key(call), call.get("input_TransactionID")],
@@ -233,7 +233,7 @@ def _original_and_repeat(call: GatewayCall) -> tuple[Transaction | None, bool]:
 
 def _find_for_user(call: GatewayCall, reference: str) -> Transaction | None:
     conn = connections[DEFAULT_DB_ALIAS]
-    with conn.cursor() as cursor:
+    with rows.statement_cursor(conn) as cursor:
         cursor.execute(_FIND_SQL, [call.user.pk, reference, reference, reference])
         row = cursor.fetchone()
     return None if row is None else rows.instances(conn, row, Transaction)[0]
