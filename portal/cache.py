@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils.functional import cached_property
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
@@ -54,14 +55,26 @@ class PrefixedRedisCache(RedisCache):
 
     def count(self, key: str, *, timeout: int) -> int:
         """Add one to the counter `key` and return it; a new counter expires after
-        `timeout` seconds (an existing one keeps its expiry). One round trip (INCR and
-        EXPIRE NX in MULTI/EXEC), where Django's `incr` takes two (EXISTS, INCR) and a
-        missing key a third (`add`). Counters are stored as Django stores integers (as
-        they are, not pickled), so `get` reads them."""
+        `timeout` seconds (an existing one keeps its expiry). One command (a script: INCR,
+        and EXPIRE when it made the counter, atomic in Redis), where Django's `incr`
+        takes two round trips (EXISTS, INCR) and a missing key a third (`add`). Counters
+        are stored as Django stores integers (as they are, not pickled), so `get` reads
+        them."""
         key = self.make_and_validate_key(key)
         client = self._cache.get_client(key, write=True)  # type: ignore[attr-defined]
-        pipeline = client.pipeline(transaction=True)
-        pipeline.incr(key)
-        pipeline.expire(key, timeout, nx=True)
-        value, _ = pipeline.execute()
-        return int(value)
+        script = self._count_scripts.get(id(client))  # one client per pool, kept
+        if script is None:
+            script = self._count_scripts[id(client)] = client.register_script(_COUNT)
+        return int(script(keys=[key], args=[timeout]))
+
+    @cached_property
+    def _count_scripts(self) -> dict[int, Any]:
+        return {}
+
+
+# EVALSHA after the first call (redis-py's Script loads it again if Redis lost it).
+_COUNT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""

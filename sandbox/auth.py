@@ -10,9 +10,12 @@ sandbox): the gateway answers all of them identically, so it is no padding oracl
 Cost: RSA-4096 decryption takes about 1.5 ms, and clients reuse one bearer for many
 calls (it is randomised, but they build it once). The cache maps the bearer's digest
 to what it decrypted to (a credential reference), so a reused bearer costs no RSA
-operation. The credential's state (key not retired, developer active, session within
-its lifetime, keypair still accepted) is NOT cached: one query checks it on every call,
-so a renewed key is refused on the very next call, whichever process serves it.
+operation: the shared cache, so that each bearer is decrypted once whichever process
+sees it, with a copy in each process in front of it (a bearer always names the same
+credential: the copy saves a round trip to the shared cache on every call). The
+credential's state (key not retired, developer active, session within its lifetime,
+keypair still accepted) is NOT cached: one query checks it on every call, so a renewed
+key is refused on the very next call, whichever process serves it.
 
 Refusals: a header that is not a well-formed 512-byte bearer (absent, another scheme,
 bad Base64, wrong length) is refused at once, with no RSA: its shape tells nothing an
@@ -29,6 +32,7 @@ import base64
 import binascii
 import contextlib
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,16 +100,21 @@ def authenticate(
     decrypted = False
     try:
         cache_key = f"{_CACHE_PREFIX}{environment}:{hashlib.sha256(token.encode()).hexdigest()}"
-        reference = cache.get(cache_key)
-        if reference is None:
-            if not _within_failure_budget(client, environment):
-                raise _Refused  # past the budget: refused unread, no RSA
-            decrypted = True  # a refusal below comes after every keypair decrypted
-            metrics.BEARER_RSA_DECRYPTIONS.inc()
-            reference = _decrypt_and_resolve(token, environment)
-            cache.set(cache_key, reference, timeout=settings.SANDBOX_BEARER_CACHE_SECONDS)
-        else:
+        reference = _KNOWN.get(cache_key)
+        if reference is not None:
             metrics.BEARER_CACHE_HITS.inc()
+        else:
+            reference = cache.get(cache_key)
+            if reference is None:
+                if not _within_failure_budget(client, environment):
+                    raise _Refused  # past the budget: refused unread, no RSA
+                decrypted = True  # a refusal below comes after every keypair decrypted
+                metrics.BEARER_RSA_DECRYPTIONS.inc()
+                reference = _decrypt_and_resolve(token, environment)
+                cache.set(cache_key, reference, timeout=settings.SANDBOX_BEARER_CACHE_SECONDS)
+            else:
+                metrics.BEARER_CACHE_HITS.inc()
+            _KNOWN.put(cache_key, reference)
         kind, pk, keypair_pk = reference
         return _load_active(kind, pk, keypair_pk, environment)
     except _Refused:
@@ -150,9 +159,49 @@ def _count_failure(client: Callable[[], str] | None, environment: str) -> None:
 
 
 def forget_bearer(authorization_header: str, *, environment: str = "sandbox") -> None:
-    """Drop a bearer from the cache (tests; an operator clearing a leaked bearer)."""
+    """Drop a bearer from the shared cache and this process's copy (tests; an operator
+    clearing a leaked bearer: its next call costs an RSA decryption again)."""
     token = _token(authorization_header)
-    cache.delete(f"{_CACHE_PREFIX}{environment}:{hashlib.sha256(token.encode()).hexdigest()}")
+    cache_key = f"{_CACHE_PREFIX}{environment}:{hashlib.sha256(token.encode()).hexdigest()}"
+    _KNOWN.forget(cache_key)
+    cache.delete(cache_key)
+
+
+class _KnownBearers:
+    """This process's copy of the bearer cache: cache key -> credential reference.
+
+    A reference never changes for a bearer (the ciphertext decrypts to one API key or
+    session id for as long as its keypair exists, and the state check on every call
+    refuses it once it is no longer usable), so a copy is never wrong, only kept: each
+    entry for SANDBOX_BEARER_CACHE_SECONDS as in the shared cache, at most MAX_ENTRIES
+    (the oldest goes first). Read without a lock: one dict lookup is atomic."""
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, tuple[str, int, int]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[str, int, int] | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, key: str, reference: tuple[str, int, int]) -> None:
+        with self._lock:
+            self._entries.pop(key, None)  # an expired copy: renewed at the end
+            while len(self._entries) >= self.MAX_ENTRIES:
+                del self._entries[next(iter(self._entries))]  # dicts keep insertion order
+            expires = time.monotonic() + settings.SANDBOX_BEARER_CACHE_SECONDS
+            self._entries[key] = (expires, reference)
+
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+
+_KNOWN = _KnownBearers()
 
 
 def rsa_decrypt(private_key: rsa.RSAPrivateKey, ciphertext: bytes) -> bytes:
