@@ -138,15 +138,17 @@ def insert_all(objs: list[Model], *, using: str = DEFAULT_DB_ALIAS) -> None:
     """INSERT every object of `objs` (new, unsaved, in order) or none of them, as
     `insert` each inside `write_transaction()` would.
 
-    On PostgreSQL, outside any transaction, it is one statement (each INSERT a
-    data-modifying WITH clause, then the primary keys SELECTed), which PostgreSQL runs
-    as a transaction of its own, committed as durably as by COMMIT (synchronous_commit
-    on); a constraint that refuses any row refuses them all. One round trip where
-    BEGIN, each INSERT and COMMIT took one each (docs/performance.md). Elsewhere
-    (SQLite, inside a transaction, a row that needs the ORM) each row is inserted in
-    `write_transaction()`."""
+    On PostgreSQL it is one statement (each INSERT a data-modifying WITH clause, then
+    the primary keys SELECTed; one row alone: its INSERT), so a constraint that refuses
+    any row refuses them all. Outside a transaction PostgreSQL runs that statement as a
+    transaction of its own, committed as durably as by COMMIT (synchronous_commit on):
+    one round trip where BEGIN, each INSERT and COMMIT took one each
+    (docs/performance.md); inside the caller's transaction a refused row aborts it, as
+    `insert` does (the caller rolls back). Elsewhere (SQLite; a row that needs the ORM)
+    each row is inserted in `write_transaction()`, or in the caller's transaction when
+    there is one."""
     conn = connections[using]
-    if conn.vendor == "postgresql" and not conn.in_atomic_block and conn.get_autocommit():
+    if conn.vendor == "postgresql" and len(objs) > 1:
         plans = [_insert_plan(conn, type(obj)) for obj in objs]
         params: list = []
         for obj, (_, fields, _, _) in zip(objs, plans, strict=True):
@@ -155,33 +157,45 @@ def insert_all(objs: list[Model], *, using: str = DEFAULT_DB_ALIAS) -> None:
                 break
             params += values
         else:
-            together = _TOGETHER.get(conn)
-            if together is None:
-                together = _TOGETHER[conn] = {}
-            models = tuple(type(obj) for obj in objs)
-            sql = together.get(models)
-            if sql is None:
-                quote = conn.ops.quote_name
-                clauses = [
-                    # Each INSERT returns its primary key (with an auto field it does).
-                    f"r{i} AS ({insert_sql}"
-                    + ("" if returns else f" RETURNING {quote(model._meta.pk.column)}")
-                    + ")"
-                    for i, (model, (insert_sql, _, _, returns)) in enumerate(
-                        zip(models, plans, strict=True)
-                    )
-                ]
-                keys = ", ".join(f"(SELECT * FROM r{i})" for i in range(len(plans)))  # noqa: S608
-                sql = together[models] = f"WITH {', '.join(clauses)} SELECT {keys}"
             with statement_cursor(conn) as cursor:
-                cursor.execute(sql, params)
+                cursor.execute(_together(conn, objs, plans), params)
                 pks = cursor.fetchone()
             for obj, pk, (_, _, auto_field, _) in zip(objs, pks, plans, strict=True):
                 _inserted(obj, pk, auto_field, using)
             return
+    if conn.vendor == "postgresql" and len(objs) == 1:
+        insert(objs[0], using=using)  # one statement: atomic, and committed if need be
+        return
+    if conn.in_atomic_block:
+        for obj in objs:
+            insert(obj, using=using)
+        return
     with write_transaction(using):
         for obj in objs:
             insert(obj, using=using)
+
+
+def _together(conn, objs: list[Model], plans: list) -> str:
+    """The one statement of `insert_all` for these models, in this order."""
+    together = _TOGETHER.get(conn)
+    if together is None:
+        together = _TOGETHER[conn] = {}
+    models = tuple(type(obj) for obj in objs)
+    sql = together.get(models)
+    if sql is None:
+        quote = conn.ops.quote_name
+        clauses = [
+            # Each INSERT returns its primary key (with an auto field it does).
+            f"r{i} AS ({insert_sql}"
+            + ("" if returns else f" RETURNING {quote(model._meta.pk.column)}")
+            + ")"
+            for i, (model, (insert_sql, _, _, returns)) in enumerate(
+                zip(models, plans, strict=True)
+            )
+        ]
+        keys = ", ".join(f"(SELECT * FROM r{i})" for i in range(len(plans)))  # noqa: S608
+        sql = together[models] = f"WITH {', '.join(clauses)} SELECT {keys}"
+    return sql
 
 
 _UPDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -309,6 +323,11 @@ def _queued(conn) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def in_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether the caller holds a transaction (an atomic block) on this database."""
+    return connections[using].in_atomic_block
 
 
 @contextlib.contextmanager

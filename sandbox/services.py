@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError
+from django.db.models import Model
 
 from callbacks.outbox import defer_result
 from callbacks.payloads import acknowledgement
@@ -99,13 +100,15 @@ def _complete_planned(
     `counted`: the application's limits count earlier payments, in the transaction
     (a refusal there replaces the planned payment, as it comes first in `simulate`).
     Without counted limits or a deferred result, the rows are all the transaction
-    holds: `rows.insert_all` writes them (on PostgreSQL in one statement)."""
+    holds: `log_call` writes them (on PostgreSQL in one statement that commits by
+    itself), unless the caller holds a transaction (tests, scripts): a refused row must
+    then roll back no more than this call's part of it."""
     body, status, deferred = _answer(call, outcome, refused=refused)
     row = call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
     tx = outcome.unsaved
-    if not counted and not deferred:
+    if not counted and not deferred and not rows.in_transaction():
         try:
-            rows.insert_all([row] if tx is None else [tx, row])
+            log_call(row, effects=() if tx is None else (tx,))
         except IntegrityError:
             # The payment's dedupe key (a failed payment's key is its own fresh
             # ConversationID: no repeat can hold it; the call log's only unique column
@@ -181,9 +184,13 @@ def _defer(call: GatewayCall, body: dict[str, str], api_call: ApiCall | None) ->
     )
 
 
-def log_call(row: ApiCall) -> ApiCall:
-    """Write the call-log row of a call (reports read these rows), in its transaction."""
-    return rows.insert(row)
+def log_call(row: ApiCall, *, effects: tuple[Model, ...] = ()) -> ApiCall:
+    """Write the call-log row of a call (reports read these rows), in its transaction,
+    or in a transaction of its own outside one. `effects`: the call's rows to write
+    first, all together with the log row or none (`rows.insert_all`; on PostgreSQL one
+    statement)."""
+    rows.insert_all([*effects, row])
+    return row
 
 
 def call_log_row(
