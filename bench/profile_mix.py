@@ -41,6 +41,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 CALLS = int(os.environ.get("BENCH_PROFILE_CALLS", "600"))
 TOP = int(os.environ.get("BENCH_PROFILE_TOP", "0"))
 SORT = os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+CALLEES = os.environ.get("BENCH_PROFILE_CALLEES", "")  # also print what these functions call
 PREFIX = "/sandbox/ipg/v2/vodafoneGHA/"
 # load.py's mix: C2B 50 %, status 25 %, reversal 25 %.
 WEIGHTS = {"c2b": 0.5, "status": 0.25, "reversal": 0.25}
@@ -226,6 +227,27 @@ def _requests(op: str, paid: list[str], n: int) -> list[tuple[str, str, bytes]]:
 
 SUCCESS = {"c2b": 201, "status": 200, "reversal": 201, "floor": 201}
 
+# (label, file suffix, function): CPU per call inside that function (cumulative, under
+# cProfile: compare shares, not microseconds). Nested as the code is.
+GROUPS = [
+    ("WSGI handler (everything below)", "django/core/handlers/wsgi.py", "__call__"),
+    ("  gateway view", "sandbox/views.py", "gateway"),
+    ("    bearer + state check (authenticate)", "sandbox/auth.py", "authenticate"),
+    ("      state check query (_load_active)", "sandbox/auth.py", "_load_active"),
+    ("    rate limit (within_rate_limit)", "sandbox/services.py", "within_rate_limit"),
+    ("    parse + validate (_prepare)", "sandbox/views.py", "_prepare"),
+    ("    complete_call", "sandbox/services.py", "complete_call"),
+    ("      simulation (plan / simulate)", "sandbox/simulation/__init__.py", "_run"),
+    ("      call-log row built (call_log_row)", "sandbox/services.py", "call_log_row"),
+    ("      rows written (log_call)", "sandbox/services.py", "log_call"),
+    ("    JSON answer (json_response)", "sandbox/envelope.py", "json_response"),
+    ("  floor view", "floor/ledger/views.py", "floor"),
+    ("cross-section: SQL sent (psycopg execute)", "psycopg/cursor.py", "execute"),
+    ("cross-section: Redis commands", "redis/client.py", "_execute_command"),
+    ("cross-section: model instances", "django/db/models/base.py", "__init__"),
+    ("cross-section: COMMIT", "django/db/backends/base/base.py", "commit"),
+]
+
 
 def _backend_cpu() -> float:
     """CPU seconds (user + system) used so far by the PostgreSQL backend serving this
@@ -284,8 +306,16 @@ def measure(app, op: str, paid: list[str], headers: dict, wire: Wire) -> dict:
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     result["python_calls"] = stats.total_calls / CALLS  # type: ignore[attr-defined]
+    groups: dict[str, float] = {}
+    for (filename, _, name), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        for label, suffix, function in GROUPS:
+            if filename.endswith(suffix) and name == function:
+                groups[label] = groups.get(label, 0.0) + cumulative * 1e6 / CALLS
+    result["groups"] = groups
     if TOP:
         stats.sort_stats(SORT).print_stats(TOP)
+        if CALLEES:
+            stats.print_callees(CALLEES)
         result["profile"] = out.getvalue()
     return result
 
@@ -361,6 +391,10 @@ def _print(op: str, r: dict) -> None:
     print("          SQL:   " + ", ".join(f"{k} x{v:g}" for k, v in r["sql"].items()))
     if r["redis"]:
         print("          Redis: " + ", ".join(f"{k} x{v:g}" for k, v in r["redis"].items()))
+    handler = r["groups"].get(GROUPS[0][0], 0.0)
+    for label, _, _ in GROUPS:
+        if value := r["groups"].get(label, 0.0):
+            print(f"          {label:46} {value:7.0f} us {value / handler:5.0%}")
     if "profile" in r:
         print(r["profile"])
 
