@@ -188,6 +188,61 @@ def bearer(secret: str, public_key_b64: str) -> str:
     return base64.b64encode(public_key.encrypt(secret.encode(), padding.PKCS1v15())).decode()
 
 
+# --- CPU per answer ---------------------------------------------------------------------
+# The machine is shared, so rates move with other people's work; the CPU seconds each side
+# spends per answer move much less. Read from /proc (Linux): the gunicorn master and its
+# workers, the PostgreSQL backends connected to the benchmark's database, and this
+# process (the load generator). Redis's CPU is not counted (its server is shared).
+
+
+def _cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _with_children(pid: int) -> list[int]:
+    pids = [pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+class CpuMeter:
+    """CPU seconds of one gunicorn (master + workers), of PostgreSQL's backends for the
+    benchmark database, and of this process, between `start()` and `stop()`."""
+
+    def __init__(self, admin) -> None:
+        self.admin = admin  # a psycopg connection to the postgres database (autocommit)
+
+    def _backends(self) -> dict[int, float]:
+        pids = self.admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
+        ).fetchall()
+        return {pid: _cpu(pid) for (pid,) in pids}
+
+    def start(self, server: subprocess.Popen) -> None:
+        self.server = server
+        self.web = {pid: _cpu(pid) for pid in _with_children(server.pid)}
+        self.database = self._backends()
+        self.client = time.process_time()
+
+    def stop(self) -> dict[str, float]:
+        web = {pid: _cpu(pid) for pid in _with_children(self.server.pid)}
+        database = self._backends()
+        return {
+            "web": sum(v - self.web.get(pid, 0.0) for pid, v in web.items()),
+            "PostgreSQL": sum(v - self.database.get(pid, 0.0) for pid, v in database.items()),
+            "load client": time.process_time() - self.client,
+        }
+
+
 # --- The client -----------------------------------------------------------------------
 
 
@@ -199,6 +254,7 @@ class Stats:
         self.error_samples: list[str] = []
         self.sent = 0
         self.elapsed = 0.0
+        self.cpu: dict[str, float] = {}
 
     def error(self, op: str, what: str) -> None:
         self.errors[op] += 1
@@ -368,6 +424,11 @@ def report(label: str, stats: Stats) -> None:
         f"{label:34} {stats.total_ok:8d} {rate:8.1f} {percentile(everything, 0.5):8.1f} "
         f"{percentile(everything, 0.99):8.1f} {stats.total_errors:7d}"
     )
+    if stats.cpu and stats.total_ok:
+        per_answer = ", ".join(
+            f"{name} {seconds * 1000 / stats.total_ok:.2f}" for name, seconds in stats.cpu.items()
+        )
+        print(f"  CPU ms per answer: {per_answer}")
     if len(stats.latencies) > 1:
         for op in ("c2b", "status", "reversal"):
             values = stats.latencies.get(op, [])
@@ -413,10 +474,13 @@ def main() -> int:
     }
     port, floor_port = free_port(), free_port()
     servers: list[subprocess.Popen] = []
-    log = None
+    log = admin = None
     try:
         recreate_database()
         flush_redis()
+        import psycopg
+
+        admin = psycopg.connect(f"{PG_URL}/postgres", autocommit=True)
         for script, script_env in ((SETUP, env), (FLOOR_SETUP, floor_env)):
             setup = subprocess.run(
                 [sys.executable, "-c", script],
@@ -475,15 +539,23 @@ def main() -> int:
         )
         warm = asyncio.run(run_phase(port, bearers, 3.0, 3000))  # bearers into the cache
         print(f"warm-up: {warm.total_ok} answers, {warm.total_errors} errors", flush=True)
+        meter = CpuMeter(admin)
+
+        def measured(server: subprocess.Popen, phase) -> Stats:
+            meter.start(server)
+            stats = asyncio.run(phase)
+            stats.cpu = meter.stop()
+            return stats
+
         print(f"baseline (floor) {BASELINE_SECONDS:g} s ...", flush=True)
-        floor_a = asyncio.run(
-            run_phase(floor_port, floor_bearer, BASELINE_SECONDS, MAX_REQUESTS, True)
+        floor_a = measured(
+            servers[1], run_phase(floor_port, floor_bearer, BASELINE_SECONDS, MAX_REQUESTS, True)
         )
         print(f"mix {SECONDS:g} s ...", flush=True)
-        mix = asyncio.run(run_phase(port, bearers, SECONDS, MAX_REQUESTS))
+        mix = measured(servers[0], run_phase(port, bearers, SECONDS, MAX_REQUESTS))
         print(f"baseline (floor) again {BASELINE_SECONDS:g} s ...", flush=True)
-        floor_b = asyncio.run(
-            run_phase(floor_port, floor_bearer, BASELINE_SECONDS, MAX_REQUESTS, True)
+        floor_b = measured(
+            servers[1], run_phase(floor_port, floor_bearer, BASELINE_SECONDS, MAX_REQUESTS, True)
         )
         counted = subprocess.run(
             [sys.executable, "-c", COUNT], cwd=ROOT, env=env, capture_output=True, text=True
@@ -515,6 +587,20 @@ def main() -> int:
             f"{mix_rate / floor_rate:.2f} (target >= 0.6; p99 target <= 250 ms); "
             f"{load_average()}"
         )
+        floor_answers = floor_a.total_ok + floor_b.total_ok
+        if floor_answers and mix.total_ok:
+            ratios = []
+            for name in mix.cpu:
+                floor_ms = (floor_a.cpu[name] + floor_b.cpu[name]) * 1000 / floor_answers
+                mix_ms = mix.cpu[name] * 1000 / mix.total_ok
+                ratios.append(f"{name} {floor_ms:.2f} / {mix_ms:.2f}")
+            total = sum(floor_a.cpu.values()) + sum(floor_b.cpu.values())
+            print(
+                "CPU ms per answer, floor / mix: " + ", ".join(ratios) + "; all: "
+                f"{total * 1000 / floor_answers:.2f} / "
+                f"{sum(mix.cpu.values()) * 1000 / mix.total_ok:.2f} = "
+                f"{(total / floor_answers) / (sum(mix.cpu.values()) / mix.total_ok):.2f}"
+            )
 
         ok = {op: warm.ok[op] + mix.ok[op] for op in ("c2b", "status", "reversal")}
         answers_sent = sum(s.total_ok + s.total_errors for s in (warm, mix))
@@ -571,6 +657,8 @@ def main() -> int:
                 server.wait()
         if log is not None:
             log.close()
+        if admin is not None:
+            admin.close()
         try:
             recreate_database(drop_only=True)
             flush_redis()

@@ -165,6 +165,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
 else:
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_portal")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The gateway's own fixed statements (sandbox.rows.statement_cursor) are prepared on
+    # the server once a connection has run one this many times, so PostgreSQL plans each
+    # once per connection (docs/performance.md). Django's ORM queries are never prepared
+    # (client-side binding). Behind PgBouncer in transaction mode, give it
+    # max_prepared_statements (1.21+) or set DATABASE_PREPARE_THRESHOLD=off.
+    _prepare = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if _prepare.lower() in {"", "off"} else int(_prepare)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

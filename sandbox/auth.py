@@ -10,9 +10,12 @@ sandbox): the gateway answers all of them identically, so it is no padding oracl
 Cost: RSA-4096 decryption takes about 1.5 ms, and clients reuse one bearer for many
 calls (it is randomised, but they build it once). The cache maps the bearer's digest
 to what it decrypted to (a credential reference), so a reused bearer costs no RSA
-operation. The credential's state (key not retired, developer active, session within
-its lifetime, keypair still accepted) is NOT cached: one query checks it on every call,
-so a renewed key is refused on the very next call, whichever process serves it.
+operation: the shared cache, so that each bearer is decrypted once whichever process
+sees it, with a copy in each process in front of it (a bearer always names the same
+credential: the copy saves a round trip to the shared cache on every call). The
+credential's state (key not retired, developer active, session within its lifetime,
+keypair still accepted) is NOT cached: one query checks it on every call, so a renewed
+key is refused on the very next call, whichever process serves it.
 
 Refusals: a header that is not a well-formed 512-byte bearer (absent, another scheme,
 bad Base64, wrong length) is refused at once, with no RSA: its shape tells nothing an
@@ -29,8 +32,8 @@ import base64
 import binascii
 import contextlib
 import hashlib
+import threading
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,13 +41,13 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models.expressions import Col
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts import crypto, keys
 from accounts.models import ApiKey, Application, GatewayKeypair, User
+from sandbox import counters, rows
 from sandbox.models import Session
 from telemetry import metrics
 
@@ -97,16 +100,21 @@ def authenticate(
     decrypted = False
     try:
         cache_key = f"{_CACHE_PREFIX}{environment}:{hashlib.sha256(token.encode()).hexdigest()}"
-        reference = cache.get(cache_key)
-        if reference is None:
-            if not _within_failure_budget(client, environment):
-                raise _Refused  # past the budget: refused unread, no RSA
-            decrypted = True  # a refusal below comes after every keypair decrypted
-            metrics.BEARER_RSA_DECRYPTIONS.inc()
-            reference = _decrypt_and_resolve(token, environment)
-            cache.set(cache_key, reference, timeout=settings.SANDBOX_BEARER_CACHE_SECONDS)
-        else:
+        reference = _KNOWN.get(cache_key)
+        if reference is not None:
             metrics.BEARER_CACHE_HITS.inc()
+        else:
+            reference = cache.get(cache_key)
+            if reference is None:
+                if not _within_failure_budget(client, environment):
+                    raise _Refused  # past the budget: refused unread, no RSA
+                decrypted = True  # a refusal below comes after every keypair decrypted
+                metrics.BEARER_RSA_DECRYPTIONS.inc()
+                reference = _decrypt_and_resolve(token, environment)
+                cache.set(cache_key, reference, timeout=settings.SANDBOX_BEARER_CACHE_SECONDS)
+            else:
+                metrics.BEARER_CACHE_HITS.inc()
+            _KNOWN.put(cache_key, reference)
         kind, pk, keypair_pk = reference
         return _load_active(kind, pk, keypair_pk, environment)
     except _Refused:
@@ -147,18 +155,53 @@ def _count_failure(client: Callable[[], str] | None, environment: str) -> None:
     """One more failed authentication for this address in this minute (shared cache)."""
     if client is None:
         return
-    key = _failure_key(client(), environment)
-    if not cache.add(key, 1, timeout=120):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=120)
+    counters.count(_failure_key(client(), environment), timeout=120)
 
 
 def forget_bearer(authorization_header: str, *, environment: str = "sandbox") -> None:
-    """Drop a bearer from the cache (tests; an operator clearing a leaked bearer)."""
+    """Drop a bearer from the shared cache and this process's copy (tests; an operator
+    clearing a leaked bearer: its next call costs an RSA decryption again)."""
     token = _token(authorization_header)
-    cache.delete(f"{_CACHE_PREFIX}{environment}:{hashlib.sha256(token.encode()).hexdigest()}")
+    cache_key = f"{_CACHE_PREFIX}{environment}:{hashlib.sha256(token.encode()).hexdigest()}"
+    _KNOWN.forget(cache_key)
+    cache.delete(cache_key)
+
+
+class _KnownBearers:
+    """This process's copy of the bearer cache: cache key -> credential reference.
+
+    A reference never changes for a bearer (the ciphertext decrypts to one API key or
+    session id for as long as its keypair exists, and the state check on every call
+    refuses it once it is no longer usable), so a copy is never wrong, only kept: each
+    entry for SANDBOX_BEARER_CACHE_SECONDS as in the shared cache, at most MAX_ENTRIES
+    (the oldest goes first). Read without a lock: one dict lookup is atomic."""
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, tuple[str, int, int]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[str, int, int] | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, key: str, reference: tuple[str, int, int]) -> None:
+        with self._lock:
+            self._entries.pop(key, None)  # an expired copy: renewed at the end
+            while len(self._entries) >= self.MAX_ENTRIES:
+                del self._entries[next(iter(self._entries))]  # dicts keep insertion order
+            expires = time.monotonic() + settings.SANDBOX_BEARER_CACHE_SECONDS
+            self._entries[key] = (expires, reference)
+
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+
+_KNOWN = _KnownBearers()
 
 
 def rsa_decrypt(private_key: rsa.RSAPrivateKey, ciphertext: bytes) -> bytes:
@@ -256,16 +299,8 @@ _KEY, _APP, _USER, _SESSION, _KEYPAIR = (
 )
 
 
-def _columns(model, alias: str) -> str:
-    return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in _fields(model))
-
-
-def _fields(model) -> list:
-    return list(model._meta.concrete_fields)
-
-
 _LOADED = f"""
-    {_columns(ApiKey, "k")}, {_columns(Application, "a")}, {_columns(User, "u")}
+    {rows.columns(ApiKey, "k")}, {rows.columns(Application, "a")}, {rows.columns(User, "u")}
     FROM {_KEY} k JOIN {_APP} a ON a.id = k.application_id JOIN {_USER} u ON u.id = k.user_id"""  # noqa: S608
 # A key renewed with an overlap ("roll") has its retired_at in the future: usable until then.
 # Keys of staff accounts are refused (issue 18, finding 12): staff skip the phone step,
@@ -280,50 +315,9 @@ _API_KEY_SQL = f"""
     SELECT {_LOADED}
     WHERE k.id = %s AND {_KEY_USABLE}"""  # noqa: S608
 _SESSION_SQL = f"""
-    SELECT {_columns(Session, "s")}, {_LOADED}
+    SELECT {rows.columns(Session, "s")}, {_LOADED}
     JOIN {_SESSION} s ON s.api_key_id = k.id
     WHERE s.id = %s AND s.active_from <= %s AND s.expires_at > %s AND {_KEY_USABLE}"""  # noqa: S608
-
-
-# Per database connection (one per thread) and model: each column's attribute name and
-# the converters the ORM would apply to it. Building them costs about 0.5 ms a call;
-# looking them up, microseconds.
-_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _plan(conn, model) -> list[tuple[str, Col, list]]:
-    plans = _PLANS.get(conn)
-    if plans is None:
-        plans = _PLANS[conn] = {}
-    plan = plans.get(model)
-    if plan is None:
-        plan = []
-        for field in _fields(model):
-            column = field.get_col(model._meta.db_table)
-            converters = conn.ops.get_db_converters(column) + column.get_db_converters(conn)
-            plan.append((field.attname, column, converters))
-        plans[model] = plan
-    return plan
-
-
-def _split(conn, row, *models) -> list:
-    """Model instances from one row of raw column values (one model after the other),
-    converted as the ORM converts them (JSON, decimals, times and booleans come back
-    from SQLite as text or numbers)."""
-    instances, start = [], 0
-    for model in models:
-        plan = _plan(conn, model)
-        names, values = [], []
-        for (attname, column, converters), value in zip(
-            plan, row[start : start + len(plan)], strict=True
-        ):
-            for convert in converters:
-                value = convert(value, column, conn)
-            names.append(attname)
-            values.append(value)
-        instances.append(model.from_db(conn.alias, names, values))
-        start += len(plan)
-    return instances
 
 
 def _load_active(kind: str, pk: int, keypair_pk: int, environment: str) -> Credential:
@@ -333,7 +327,7 @@ def _load_active(kind: str, pk: int, keypair_pk: int, environment: str) -> Crede
     conn = connections[DEFAULT_DB_ALIAS]  # this thread's connection, looked up once
     now = conn.ops.adapt_datetimefield_value(timezone.now())
     usable = [now, environment, True, False, keypair_pk, now]
-    with conn.cursor() as cursor:
+    with rows.statement_cursor(conn) as cursor:
         if kind == "api_key":
             cursor.execute(_API_KEY_SQL, [pk, *usable])
         else:
@@ -343,9 +337,11 @@ def _load_active(kind: str, pk: int, keypair_pk: int, environment: str) -> Crede
         raise BearerError
     session = None
     if kind == "session":
-        session, api_key, application, user = _split(conn, row, Session, ApiKey, Application, User)
+        session, api_key, application, user = rows.instances(
+            conn, row, Session, ApiKey, Application, User
+        )
     else:
-        api_key, application, user = _split(conn, row, ApiKey, Application, User)
+        api_key, application, user = rows.instances(conn, row, ApiKey, Application, User)
     application.user = user
     api_key.application = application
     api_key.user = user

@@ -11,17 +11,17 @@ import time
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError
+from django.db.models import Model
 
 from callbacks.outbox import defer_result
 from callbacks.payloads import acknowledgement
-from sandbox import envelope, limits, rows
+from sandbox import counters, envelope, limits, rows
 from sandbox.calllog import bounded_headers, bounded_request
 from sandbox.models import ApiCall
 from sandbox.simulation import GatewayCall, Outcome, simulate
 from sandbox.simulation import plan as simulate_plan
-from sandbox.simulation.transactions import duplicate
+from sandbox.simulation.transactions import Duplicate, duplicate
 from sandbox.validation import amount_of
 
 
@@ -74,23 +74,22 @@ def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple
         return _complete_planned(call, refused, refused=True)
     if (planned := simulate_plan(call)) is not None:
         return _complete_planned(call, planned, refused=False, counted=counted)
-    with rows.write_transaction():
-        # The application's limits count earlier payments: checked in this transaction,
-        # so the count and the new payment are one unit (sandbox.limits). A refusal is
-        # answered at once, never deferred to the callback.
-        refused = refused or limits.refusal(call)
-        outcome = refused or simulate(call)
-        body, status, deferred = _answer(call, outcome, refused=refused is not None)
-        api_call = log_call(
-            call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
-        )
-        if deferred:
-            body, status = _defer(call, body, api_call)
+    try:
+        with rows.write_transaction():
+            # The application's limits count earlier payments: checked in this
+            # transaction, so the count and the new payment are one unit (sandbox.limits).
+            # A refusal is answered at once, never deferred to the callback.
+            refused = refused or limits.refusal(call)
+            outcome = refused or simulate(call)
+            body, status, deferred = _answer(call, outcome, refused=refused is not None)
+            api_call = log_call(
+                call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
+            )
+            if deferred:
+                body, status = _defer(call, body, api_call)
+    except Duplicate:  # the rule's row hit its dedupe constraint: rolled back
+        return _complete_duplicate(call)
     return body, status
-
-
-class _Duplicate(Exception):
-    """The planned payment's row was refused by a unique constraint."""
 
 
 def _complete_planned(
@@ -99,10 +98,25 @@ def _complete_planned(
     """Write a planned outcome (its row, if any, and the call log) in one short write
     transaction; a payment the dedupe constraint refuses is answered as the duplicate.
     `counted`: the application's limits count earlier payments, in the transaction
-    (a refusal there replaces the planned payment, as it comes first in `simulate`)."""
+    (a refusal there replaces the planned payment, as it comes first in `simulate`).
+    Without counted limits or a deferred result, the rows are all the transaction
+    holds: `log_call` writes them (on PostgreSQL in one statement that commits by
+    itself), unless the caller holds a transaction (tests, scripts): a refused row must
+    then roll back no more than this call's part of it."""
     body, status, deferred = _answer(call, outcome, refused=refused)
     row = call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
     tx = outcome.unsaved
+    if not counted and not deferred and not rows.in_transaction():
+        try:
+            log_call(row, effects=() if tx is None else (tx,))
+        except IntegrityError:
+            # The payment's dedupe key (a failed payment's key is its own fresh
+            # ConversationID: no repeat can hold it; the call log's only unique column
+            # is a random UUID).
+            if tx is None or tx.status == tx.Status.FAILED:
+                raise
+            return _complete_duplicate(call)
+        return body, status
     try:
         with rows.write_transaction():
             if counted and (limit := limits.refusal(call)):
@@ -117,20 +131,26 @@ def _complete_planned(
                 except IntegrityError:
                     if tx.status == tx.Status.FAILED:
                         raise
-                    raise _Duplicate from None  # rolls the transaction back
+                    raise Duplicate from None  # rolls the transaction back
             api_call = log_call(row)
             if deferred:
                 body, status = _defer(call, body, api_call)
-    except _Duplicate:
-        # A concurrent or earlier identical request holds the dedupe key: what
-        # record_transaction answers inside the transaction, answered here.
-        outcome = duplicate(call)
-        body, status, deferred = _answer(call, outcome, refused=False)
-        row = call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
-        with rows.write_transaction():
-            api_call = log_call(row)
-            if deferred:
-                body, status = _defer(call, body, api_call)
+    except Duplicate:
+        return _complete_duplicate(call)
+    return body, status
+
+
+def _complete_duplicate(call: GatewayCall) -> tuple[dict, int]:
+    """A concurrent or earlier identical request holds the dedupe key (its transaction
+    was rolled back): what record_transaction answers inside the transaction, answered
+    and logged in a transaction of its own."""
+    outcome = duplicate(call)
+    body, status, deferred = _answer(call, outcome, refused=False)
+    row = call_log_row(call, outcome=outcome, body=body, status=status, is_async=deferred)
+    with rows.write_transaction():
+        api_call = log_call(row)
+        if deferred:
+            body, status = _defer(call, body, api_call)
     return body, status
 
 
@@ -164,9 +184,13 @@ def _defer(call: GatewayCall, body: dict[str, str], api_call: ApiCall | None) ->
     )
 
 
-def log_call(row: ApiCall) -> ApiCall:
-    """Write the call-log row of a call (reports read these rows), in its transaction."""
-    return rows.insert(row)
+def log_call(row: ApiCall, *, effects: tuple[Model, ...] = ()) -> ApiCall:
+    """Write the call-log row of a call (reports read these rows), in its transaction,
+    or in a transaction of its own outside one. `effects`: the call's rows to write
+    first, all together with the log row or none (`rows.insert_all`; on PostgreSQL one
+    statement)."""
+    rows.insert_all([*effects, row])
+    return row
 
 
 def call_log_row(
@@ -213,13 +237,7 @@ def _amount_in(params: dict[str, str]) -> Decimal | None:
 
 def within_rate_limit(api_key_pk: int) -> bool:
     """Per-key fixed one-minute window in the shared cache (every web process counts
-    into the same counter when the cache is Redis)."""
+    into the same counter when the cache is Redis): one round trip a call there."""
     window = int(time.time() // 60)
-    key = f"sandbox:rate:{api_key_pk}:{window}"
-    # incr first: most calls find the window's counter (one fewer round trip to Redis
-    # than add-then-incr); the first call of a window creates it.
-    try:
-        count = cache.incr(key)
-    except ValueError:  # no counter yet in this window (else a concurrent call made it)
-        count = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
+    count = counters.count(f"sandbox:rate:{api_key_pk}:{window}", timeout=120)
     return count <= settings.SANDBOX_RATE_LIMIT_PER_MINUTE

@@ -6,7 +6,7 @@ import secrets
 import string
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 
 from sandbox import rows
 from sandbox.models import Transaction
@@ -146,23 +146,29 @@ def planned_payment(call: GatewayCall) -> Outcome:
     return outcome
 
 
+class Duplicate(Exception):
+    """The row of a rule that runs in the call's write transaction was refused by a
+    unique constraint (its dedupe key): the caller rolls the transaction back and
+    answers the duplicate (sandbox.services), as for a planned payment. No savepoint
+    around the insert: one round trip fewer on every call, the rare repeat pays a
+    second transaction instead."""
+
+
 def reversal(call: GatewayCall) -> Outcome:
     """Full (no input_ReversalAmount) or partial reversal of the caller's transaction.
 
-    Refused: unknown TransactionID or a reversal itself (INS-18), another developer's
-    transaction (INS-35), another market's (INS-998), an amount above what is left
-    (INS-15, also when nothing is left).
+    Refused: a repeat of an earlier reversal (INS-10, checked first), unknown
+    TransactionID or a reversal itself (INS-18), another developer's transaction
+    (INS-35), another market's (INS-998), an amount above what is left (INS-15, also
+    when nothing is left). A concurrent identical reversal that commits first raises
+    Duplicate at the insert.
     """
     requested = amount_of(call.get("input_ReversalAmount"))
     if "input_TransactionID" in call.triggered:
         return _synthetic_reversal(call, requested)
-    if is_duplicate(call):
+    original, repeated = _original_and_repeat(call)
+    if repeated or (original is None and is_duplicate(call)):
         return duplicate(call)
-    original = (
-        Transaction.objects.select_for_update()
-        .filter(transaction_id=call.get("input_TransactionID"))
-        .first()
-    )
     if original is None or original.is_reversal or original.status != Transaction.Status.COMPLETED:
         # Only completed money can be returned: not a failed, pending or released one.
         return failure(call, "INS-18")
@@ -173,12 +179,64 @@ def reversal(call: GatewayCall) -> Outcome:
     amount = requested if requested is not None else original.remaining_amount
     if amount <= 0 or amount > original.remaining_amount:
         return failure(call, "INS-15")
-    tx = record_transaction(call, amount=amount, msisdn=original.msisdn, original=original)
-    if tx is None:
-        return duplicate(call)
+    tx = new_transaction(call, amount=amount, msisdn=original.msisdn, original=original)
+    try:
+        rows.insert(tx)
+    except IntegrityError:
+        raise Duplicate from None
     original.reversed_amount += amount
-    original.save(update_fields=["reversed_amount"])
+    rows.update(original, ("reversed_amount",))
     return succeeded(call, tx)
+
+
+# The gateway's reads of transactions, written by hand (rows.columns/instances): the ORM
+# spent more time compiling them than the database answering (docs/performance.md). Table
+# and column names come from the model; every value is a query parameter.
+_TX = Transaction._meta.db_table
+_TX_COLUMNS = rows.columns(Transaction, "t")
+# Reversal: the named transaction, to lock (its amount left changes), and whether this
+# reversal was made before (`is_duplicate`), in one statement. Served by the unique
+# index on transaction_id and the constraint sandbox_transaction_dedupe.
+_REVERSAL_SQL = f"""
+    SELECT {_TX_COLUMNS}, EXISTS (
+        SELECT 1 FROM {_TX} d
+        WHERE d.api_key_id = %s AND d.operation = %s AND d.dedupe_key = %s)
+    FROM {_TX} t WHERE t.transaction_id = %s"""  # noqa: S608
+# Query Transaction Status (TransactionQuerySet.for_user().find_reference(), latest
+# first). Served by the unique indexes on transaction_id and conversation_id and by
+# sandbox_tx_user_tpcid.
+_FIND_SQL = f"""
+    SELECT {_TX_COLUMNS} FROM {_TX} t
+    WHERE t.user_id = %s AND (
+        t.transaction_id = %s OR t.conversation_id = %s OR t.third_party_conversation_id = %s)
+    ORDER BY t.created_at DESC, t.id DESC LIMIT 1"""  # noqa: S608
+
+
+def _original_and_repeat(call: GatewayCall) -> tuple[Transaction | None, bool]:
+    """(the transaction a reversal names, locked until the call's transaction ends, or
+    None; whether this reversal is a repeat). When the transaction is unknown there is
+    no answer about the repeat (False): none can exist without it."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    # A row lock where the database has them; SQLite's write transaction (BEGIN
+    # IMMEDIATE) already keeps every other writer out, as select_for_update assumes.
+    lock = " FOR UPDATE" if conn.features.has_select_for_update else ""
+    with rows.statement_cursor(conn) as cursor:
+        cursor.execute(
+            _REVERSAL_SQL + lock,
+            [call.api_key.pk, call.api.slug, dedupe_key(call), call.get("input_TransactionID")],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None, False
+    return rows.instances(conn, row, Transaction)[0], bool(row[-1])
+
+
+def _find_for_user(call: GatewayCall, reference: str) -> Transaction | None:
+    conn = connections[DEFAULT_DB_ALIAS]
+    with rows.statement_cursor(conn) as cursor:
+        cursor.execute(_FIND_SQL, [call.user.pk, reference, reference, reference])
+        row = cursor.fetchone()
+    return None if row is None else rows.instances(conn, row, Transaction)[0]
 
 
 def _synthetic_reversal(call: GatewayCall, requested: Decimal | None) -> Outcome:
@@ -205,12 +263,7 @@ def query_transaction_status(call: GatewayCall) -> Outcome:
             },
         )
     # A developer sees their own transactions, whichever of their keys made them.
-    tx = (
-        Transaction.objects.for_user(call.user)
-        .find_reference(reference)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    tx = _find_for_user(call, reference)
     if tx is None:
         return failure(call, "INS-23")
     return Outcome(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from accounts import keys, services
@@ -90,4 +91,36 @@ def test_reused_bearer_costs_no_rsa_operation(developer, monkeypatch):
         auth.authenticate(header)
     assert len(calls) == 1
     auth.authenticate(f"Bearer {bearer_for(developer.api_key_plaintext)}")
+    assert len(calls) == 2
+
+
+def _counting_rsa(monkeypatch) -> list[int]:
+    calls: list[int] = []
+    real = auth.rsa_decrypt
+    monkeypatch.setattr(auth, "rsa_decrypt", lambda k, c: calls.append(1) or real(k, c))
+    return calls
+
+
+def test_a_bearer_this_process_decrypted_needs_no_shared_cache(developer, monkeypatch):
+    """The process keeps its own copy of the bearer cache in front of the shared one: a
+    bearer it has seen costs no round trip to Redis, and no RSA even when the shared
+    cache lost it (the state check still runs: see the retired-key tests)."""
+    calls = _counting_rsa(monkeypatch)
+    header = f"Bearer {bearer_for(developer.api_key_plaintext)}"
+    auth.authenticate(header)
+    cache.clear()
+
+    assert auth.authenticate(header).user == developer
+    assert len(calls) == 1
+
+
+def test_a_forgotten_bearer_is_decrypted_again(developer, monkeypatch):
+    calls = _counting_rsa(monkeypatch)
+    header = f"Bearer {bearer_for(developer.api_key_plaintext)}"
+    auth.authenticate(header)
+    auth.authenticate(header)
+
+    auth.forget_bearer(header)
+
+    assert auth.authenticate(header).user == developer
     assert len(calls) == 2

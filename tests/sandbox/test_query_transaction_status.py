@@ -6,6 +6,7 @@ import pytest
 
 from catalog import get_api
 from sandbox.models import ApiCall
+from tests.sandbox.conftest import fresh_id
 
 PATH = "queryTransactionStatus/"
 
@@ -93,3 +94,19 @@ def test_each_test_trigger_produces_its_outcome(gw, trigger):
 
 def test_wrong_method(gw):
     assert gw.call("POST", PATH, json={}).status_code == 405
+
+
+def test_a_shared_third_party_conversation_id_finds_the_latest_payment(gw):
+    tpcid = fresh_id()
+    first = gw.c2b(input_ThirdPartyConversationID=tpcid, input_TransactionReference="T1").json()
+    latest = gw.c2b(input_ThirdPartyConversationID=tpcid, input_TransactionReference="T2").json()
+    reversal = gw.sample(
+        "reversal", input_TransactionID=first["output_TransactionID"], input_ReversalAmount="1"
+    )
+    assert gw.call("PUT", "reversal/", json=reversal).status_code == 201
+
+    data = query(gw, tpcid).json()
+
+    assert data["output_OriginalTransactionID"] == latest["output_TransactionID"]
+    assert data["output_Reversed"] == "False"
+    assert query(gw, first["output_TransactionID"]).json()["output_Reversed"] == "True"

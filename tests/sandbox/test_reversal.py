@@ -8,6 +8,7 @@ import pytest
 
 from catalog import get_api
 from sandbox.models import ApiCall, Transaction
+from sandbox.simulation import transactions
 from tests.sandbox.conftest import fresh_id
 
 PATH = "reversal/"
@@ -125,3 +126,26 @@ def test_each_test_trigger_produces_its_outcome(gw, trigger):
     response = reverse(gw, trigger.value, "1", input_ThirdPartyConversationID=fresh_id())
     assert response.status_code == get_api("reversal").result(trigger.code).http_status
     assert response.json()["output_ResponseCode"] == trigger.code
+
+
+def test_a_repeat_racing_the_first_is_a_duplicate_and_changes_nothing(gw, monkeypatch):
+    """Two identical reversals at once: both read "no earlier reversal", the second's
+    insert meets the first's row (its dedupe constraint). That second call's transaction
+    is rolled back whole (no savepoint) and it is answered and logged as the duplicate."""
+    tx_id = pay(gw)
+    body = gw.sample("reversal", input_TransactionID=tx_id, input_ReversalAmount="5")
+    assert gw.call("PUT", PATH, json=body).status_code == 201
+    looked_up = transactions._original_and_repeat
+    monkeypatch.setattr(
+        transactions, "_original_and_repeat", lambda call: (looked_up(call)[0], False)
+    )
+
+    again = gw.call("PUT", PATH, json=body)
+
+    assert again.status_code == 409
+    assert again.json()["output_ResponseCode"] == "INS-10"
+    assert again.json()["output_TransactionID"] == "N/A"
+    assert Transaction.objects.get(transaction_id=tx_id).reversed_amount == Decimal("5.00")
+    assert Transaction.objects.filter(original__transaction_id=tx_id).count() == 1
+    logged = ApiCall.objects.filter(operation="reversal").order_by("created_at", "pk")
+    assert [c.result_code for c in logged] == ["INS-0", "INS-10"]

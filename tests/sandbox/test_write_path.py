@@ -1,13 +1,17 @@
-"""The gateway's write path (sandbox.rows, docs/performance.md): precompiled inserts write
-the ORM's row, and gateway answers keep every header the page middleware used to add."""
+"""The gateway's write path (sandbox.rows, docs/performance.md): precompiled inserts and
+updates write the ORM's row, and gateway answers keep every header the page middleware
+used to add."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+from django.db import DatabaseError, IntegrityError, connection
 from django.forms.models import model_to_dict
 
-from sandbox import rows
+from accounts import keys
+from sandbox import auth, rows
 from sandbox.models import ApiCall, Transaction
 from tests.sandbox.conftest import fresh_id
 
@@ -68,6 +72,84 @@ def test_a_precompiled_insert_keeps_json_and_decimals(developer):
     assert stored.request_body == {"input_Amount": "10.00", "input_Note": 'çà "quoted"'}
     assert stored.amount == Decimal("10.00")
     assert stored.is_success and stored.transaction_id == "abc"
+
+
+def test_a_precompiled_update_writes_what_save_writes(developer):
+    key = developer.api_keys.get()
+    by_orm, precompiled = rows.insert(_payment(key, "orm")), rows.insert(_payment(key, "fast"))
+    for tx in (by_orm, precompiled):
+        tx.reversed_amount = Decimal("2.50")
+        tx.status = Transaction.Status.CANCELLED
+        tx.msisdn = "not saved"  # not among the fields written
+    by_orm.save(update_fields=["reversed_amount", "status"])
+    rows.update(precompiled, ("reversed_amount", "status"))
+
+    for tx in (by_orm, precompiled):
+        stored = Transaction.objects.get(pk=tx.pk)
+        assert stored.reversed_amount == Decimal("2.50")
+        assert stored.status == Transaction.Status.CANCELLED
+        assert stored.msisdn == "000000000001"
+
+
+def test_a_precompiled_update_of_a_missing_row_fails_as_save_does(developer):
+    tx = rows.insert(_payment(developer.api_keys.get(), "gone"))
+    Transaction.objects.filter(pk=tx.pk).delete()
+    tx.reversed_amount = Decimal("1.00")
+
+    with pytest.raises(DatabaseError):
+        rows.update(tx, ("reversed_amount",))
+
+
+def _log_row(key, reference: str) -> ApiCall:
+    return ApiCall.build(
+        api_key=key,
+        operation="c2bPayment",
+        market="vodafoneGHA",
+        method="POST",
+        path="/sandbox/ipg/v2/vodafoneGHA/c2bPayment/singleStage/",
+        request_body={"input_ThirdPartyConversationID": reference},
+        response_body={"output_ResponseCode": "INS-0"},
+        http_status=201,
+        latency_ms=1.0,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_insert_all_writes_every_row_or_none(developer):
+    """Outside a transaction, as the gateway calls it: on PostgreSQL one statement that
+    commits by itself, elsewhere a write transaction."""
+    key = developer.api_keys.get()
+    payment, logged = _payment(key, "together"), _log_row(key, "together")
+
+    rows.insert_all([payment, logged])
+
+    assert Transaction.objects.get(pk=payment.pk).dedupe_key == "together|T1"
+    assert ApiCall.objects.get(pk=logged.pk).request_body == {
+        "input_ThirdPartyConversationID": "together"
+    }
+    assert not payment._state.adding and not logged._state.adding
+    # The same payment again: its dedupe constraint refuses it, and its log row with it.
+    with pytest.raises(IntegrityError):
+        rows.insert_all([_payment(key, "together"), _log_row(key, "repeat")])
+    assert Transaction.objects.count() == 1
+    assert ApiCall.objects.count() == 1
+
+
+def test_the_gateways_fixed_statements_are_prepared_on_postgresql(developer):
+    """sandbox.rows.statement_cursor: the state check, run more often than
+    prepare_threshold on one connection, is a prepared statement of that connection
+    (PostgreSQL plans it once); on other databases it runs on Django's own cursor."""
+    key = developer.api_keys.get()
+    keypair = keys.current_keypair()
+    for _ in range(6):
+        credential = auth._load_active("api_key", key.pk, keypair.pk, "sandbox")
+        assert credential.api_key == key and credential.user == developer
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+        assert any("WHERE k.id = $1" in statement for statement in prepared), prepared
 
 
 def test_a_gateway_answer_keeps_the_headers_of_the_whole_stack(gw):
