@@ -206,8 +206,12 @@ def _browser():
     # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to
     # run beside a running loop unless told it is safe (it is: tests are synchronous).
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # `expect(...)` waits for its condition (5 s by default); as generous as the page
+    # waits below. A bare `assert locator.is_visible()` would not wait at all: right after
+    # a click it races the navigation, so the browser tests assert with `expect`.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,

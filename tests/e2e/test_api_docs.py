@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from catalog import all_apis
 
@@ -16,7 +17,7 @@ def test_interactive_reference_renders_every_api_without_csp_errors(page, screen
     page.goto("/docs/reference/")
 
     page.get_by_text("/ipg/v2/{market}/c2bPayment/singleStage/").wait_for()
-    assert page.get_by_role("button", name="Authorize").is_visible()
+    expect(page.get_by_role("button", name="Authorize")).to_be_visible()
     assert page.locator(".opblock").count() == len(all_apis())
     screenshot(page, "reference")
     assert errors == []
@@ -32,7 +33,8 @@ def test_sample_tabs_switch_with_keyboard(page):
 
     python = page.get_by_role("tab", name="Python")
     assert python.get_attribute("aria-selected") == "true"
-    assert page.locator("#panel-python").is_visible() and page.locator("#panel-java").is_hidden()
+    expect(page.locator("#panel-python")).to_be_visible()
+    expect(page.locator("#panel-java")).to_be_hidden()
     page.keyboard.press("End")
     assert page.get_by_role("tab", name="C#").get_attribute("aria-selected") == "true"
 
@@ -49,7 +51,7 @@ def test_api_page_fits_a_phone_screen(page, screenshot):
 def test_docs_menu_folds_on_a_phone_and_stays_open_on_a_desktop(page, screenshot):
     page.goto("/docs/apis/c2bPayment/")
     menu_link = page.get_by_role("link", name="Sync and async")
-    assert menu_link.is_visible()
+    expect(menu_link).to_be_visible()
     assert page.get_by_text("Docs menu").is_hidden()
     assert page.get_by_text("folded into").count() == 0
 
@@ -60,7 +62,7 @@ def test_docs_menu_folds_on_a_phone_and_stays_open_on_a_desktop(page, screenshot
     heading = page.get_by_role("heading", level=1).bounding_box()
     assert heading["y"] + heading["height"] < 844
     page.get_by_text("Docs menu").click()
-    assert menu_link.is_visible()
+    expect(menu_link).to_be_visible()
     # The index's path column keeps each path on one line (it scrolls in its wrapper).
     page.goto("/docs/")
     path = page.locator("table.api-index code").first

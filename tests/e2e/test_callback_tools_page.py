@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from callbacks.models import CallbackDelivery
 from tests.callbacks.callback_receiver import Receiver
@@ -27,7 +28,7 @@ def test_send_test_callback_appears_in_the_delivery_log(
         page.get_by_label("API", exact=True).select_option("b2cPayment")
         page.get_by_label("Result code").select_option("INS-2006")
         page.get_by_role("button", name="Send test callback").click()
-        assert page.get_by_text("Test callback").first.is_visible()
+        expect(page.get_by_text("Test callback").first).to_be_visible()
         [got] = receiver.wait_for(1)
         assert got.headers["X-Mpesa-Test"] == "1"
         assert got.json["input_ResultCode"] == "INS-2006"
@@ -38,9 +39,9 @@ def test_send_test_callback_appears_in_the_delivery_log(
     page.goto("/sandbox/callbacks/")
     delivery = CallbackDelivery.objects.get()
     row = page.get_by_role("row").filter(has_text=delivery.conversation_id)
-    assert row.get_by_text("test", exact=True).is_visible()
-    assert row.get_by_text("Delivered").is_visible()
-    assert row.get_by_text("HTTP 200").is_visible()
+    expect(row.get_by_text("test", exact=True)).to_be_visible()
+    expect(row.get_by_text("Delivered")).to_be_visible()
+    expect(row.get_by_text("HTTP 200")).to_be_visible()
     screenshot(page, "log-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "log-390")
@@ -53,8 +54,8 @@ def test_fault_injection_is_marked_in_the_log(page, live_server, developer, scre
     form.get_by_label("Delay every delivery by (seconds)").fill("30")
     form.get_by_label("Deliver every callback twice").check()
     form.get_by_role("button", name="Save fault injection").click()
-    assert page.get_by_text("Fault injection of Default saved (on).").is_visible()
+    expect(page.get_by_text("Fault injection of Default saved (on).")).to_be_visible()
     form = page.get_by_role("form", name="Fault injection of Default")
-    assert form.get_by_text("faults on").is_visible()
+    expect(form.get_by_text("faults on")).to_be_visible()
     assert form.get_by_label("Delay every delivery by (seconds)").input_value() == "30"
     screenshot(page, "faults")

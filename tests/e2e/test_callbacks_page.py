@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 from django.test import Client
+from playwright.sync_api import expect
 
 from callbacks import outbox, signing
 from callbacks.delivery import attempt_delivery
@@ -48,25 +49,25 @@ def test_developer_sees_why_a_callback_failed_and_redelivers_it(
 
     sign_in(page, live_server, developer)
     page.goto("/sandbox/callbacks/")
-    assert page.get_by_role("heading", name="Callbacks", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Callbacks", level=1)).to_be_visible()
     row = page.get_by_role("row").filter(has_text="08536a5d65ea4f50866db06f577cc5c1")
-    assert row.get_by_text("Failed").is_visible()
-    assert row.get_by_text("HTTP 500").is_visible()
+    expect(row.get_by_text("Failed")).to_be_visible()
+    expect(row.get_by_text("HTTP 500")).to_be_visible()
     screenshot(page, "list")
 
     page.get_by_label("Status").select_option("delivered")
     page.get_by_role("button", name="Filter callbacks").click()
-    assert page.get_by_text("No callbacks match these filters.").is_visible()
+    expect(page.get_by_text("No callbacks match these filters.")).to_be_visible()
     page.get_by_label("Status").select_option("failed")
     page.get_by_role("button", name="Filter callbacks").click()
     page.get_by_role("link", name="Details").first.click()
 
-    assert page.get_by_role("heading", name="Attempts").is_visible()
-    assert page.get_by_text("listener exploded").is_visible()
+    expect(page.get_by_role("heading", name="Attempts")).to_be_visible()
+    expect(page.get_by_text("listener exploded")).to_be_visible()
     screenshot(page, "detail")
     queued.clear()  # the enqueue after the call's commit
     page.get_by_role("button", name="Redeliver this callback").click()
-    assert page.get_by_text("Redelivery queued").is_visible()
+    expect(page.get_by_text("Redelivery queued")).to_be_visible()
     assert queued == [delivery.pk]
     delivery.refresh_from_db()
     assert delivery.status == "pending"
@@ -78,6 +79,6 @@ def test_developer_sees_why_a_callback_failed_and_redelivers_it(
     assert page.get_by_label("Callback signing secret").input_value() == secret
     screenshot(panel, "profile-panel")
     page.get_by_role("button", name="Rotate signing secret").click()
-    assert page.get_by_text("New callback signing secret created").is_visible()
+    expect(page.get_by_text("New callback signing secret created")).to_be_visible()
     assert page.url.endswith("/profile/integration/#callbacks")  # back on its tab
     assert signing.get_signing_secret(developer).secret != secret

@@ -123,8 +123,8 @@ def test_c2b_console_sends_the_edited_amount_and_shows_ins_0(
     sent = _sent(page)
     assert sent == body and sent["input_Amount"] == "123.45"
     assert answer["output_ThirdPartyConversationID"] == sent["input_ThirdPartyConversationID"]
-    assert dialog.get_by_role("heading", name="Parameters sent").is_visible()
-    assert page.locator("#console-request-sent").is_visible()
+    expect(dialog.get_by_role("heading", name="Parameters sent")).to_be_visible()
+    expect(page.locator("#console-request-sent")).to_be_visible()
     code_link = dialog.locator("#console-response-body a.hl-code")
     assert code_link.get_attribute("href") == "#result-INS-0"
     assert (
@@ -308,7 +308,7 @@ def test_anonymous_visitor_sees_placeholders_and_no_send_button(page, screenshot
     assert page.get_by_role("button", name="Send Request").count() == 0
     assert "YOUR_API_KEY" in page.locator("#code-java").text_content()
     page.get_by_role("tab", name="Python").click()
-    assert page.locator("#panel-python").is_visible()
+    expect(page.locator("#panel-python")).to_be_visible()
     assert page.locator("#panel-java").is_hidden()
     screenshot(page, "anonymous")
 

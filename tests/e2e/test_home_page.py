@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -6,11 +7,11 @@ pytestmark = pytest.mark.browser
 def test_newcomer_sees_the_home_page_and_finds_registration(page, live_server, screenshot):
     page.goto("/")
 
-    assert page.get_by_role("heading", name="Build M-Pesa payments into your app").is_visible()
+    expect(page.get_by_role("heading", name="Build M-Pesa payments into your app")).to_be_visible()
     screenshot(page, "home")
     page.get_by_role("link", name="Register for a developer account").click()
     page.wait_for_url("**/accounts/signup/")
-    assert page.get_by_label("Username").is_visible()
+    expect(page.get_by_label("Username")).to_be_visible()
 
 
 def test_home_page_fits_a_phone_screen(page, screenshot):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +65,7 @@ def test_the_navigation_folds_into_a_menu_on_a_phone_without_javascript(
 
         page.get_by_text("Menu", exact=True).click()
         for name in AREAS:
-            assert nav.get_by_role("link", name=name, exact=True).is_visible(), name
+            expect(nav.get_by_role("link", name=name, exact=True), name).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(page, "390-open")
         nav.get_by_role("link", name="Callbacks").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.test import Client
+from playwright.sync_api import expect
 
 from sandbox.models import ApiCall
 from tests.e2e.test_page_sweeps import OVERFLOW_JS, _axe
@@ -37,13 +38,13 @@ def test_payment_page_shows_headers_and_a_refused_reversal(
             assert f"Authorization: Bearer …{wire.bearer[-6:]}" in request_lines
             response_lines = page.locator("#call-response-line").inner_text()
             assert "Content-Type: application/json" in response_lines
-            assert page.get_by_text(f"Reversal refused: {refused.result_code}").is_visible()
+            expect(page.get_by_text(f"Reversal refused: {refused.result_code}")).to_be_visible()
             assert page.evaluate(OVERFLOW_JS) <= 0, f"wider than the {width} px window"
             assert _axe(page, []) == [], "axe found serious or critical violations"
             screenshot(page, f"payment-{width}")
         page.locator(f'#lifecycle a[href="/requests/{refused.public_id}/"]').click()
         page.wait_for_url(f"**/requests/{refused.public_id}/")
-        assert page.locator(f'#lifecycle a[href="/requests/{payment.public_id}/"]').is_visible()
+        expect(page.locator(f'#lifecycle a[href="/requests/{payment.public_id}/"]')).to_be_visible()
         screenshot(page, "refused-reversal-1280")
     finally:
         context.close()

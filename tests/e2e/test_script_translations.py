@@ -141,7 +141,7 @@ def test_the_console_speaks_the_pages_language(_browser, live_server, developer,
         )
         # The recent call the script adds (behind the dialog): its headings too.
         expect(page.locator("#recent-calls h4").first).to_have_text(words["request"])
-        assert dialog.is_visible()
+        expect(dialog).to_be_visible()
         _shots(page, f"{language}-console", "#console-dialog")
     finally:
         context.close()

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from accounts import sms
 from accounts.models import ApiKey, User
@@ -48,7 +49,7 @@ def test_newcomer_registers_activates_adds_a_phone_and_renews_the_key(page, scre
     page.get_by_label("Username or email").fill("zawadi")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("this account cannot sign in").is_visible()
+    expect(page.get_by_text("this account cannot sign in")).to_be_visible()
 
     page.goto(link)
     screenshot(page, "3-confirm-email")
@@ -65,7 +66,7 @@ def test_newcomer_registers_activates_adds_a_phone_and_renews_the_key(page, scre
 
     page.get_by_label("Phone number").fill("0712345678")
     page.get_by_role("button", name="Send me a code by SMS").click()
-    assert page.get_by_text("Start the number with + and the country code").is_visible()
+    expect(page.get_by_text("Start the number with + and the country code")).to_be_visible()
     screenshot(page, "4-phone-refused")
     page.get_by_label("Phone number").fill("+254 712 345 678")
     page.get_by_role("button", name="Send me a code by SMS").click()
@@ -108,7 +109,7 @@ def test_newcomer_registers_activates_adds_a_phone_and_renews_the_key(page, scre
     second_key = api_key_on(page)
     assert re.fullmatch(r"[a-z0-9]{32}", second_key)
     assert second_key != first_key
-    assert page.get_by_text("no longer works").is_visible()
+    expect(page.get_by_text("no longer works")).to_be_visible()
     screenshot(page, "8-profile-renewed")
     keys = ApiKey.objects.filter(user=user).order_by("created_at")
     assert [k.plaintext for k in keys] == [first_key, second_key]
@@ -145,7 +146,7 @@ def test_developer_changes_password_and_asks_for_an_email_change(page, screensho
     page.get_by_label("New Password", exact=True).fill("123")
     page.get_by_label("New Password (again)").fill("123")
     page.get_by_role("button", name="Change my password").click()
-    assert page.get_by_text("This password is too short.").is_visible()
+    expect(page.get_by_text("This password is too short.")).to_be_visible()
     screenshot(page, "password-too-short")
     # Password fields come back empty after an error, the current one included.
     page.get_by_label("Current Password").fill("correct-horse-battery-staple-42")
@@ -158,7 +159,7 @@ def test_developer_changes_password_and_asks_for_an_email_change(page, screensho
     page.get_by_role("link", name="Change email address").click()
     page.get_by_label("Email").fill("dev-moved@example.com")
     page.get_by_role("button", name="Send a verification link to the new address").click()
-    assert page.get_by_text("Changing to dev-moved@example.com").is_visible()
+    expect(page.get_by_text("Changing to dev-moved@example.com")).to_be_visible()
     screenshot(page, "email-change-pending")
     page.goto("/profile/security/")
     assert "Password changed" in page.locator("#security").inner_text()

@@ -18,6 +18,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
+from playwright.sync_api import expect
 
 from accounts import sms
 from accounts.models import User
@@ -62,7 +63,7 @@ def test_accept_language_french_gives_french_pages(_browser, live_server, transa
         page.get_by_role(
             "heading", name="Intégrez les paiements M-Pesa à votre application"
         ).wait_for()
-        assert page.get_by_role("link", name="Se connecter").first.is_visible()
+        expect(page.get_by_role("link", name="Se connecter").first).to_be_visible()
 
         page.goto("/docs/apis/c2bPayment/")
         # The catalogue's prose is translated; protocol names stay as they are.
