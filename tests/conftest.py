@@ -19,7 +19,7 @@ from xdist.scheduler import LoadFileScheduling
 
 from tests import factories, screens
 
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+ARTIFACTS = screens.ARTIFACTS
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 

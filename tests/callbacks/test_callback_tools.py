@@ -18,20 +18,11 @@ from callbacks.faults import settings_for
 from callbacks.models import CallbackDelivery
 from callbacks.testsend import send_test_callback
 from callbacks.tools import hanging_deliveries
-from tests.callbacks.callback_receiver import Receiver
 from tests.factories import set_async_url
 from tests.sandbox.helpers import auth_header
 
 LIST = reverse("callbacks:delivery-list")
 SEND_TEST = reverse("callbacks:send-test")
-
-
-@pytest.fixture
-def receiver(developer, settings):
-    settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
-    with Receiver() as receiver:
-        set_async_url(developer, receiver.url)
-        yield receiver
 
 
 def sample_delivery(developer, **faults) -> CallbackDelivery:

@@ -11,7 +11,6 @@ from django.db import connection
 
 from callbacks.models import CallbackDelivery
 from sandbox.models import ApiCall, Transaction
-from tests.callbacks.callback_receiver import Receiver
 from tests.factories import set_async_url
 
 ACK_FIELDS = {
@@ -20,14 +19,6 @@ ACK_FIELDS = {
     "output_ConversationID",
     "output_ThirdPartyConversationID",
 }
-
-
-@pytest.fixture
-def receiver(developer, settings):
-    settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
-    with Receiver() as receiver:
-        set_async_url(developer, receiver.url)
-        yield receiver
 
 
 def wait_delivered(count: int, timeout: float = 30.0) -> None:

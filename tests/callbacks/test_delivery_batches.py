@@ -49,14 +49,6 @@ def enqueued(monkeypatch) -> list[int]:
     return sent
 
 
-@pytest.fixture
-def receiver(developer, settings):
-    settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
-    with Receiver() as receiver:
-        set_async_url(developer, receiver.url)
-        yield receiver
-
-
 def delivery_ids(receiver: Receiver) -> list[str]:
     return [r.headers["X-Mpesa-Delivery-Id"] for r in receiver.received]
 
