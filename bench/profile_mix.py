@@ -240,6 +240,11 @@ GROUPS = [
     ("      simulation (plan / simulate)", "sandbox/simulation/__init__.py", "_run"),
     ("      call-log row built (call_log_row)", "sandbox/services.py", "call_log_row"),
     ("      rows written (log_call)", "sandbox/services.py", "log_call"),
+    (
+        "      reversal written (write_planned_reversal)",
+        "sandbox/simulation/transactions.py",
+        "write_planned_reversal",
+    ),
     ("    JSON answer (json_response)", "sandbox/envelope.py", "json_response"),
     ("  floor view", "floor/ledger/views.py", "floor"),
     ("cross-section: SQL sent (psycopg execute)", "psycopg/cursor.py", "execute"),

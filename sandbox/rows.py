@@ -198,6 +198,79 @@ def _together(conn, objs: list[Model], plans: list) -> str:
     return sql
 
 
+# Per connection, guard statement and tuple of models: the one statement of `insert_all_if`.
+_GUARDED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def insert_all_if(
+    guard: str, guard_params: list, objs: list[Model], *, using: str = DEFAULT_DB_ALIAS
+) -> bool | None:
+    """PostgreSQL only: run `guard`, a data-modifying statement with a RETURNING clause
+    (a conditional UPDATE), then INSERT every object of `objs` (new, unsaved, in order)
+    only if it returned a row, all in one statement: like `insert_all`, it commits by
+    itself outside a transaction, and a constraint that refuses any row refuses the
+    guard's change with it (IntegrityError). Returns True when written, False when the
+    guard returned no row (nothing is written), None when a row needs the ORM (nothing
+    is run: the caller writes another way)."""
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        raise NotImplementedError("insert_all_if: one statement needs PostgreSQL")
+    plans = [_insert_plan(conn, type(obj)) for obj in objs]
+    params = list(guard_params)
+    for obj, (_, fields, _, _) in zip(objs, plans, strict=True):
+        values = _values(conn, obj, fields)
+        if values is None:
+            return None
+        params += values
+    with statement_cursor(conn) as cursor:
+        cursor.execute(_guarded(conn, guard, objs, plans), params)
+        pks = cursor.fetchone()
+    if pks[0] is None:
+        return False
+    for obj, pk, (_, _, auto_field, _) in zip(objs, pks, plans, strict=True):
+        _inserted(obj, pk, auto_field, using)
+    return True
+
+
+def _guarded(conn, guard: str, objs: list[Model], plans: list) -> str:
+    """The one statement of `insert_all_if`: `WITH g AS (guard), r0 AS (INSERT ...
+    SELECT ... WHERE EXISTS (SELECT 1 FROM g) RETURNING pk), r1 AS (... FROM r0) ...
+    SELECT (SELECT pk FROM r0), ...`: each INSERT runs only if the one before it wrote."""
+    guarded = _GUARDED.get(conn)
+    if guarded is None:
+        guarded = _GUARDED[conn] = {}
+    models = tuple(type(obj) for obj in objs)
+    sql = guarded.get((guard, models))
+    if sql is None:
+        quote = conn.ops.quote_name
+        clauses, before = [f"g AS ({guard})"], "g"
+        for i, (model, (_, fields, _, _)) in enumerate(zip(models, plans, strict=True)):
+            meta = model._meta
+            pk = quote(meta.pk.column)
+            columns = ", ".join(quote(f.column) for f in fields)
+            # In INSERT ... SELECT a parameter is typed by the value sent (what psycopg
+            # makes of a Python int, string or None), not by its column as in VALUES:
+            # each is cast to its column's type, so that the columns decide, as in
+            # `insert`.
+            values = ", ".join(f"CAST(%s AS {_cast_type(conn, f)})" for f in fields)
+            clauses.append(
+                f"r{i} AS (INSERT INTO {quote(meta.db_table)} ({columns})"  # noqa: S608
+                f" SELECT {values} WHERE EXISTS (SELECT 1 FROM {before}) RETURNING {pk})"
+            )
+            before = f"r{i}"
+        keys = ", ".join(f"(SELECT * FROM r{i})" for i in range(len(plans)))  # noqa: S608
+        sql = guarded[(guard, models)] = f"WITH {', '.join(clauses)} SELECT {keys}"
+    return sql
+
+
+def _cast_type(conn, field) -> str:
+    """The column type of `field` for an explicit CAST, without a character length: an
+    explicit cast to varchar(n) cuts a longer value, where the INSERT (an assignment)
+    refuses it, as `insert` does."""
+    db_type = field.db_type(conn)
+    return "varchar" if db_type.startswith("varchar(") else db_type
+
+
 _UPDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

@@ -11,7 +11,7 @@ import time
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections
 from django.db.models import Model
 
 from callbacks.outbox import defer_result
@@ -21,7 +21,7 @@ from sandbox.calllog import bounded_headers, bounded_request
 from sandbox.models import ApiCall
 from sandbox.simulation import GatewayCall, Outcome, simulate
 from sandbox.simulation import plan as simulate_plan
-from sandbox.simulation.transactions import Duplicate, duplicate
+from sandbox.simulation.transactions import Duplicate, duplicate, write_planned_reversal
 from sandbox.validation import amount_of
 
 
@@ -56,9 +56,12 @@ def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple
     The transaction is kept short (docs/performance.md): a refusal, a payment and a
     query are decided, answered and their rows built before it (sandbox.simulation.plan),
     so that it holds only the inserts and the commit; the duplicate check is the unique
-    constraint on the payment's dedupe key. The other APIs (reversal, two-stage update,
-    direct debit, getSession) and payments counted against the application's limits run
-    their rule inside it, as their outcome depends on what they read there.
+    constraint on the payment's dedupe key. On PostgreSQL a reversal whose result is
+    answered (not deferred) is decided before it too, on an unlocked read, and written
+    in one statement that takes the amount only if the original still has it
+    (`_complete_reversal`). The other APIs (reversal elsewhere, two-stage update, direct
+    debit, getSession) and payments counted against the application's limits run their
+    rule inside it, as their outcome depends on what they read there.
 
     Asynchronous mode (DESIGN.md): when the developer has an Asynchronous Response URL
     (`call.api_key.application.async_response_url`) and the API supports it, this is
@@ -72,14 +75,22 @@ def complete_call(call: GatewayCall, *, refused: Outcome | None = None) -> tuple
     counted = limits.counts_payments(call)
     if not counted and (refused := limits.refusal(call)):
         return _complete_planned(call, refused, refused=True)
-    if (planned := simulate_plan(call)) is not None:
+    at_once = not counted and _written_at_once(call)
+    if (planned := simulate_plan(call, at_once=at_once)) is not None:
+        if planned.unsaved is not None and planned.unsaved.is_reversal:
+            return _complete_reversal(call, planned)
         return _complete_planned(call, planned, refused=False, counted=counted)
+    return _complete_in_transaction(call)
+
+
+def _complete_in_transaction(call: GatewayCall) -> tuple[dict, int]:
+    """The rule runs in the write transaction, with the call log (see `complete_call`)."""
     try:
         with rows.write_transaction():
             # The application's limits count earlier payments: checked in this
             # transaction, so the count and the new payment are one unit (sandbox.limits).
             # A refusal is answered at once, never deferred to the callback.
-            refused = refused or limits.refusal(call)
+            refused = limits.refusal(call)
             outcome = refused or simulate(call)
             body, status, deferred = _answer(call, outcome, refused=refused is not None)
             api_call = log_call(
@@ -140,6 +151,47 @@ def _complete_planned(
     return body, status
 
 
+def _written_at_once(call: GatewayCall) -> bool:
+    """Whether a reversal is planned (simulation.PLANNED_IF_WRITTEN_AT_ONCE) and written
+    by `_complete_reversal`: on PostgreSQL (one statement re-checks what the plan read),
+    and when its result is answered, not deferred to the callback (the outbox row is
+    written in the call's transaction). Elsewhere the rule locks the original in the
+    write transaction."""
+    return (
+        call.api.slug == "reversal"
+        and connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+        and not _deferred(call)
+    )
+
+
+def _complete_reversal(call: GatewayCall, outcome: Outcome) -> tuple[dict, int]:
+    """Write a reversal planned on an unlocked read (transactions.planned_reversal): the
+    original's reversed amount, the reversal's row and the call log in one statement
+    that commits by itself (transactions.write_planned_reversal), unless the caller
+    holds a transaction (tests, scripts): a refused row must then roll back no more
+    than this call's part of it, as in `_complete_planned`. If the original changed
+    since the read (another reversal took the amount, its status changed), nothing is
+    written and the rule runs again in the write transaction, on the locked row. A
+    concurrent identical reversal (the dedupe constraint) is answered as the
+    duplicate."""
+    tx = outcome.unsaved
+    if tx is None:
+        raise ValueError("_complete_reversal: the outcome carries no reversal")
+    body, status, _ = _answer(call, outcome, refused=False)
+    row = call_log_row(call, outcome=outcome, body=body, status=status)
+    try:
+        if rows.in_transaction():
+            with rows.write_transaction():
+                written = write_planned_reversal(tx, row)
+        else:
+            written = write_planned_reversal(tx, row)
+    except IntegrityError:
+        return _complete_duplicate(call)
+    if not written:
+        return _complete_in_transaction(call)
+    return body, status
+
+
 def _complete_duplicate(call: GatewayCall) -> tuple[dict, int]:
     """A concurrent or earlier identical request holds the dedupe key (its transaction
     was rolled back): what record_transaction answers inside the transaction, answered
@@ -162,16 +214,17 @@ def _answer(call: GatewayCall, outcome: Outcome, *, refused: bool) -> tuple[dict
     outcomes) and is_async records that the answer was the acknowledgement."""
     body = response_body(call, outcome)
     status = call.api.result(outcome.code).http_status
-    deferred = (
-        not refused
-        and call.api.supports_async
-        and bool(call.api_key.application.async_response_url)
-    )
+    deferred = not refused and _deferred(call)
     if deferred and not body.get("output_ConversationID"):
         # The acknowledgement carries the result's ConversationID; a result without one
         # gets the call's, so the log, the answer and the callback agree.
         body = {**body, "output_ConversationID": call.conversation_id}
     return body, status, deferred
+
+
+def _deferred(call: GatewayCall) -> bool:
+    """Whether an accepted call's result goes to the callback outbox (see `_answer`)."""
+    return call.api.supports_async and bool(call.api_key.application.async_response_url)
 
 
 def _defer(call: GatewayCall, body: dict[str, str], api_call: ApiCall | None) -> tuple[dict, int]:

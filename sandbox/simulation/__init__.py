@@ -4,12 +4,14 @@ Rules run inside the call's database transaction (sandbox.services.complete_call
 write their effects (transactions, mandates, sessions) there. The APIs in PLANNED are
 decided before it: payments only insert one new row (returned unsaved in
 Outcome.unsaved), queries only read; the write transaction then holds nothing but the
-inserts (docs/performance.md).
+inserts (docs/performance.md). On PostgreSQL a reversal is decided before it as well
+(PLANNED_IF_WRITTEN_AT_ONCE), and its one statement re-checks what it read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from catalog import SUCCESS_CODES
 from sandbox.simulation import direct_debit, other, transactions
@@ -45,20 +47,35 @@ PLANNED: dict[str, Callable[[GatewayCall], Outcome]] = {
 }
 
 
+# Reversal, decided on an unlocked read of the transaction it names: planned only where
+# the gateway writes it in one statement that takes the amount from the original only if
+# it is still there (sandbox.services: on PostgreSQL, not in asynchronous mode). Its rule
+# may decline (None): the success trigger's synthetic reversal is written by RULES.
+PLANNED_IF_WRITTEN_AT_ONCE: dict[str, Callable[[GatewayCall], Outcome | None]] = {
+    "reversal": transactions.planned_reversal,
+}
+
+
 def simulate(call: GatewayCall) -> Outcome:
     """The outcome of `call`: a failing trigger wins; successful triggers only add
     their output fields (e.g. a mandate status) to the API's own rule."""
     return _run(call, RULES[call.api.slug], planned=False)
 
 
-def plan(call: GatewayCall) -> Outcome | None:
+def plan(call: GatewayCall, *, at_once: bool = False) -> Outcome | None:
     """The outcome `simulate` would give, with nothing written (see PLANNED); None for
-    an API whose rule must run inside the write transaction."""
-    rule = PLANNED.get(call.api.slug)
+    an API whose rule must run inside the write transaction. `at_once`: the caller
+    writes a planned reversal in one statement (see PLANNED_IF_WRITTEN_AT_ONCE)."""
+    rule: Callable[[GatewayCall], Outcome | None] | None = PLANNED.get(call.api.slug)
+    if rule is None and at_once:
+        rule = PLANNED_IF_WRITTEN_AT_ONCE.get(call.api.slug)
     return None if rule is None else _run(call, rule, planned=True)
 
 
-def _run(call: GatewayCall, rule: Callable[[GatewayCall], Outcome], *, planned: bool) -> Outcome:
+_O = TypeVar("_O", bound=Outcome | None)
+
+
+def _run(call: GatewayCall, rule: Callable[[GatewayCall], _O], *, planned: bool) -> Outcome | _O:
     for trigger in call.api.triggers:
         if call.params.get(trigger.field) != trigger.value:
             continue

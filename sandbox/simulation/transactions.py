@@ -6,7 +6,8 @@ import secrets
 import string
 from decimal import Decimal
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.models import Model
 
 from sandbox import rows
 from sandbox.models import Transaction
@@ -163,10 +164,38 @@ def reversal(call: GatewayCall) -> Outcome:
     when nothing is left). A concurrent identical reversal that commits first raises
     Duplicate at the insert.
     """
-    requested = amount_of(call.get("input_ReversalAmount"))
     if "input_TransactionID" in call.triggered:
-        return _synthetic_reversal(call, requested)
+        return _synthetic_reversal(call, amount_of(call.get("input_ReversalAmount")))
     original, repeated = _original_and_repeat(call)
+    outcome = _decided_reversal(call, original, repeated)
+    tx = outcome.unsaved
+    if tx is None or original is None:
+        return outcome
+    outcome.unsaved = None
+    try:
+        rows.insert(tx)
+    except IntegrityError:
+        raise Duplicate from None
+    original.reversed_amount += tx.amount
+    rows.update(original, ("reversed_amount",))
+    return outcome
+
+
+def planned_reversal(call: GatewayCall) -> Outcome | None:
+    """`reversal` decided on an unlocked read, with its row unsaved (Outcome.unsaved, its
+    `original` set): the gateway writes it with `write_planned_reversal`, which takes the
+    amount from the original only if it is still there. A refusal read from committed
+    data is the answer the call would get just before the writes it did not see; the
+    success is re-checked by that statement. None for the success trigger's synthetic
+    reversal (`reversal` writes it in the call's transaction)."""
+    if "input_TransactionID" in call.triggered:
+        return None
+    return _decided_reversal(call, *_original_and_repeat(call, locked=False))
+
+
+def _decided_reversal(call: GatewayCall, original: Transaction | None, repeated: bool) -> Outcome:
+    """The outcome of a reversal of `original` as read (see `reversal`); a success
+    carries the reversal's row, unsaved, in Outcome.unsaved."""
     if repeated or (original is None and is_duplicate(call)):
         return duplicate(call)
     if original is None or original.is_reversal or original.status != Transaction.Status.COMPLETED:
@@ -176,17 +205,14 @@ def reversal(call: GatewayCall) -> Outcome:
         return failure(call, "INS-35")
     if original.market != call.market.slug:
         return failure(call, "INS-998")
+    requested = amount_of(call.get("input_ReversalAmount"))
     amount = requested if requested is not None else original.remaining_amount
     if amount <= 0 or amount > original.remaining_amount:
         return failure(call, "INS-15")
     tx = new_transaction(call, amount=amount, msisdn=original.msisdn, original=original)
-    try:
-        rows.insert(tx)
-    except IntegrityError:
-        raise Duplicate from None
-    original.reversed_amount += amount
-    rows.update(original, ("reversed_amount",))
-    return succeeded(call, tx)
+    outcome = succeeded(call, tx)
+    outcome.unsaved = tx
+    return outcome
 
 
 # The gateway's reads of transactions, written by hand (rows.columns/instances): the ORM
@@ -212,14 +238,17 @@ _FIND_SQL = f"""
     ORDER BY t.created_at DESC, t.id DESC LIMIT 1"""  # noqa: S608
 
 
-def _original_and_repeat(call: GatewayCall) -> tuple[Transaction | None, bool]:
+def _original_and_repeat(
+    call: GatewayCall, *, locked: bool = True
+) -> tuple[Transaction | None, bool]:
     """(the transaction a reversal names, locked until the call's transaction ends, or
     None; whether this reversal is a repeat). When the transaction is unknown there is
-    no answer about the repeat (False): none can exist without it."""
+    no answer about the repeat (False): none can exist without it. `locked=False`: read
+    as committed, no lock (`planned_reversal`)."""
     conn = connections[DEFAULT_DB_ALIAS]
     # A row lock where the database has them; SQLite's write transaction (BEGIN
     # IMMEDIATE) already keeps every other writer out, as select_for_update assumes.
-    lock = " FOR UPDATE" if conn.features.has_select_for_update else ""
+    lock = " FOR UPDATE" if locked and conn.features.has_select_for_update else ""
     with rows.statement_cursor(conn) as cursor:
         cursor.execute(
             _REVERSAL_SQL + lock,
@@ -229,6 +258,44 @@ def _original_and_repeat(call: GatewayCall) -> tuple[Transaction | None, bool]:
     if row is None:
         return None, False
     return rows.instances(conn, row, Transaction)[0], bool(row[-1])
+
+
+# A planned reversal's write (`write_planned_reversal`): the original takes the amount
+# only while it is completed and has that much left. Under READ COMMITTED, PostgreSQL
+# checks this WHERE again on the newest version of the row after waiting for a
+# concurrent writer, so two reversals never take more than the amount between them.
+_COLUMN = {f.name: connection.ops.quote_name(f.column) for f in Transaction._meta.concrete_fields}
+_PK, _STATUS, _AMOUNT, _REVERSED = (
+    _COLUMN[name] for name in ("id", "status", "amount", "reversed_amount")
+)
+_TAKE_SQL = (
+    f"UPDATE {_TX} SET {_REVERSED} = {_REVERSED} + %s"  # noqa: S608
+    f" WHERE {_PK} = %s AND {_STATUS} = %s AND {_AMOUNT} - {_REVERSED} >= %s"
+    f" RETURNING {_PK}"
+)
+_REVERSED_AMOUNT = Transaction._meta.get_field("reversed_amount")
+
+
+def write_planned_reversal(tx: Transaction, *others: Model) -> bool | None:
+    """Write a planned reversal (`planned_reversal`): the original's reversed amount,
+    the reversal's row `tx` and `others` (the call log), in one statement that commits by
+    itself outside a transaction (PostgreSQL; rows.insert_all_if). False: the original
+    is no longer completed or no longer has the amount left (a write committed since the
+    read), nothing is written; None: a row needs the ORM, nothing is written. A unique
+    constraint refusing a row (a concurrent identical reversal) raises IntegrityError."""
+    original = tx.original
+    if original is None:
+        raise ValueError("write_planned_reversal: the reversal names no original")
+    conn = connections[DEFAULT_DB_ALIAS]
+    amount = _REVERSED_AMOUNT.get_db_prep_save(tx.amount, connection=conn)
+    written = rows.insert_all_if(
+        _TAKE_SQL,
+        [amount, original.pk, Transaction.Status.COMPLETED.value, amount],
+        [tx, *others],
+    )
+    if written:
+        original.reversed_amount += tx.amount
+    return written
 
 
 def _find_for_user(call: GatewayCall, reference: str) -> Transaction | None:

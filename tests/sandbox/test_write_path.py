@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import DatabaseError, IntegrityError, connection
+from django.db import DatabaseError, DataError, IntegrityError, connection
 from django.forms.models import model_to_dict
 
 from accounts import keys
@@ -133,6 +133,55 @@ def test_insert_all_writes_every_row_or_none(developer):
         rows.insert_all([_payment(key, "together"), _log_row(key, "repeat")])
     assert Transaction.objects.count() == 1
     assert ApiCall.objects.count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="one statement with a guard is PostgreSQL's"
+)
+@pytest.mark.django_db(transaction=True)
+def test_insert_all_if_writes_every_row_only_after_its_guard(developer):
+    """Outside a transaction: the guard's change and the rows commit together in one
+    statement, or nothing is written (the guard returned no row, or a row is refused)."""
+    key = developer.api_keys.get()
+    original = rows.insert(_payment(key, "original"))
+    table = Transaction._meta.db_table
+    guard = (
+        f"UPDATE {table} SET reversed_amount = reversed_amount + %s"  # noqa: S608
+        " WHERE id = %s AND amount - reversed_amount >= %s RETURNING id"
+    )
+
+    def take(amount: str, *objs) -> bool | None:
+        value = Decimal(amount)
+        return rows.insert_all_if(guard, [value, original.pk, value], list(objs))
+
+    payment, logged = _payment(key, "guarded"), _log_row(key, "guarded")
+    assert take("10.00", payment, logged) is True
+    plain = rows.insert(_payment(key, "plain"))  # what `insert` stores
+    guarded_row, plain_row = _stored(Transaction, payment.pk), _stored(Transaction, plain.pk)
+    assert {k: v for k, v in guarded_row.items() if k not in _DRAWN} == {
+        k: v for k, v in plain_row.items() if k not in _DRAWN
+    }
+    assert ApiCall.objects.get(pk=logged.pk).request_body == {
+        "input_ThirdPartyConversationID": "guarded"
+    }
+    assert Transaction.objects.get(pk=original.pk).reversed_amount == Decimal("10.00")
+    # 2.50 left: the guard takes nothing and no row is written.
+    assert take("3.00", _payment(key, "too much"), _log_row(key, "too much")) is False
+    # A refused row (the dedupe key again; a value longer than its column) refuses the
+    # guard's change with it.
+    with pytest.raises(IntegrityError):
+        take("1.00", _payment(key, "guarded"), _log_row(key, "repeat"))
+    too_long = _payment(key, "long")
+    too_long.currency = "GHSX"
+    with pytest.raises(DataError):
+        take("1.00", too_long)
+    assert Transaction.objects.get(pk=original.pk).reversed_amount == Decimal("10.00")
+    assert Transaction.objects.count() == 3  # the original, the guarded one and `plain`
+    assert ApiCall.objects.count() == 1
+
+
+_DRAWN = ("transaction_id", "conversation_id", "public_id", "created_at")
+_DRAWN += ("third_party_conversation_id", "dedupe_key")
 
 
 def test_the_gateways_fixed_statements_are_prepared_on_postgresql(developer):
