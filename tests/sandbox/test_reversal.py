@@ -136,6 +136,12 @@ def test_a_repeat_racing_the_first_is_a_duplicate_and_changes_nothing(gw, monkey
     """Two identical reversals at once: both read "no earlier reversal", the second's
     insert meets the first's row (its dedupe constraint). That second call's transaction
     is rolled back whole (no savepoint) and it is answered and logged as the duplicate."""
+    _repeat_racing_the_first(gw, monkeypatch)
+
+
+def _repeat_racing_the_first(gw, monkeypatch) -> None:
+    """A reversal, then the same one again as if it had read before the first wrote:
+    answered INS-10, nothing of the first changed, both calls logged."""
     tx_id = pay(gw)
     body = gw.sample("reversal", input_TransactionID=tx_id, input_ReversalAmount="5")
     assert gw.call("PUT", PATH, json=body).status_code == 201
@@ -320,23 +326,7 @@ def test_concurrent_reversals_never_take_more_than_the_amount(gw, developer, mon
 def test_a_repeat_racing_the_first_outside_a_transaction_is_a_duplicate(gw, monkeypatch):
     """The one statement meets the first reversal's dedupe key: refused whole (the
     original keeps its amount) and answered and logged as the duplicate."""
-    tx_id = pay(gw)
-    body = gw.sample("reversal", input_TransactionID=tx_id, input_ReversalAmount="5")
-    assert gw.call("PUT", PATH, json=body).status_code == 201
-    looked_up = transactions._original_and_repeat
-    monkeypatch.setattr(
-        transactions,
-        "_original_and_repeat",
-        lambda call, **kwargs: (looked_up(call, **kwargs)[0], False),
-    )
-
-    again = gw.call("PUT", PATH, json=body)
-
-    assert again.status_code == 409
-    assert again.json()["output_TransactionID"] == "N/A"
-    assert Transaction.objects.get(transaction_id=tx_id).reversed_amount == Decimal("5.00")
-    assert Transaction.objects.filter(original__transaction_id=tx_id).count() == 1
-    assert reversal_codes() == ["INS-0", "INS-10"]
+    _repeat_racing_the_first(gw, monkeypatch)
 
 
 @on_postgresql
