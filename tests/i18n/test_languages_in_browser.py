@@ -24,7 +24,7 @@ from accounts import sms
 from accounts.models import User
 from tests import screens
 from tests.conftest import ARTIFACTS, missing
-from tests.e2e.test_page_sweeps import AXE, OVERFLOW_JS, WIDE_JS, _axe
+from tests.e2e.test_page_sweeps import AXE, OVERFLOW_JS, WIDE_JS, _axe, with_axe
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -206,7 +206,7 @@ def test_main_pages_in_french_and_swahili_fit_a_phone(language, _browser, live_s
     # sweeps do (tests/e2e/test_page_sweeps.py).
     for signed_in in (False, True):
         # bypass_csp: axe is injected as a script (the portal's CSP allows no inline one).
-        context = _context(_browser, live_server, locale=language, bypass_csp=True)
+        context = with_axe(_context(_browser, live_server, locale=language, bypass_csp=True))
         if signed_in:
             context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
         page = context.new_page()
