@@ -64,14 +64,21 @@ def statement_cursor(conn):
         return conn._prepare_cursor(ServerBindingCursor(conn.connection))
 
 
-# Per connection (one per thread) and model: (sql, fields, pk field, returns the pk).
+def _for(cache: weakref.WeakKeyDictionary, conn) -> dict:
+    """What `cache` keeps for this database connection (one per thread): the statements
+    and plans built for it, forgotten with the connection."""
+    kept = cache.get(conn)
+    if kept is None:
+        kept = cache[conn] = {}
+    return kept
+
+
+# Per connection and model: (sql, fields, pk field, returns the pk).
 _INSERTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _insert_plan(conn, model: type[Model]) -> tuple[str, list, Any, bool]:
-    plans = _INSERTS.get(conn)
-    if plans is None:
-        plans = _INSERTS[conn] = {}
+    plans = _for(_INSERTS, conn)
     plan = plans.get(model)
     if plan is None:
         meta = model._meta
@@ -109,6 +116,31 @@ def _inserted(obj: M, pk: Any, auto_field: Any, using: str) -> M:
     obj._state.adding = False
     obj._state.db = using
     return obj
+
+
+def _all_values(conn, objs: list[Model], plans: list) -> list | None:
+    """The parameters of the INSERTs of `objs` one after the other (`_values` of each),
+    or None when one of them must be saved by the ORM."""
+    params: list = []
+    for obj, (_, fields, _, _) in zip(objs, plans, strict=True):
+        values = _values(conn, obj, fields)
+        if values is None:
+            return None
+        params += values
+    return params
+
+
+def _all_inserted(objs: list[Model], pks, plans: list, using: str) -> None:
+    for obj, pk, (_, _, auto_field, _) in zip(objs, pks, plans, strict=True):
+        _inserted(obj, pk, auto_field, using)
+
+
+def _with_keys(clauses: list[str], inserts: int) -> str:
+    """`WITH <clauses> SELECT (SELECT * FROM r0), ...`: one statement of the WITH
+    clauses, answering the primary keys its `inserts` INSERT clauses r0, r1, ...
+    returned."""
+    keys = ", ".join(f"(SELECT * FROM r{i})" for i in range(inserts))  # noqa: S608
+    return f"WITH {', '.join(clauses)} SELECT {keys}"
 
 
 def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS) -> M:
@@ -150,18 +182,12 @@ def insert_all(objs: list[Model], *, using: str = DEFAULT_DB_ALIAS) -> None:
     conn = connections[using]
     if conn.vendor == "postgresql" and len(objs) > 1:
         plans = [_insert_plan(conn, type(obj)) for obj in objs]
-        params: list = []
-        for obj, (_, fields, _, _) in zip(objs, plans, strict=True):
-            values = _values(conn, obj, fields)
-            if values is None:
-                break
-            params += values
-        else:
+        params = _all_values(conn, objs, plans)
+        if params is not None:
             with statement_cursor(conn) as cursor:
                 cursor.execute(_together(conn, objs, plans), params)
                 pks = cursor.fetchone()
-            for obj, pk, (_, _, auto_field, _) in zip(objs, pks, plans, strict=True):
-                _inserted(obj, pk, auto_field, using)
+            _all_inserted(objs, pks, plans, using)
             return
     if conn.vendor == "postgresql" and len(objs) == 1:
         insert(objs[0], using=using)  # one statement: atomic, and committed if need be
@@ -177,9 +203,7 @@ def insert_all(objs: list[Model], *, using: str = DEFAULT_DB_ALIAS) -> None:
 
 def _together(conn, objs: list[Model], plans: list) -> str:
     """The one statement of `insert_all` for these models, in this order."""
-    together = _TOGETHER.get(conn)
-    if together is None:
-        together = _TOGETHER[conn] = {}
+    together = _for(_TOGETHER, conn)
     models = tuple(type(obj) for obj in objs)
     sql = together.get(models)
     if sql is None:
@@ -193,8 +217,7 @@ def _together(conn, objs: list[Model], plans: list) -> str:
                 zip(models, plans, strict=True)
             )
         ]
-        keys = ", ".join(f"(SELECT * FROM r{i})" for i in range(len(plans)))  # noqa: S608
-        sql = together[models] = f"WITH {', '.join(clauses)} SELECT {keys}"
+        sql = together[models] = _with_keys(clauses, len(plans))
     return sql
 
 
@@ -216,19 +239,15 @@ def insert_all_if(
     if conn.vendor != "postgresql":
         raise NotImplementedError("insert_all_if: one statement needs PostgreSQL")
     plans = [_insert_plan(conn, type(obj)) for obj in objs]
-    params = list(guard_params)
-    for obj, (_, fields, _, _) in zip(objs, plans, strict=True):
-        values = _values(conn, obj, fields)
-        if values is None:
-            return None
-        params += values
+    params = _all_values(conn, objs, plans)
+    if params is None:
+        return None
     with statement_cursor(conn) as cursor:
-        cursor.execute(_guarded(conn, guard, objs, plans), params)
+        cursor.execute(_guarded(conn, guard, objs, plans), [*guard_params, *params])
         pks = cursor.fetchone()
     if pks[0] is None:
         return False
-    for obj, pk, (_, _, auto_field, _) in zip(objs, pks, plans, strict=True):
-        _inserted(obj, pk, auto_field, using)
+    _all_inserted(objs, pks, plans, using)
     return True
 
 
@@ -236,9 +255,7 @@ def _guarded(conn, guard: str, objs: list[Model], plans: list) -> str:
     """The one statement of `insert_all_if`: `WITH g AS (guard), r0 AS (INSERT ...
     SELECT ... WHERE EXISTS (SELECT 1 FROM g) RETURNING pk), r1 AS (... FROM r0) ...
     SELECT (SELECT pk FROM r0), ...`: each INSERT runs only if the one before it wrote."""
-    guarded = _GUARDED.get(conn)
-    if guarded is None:
-        guarded = _GUARDED[conn] = {}
+    guarded = _for(_GUARDED, conn)
     models = tuple(type(obj) for obj in objs)
     sql = guarded.get((guard, models))
     if sql is None:
@@ -258,8 +275,7 @@ def _guarded(conn, guard: str, objs: list[Model], plans: list) -> str:
                 f" SELECT {values} WHERE EXISTS (SELECT 1 FROM {before}) RETURNING {pk})"
             )
             before = f"r{i}"
-        keys = ", ".join(f"(SELECT * FROM r{i})" for i in range(len(plans)))  # noqa: S608
-        sql = guarded[(guard, models)] = f"WITH {', '.join(clauses)} SELECT {keys}"
+        sql = guarded[(guard, models)] = _with_keys(clauses, len(plans))
     return sql
 
 
@@ -284,9 +300,7 @@ def update(obj: M, fields: tuple[str, ...], *, using: str = DEFAULT_DB_ALIAS) ->
         obj.save(update_fields=fields, using=using)
         return obj
     conn = connections[using]
-    plans = _UPDATES.get(conn)
-    if plans is None:
-        plans = _UPDATES[conn] = {}
+    plans = _for(_UPDATES, conn)
     plan = plans.get((model, fields))
     if plan is None:
         meta = model._meta
@@ -326,9 +340,7 @@ _LOADS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _load_plan(conn, model: type[Model]) -> list[tuple[str, Col, list]]:
-    plans = _LOADS.get(conn)
-    if plans is None:
-        plans = _LOADS[conn] = {}
+    plans = _for(_LOADS, conn)
     plan = plans.get(model)
     if plan is None:
         plan = []
