@@ -1,8 +1,9 @@
-"""Helpers shared by the benchmarks that start gunicorn (not a benchmark itself: run_all
-skips files starting with "_")."""
+"""Helpers shared by the benchmarks (not a benchmark itself: run_all skips files
+starting with "_")."""
 
 from __future__ import annotations
 
+import base64
 import socket
 import subprocess
 import time
@@ -25,3 +26,13 @@ def wait_until_up(port: int, server: subprocess.Popen) -> None:
             pass
         time.sleep(0.3)
     raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+
+def bearer(secret: str, public_key_b64: str) -> str:
+    """The gateway's bearer for an API key: the key encrypted with the gateway's public
+    key (RSA, PKCS#1 v1.5, as the portal shows it: Base64 DER), in Base64."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    public_key = serialization.load_der_public_key(base64.b64decode(public_key_b64))
+    return base64.b64encode(public_key.encrypt(secret.encode(), padding.PKCS1v15())).decode()

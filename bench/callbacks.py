@@ -26,7 +26,6 @@ BENCH_CALLBACKS_POOL (the workers' pool, prefork) and BENCH_CALLBACKS_CONCURRENC
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import shutil
@@ -85,8 +84,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
+    from _server import bearer
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -107,13 +105,8 @@ def main() -> int:
     developer = DeveloperFactory(
         username=f"bench{run}", email=f"bench{run}@example.com", phone_number=f"+2557{run:08d}"
     )
-    public_key = serialization.load_der_public_key(
-        base64.b64decode(keys.current_keypair().public_key_b64)
-    )
-    bearer = base64.b64encode(
-        public_key.encrypt(developer.api_key_plaintext.encode(), padding.PKCS1v15())
-    ).decode()
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {bearer}")
+    token = bearer(developer.api_key_plaintext, keys.current_keypair().public_key_b64)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     api, market = get_api("c2bPayment"), get_market("vodafoneGHA")
     url = f"/sandbox/ipg/v2/{market.slug}/c2bPayment/singleStage/"
 

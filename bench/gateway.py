@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-from _server import HOST, wait_until_up  # noqa: E402  (bench/ is on sys.path)
+from _server import HOST, bearer, wait_until_up  # noqa: E402  (bench/ is on sys.path)
 
 WORKERS = 2
 # Threads per worker: while one request waits on the socket or the WAL fsync (the GIL is
@@ -81,14 +81,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
-
-
-def bearer(secret: str, public_key_b64: str) -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
-
-    public_key = serialization.load_der_public_key(base64.b64decode(public_key_b64))
-    return base64.b64encode(public_key.encrypt(secret.encode(), padding.PKCS1v15())).decode()
 
 
 def c2b_request(port: int, path: str, bearer_b64: str) -> bytes:

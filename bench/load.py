@@ -46,7 +46,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-from _server import HOST, wait_until_up  # noqa: E402  (bench/ is on sys.path)
+from _server import HOST, bearer, wait_until_up  # noqa: E402  (bench/ is on sys.path)
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB_NAME", "portal_bench_load")
@@ -178,14 +178,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
-
-
-def bearer(secret: str, public_key_b64: str) -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
-
-    public_key = serialization.load_der_public_key(base64.b64decode(public_key_b64))
-    return base64.b64encode(public_key.encrypt(secret.encode(), padding.PKCS1v15())).decode()
 
 
 # --- CPU per answer ---------------------------------------------------------------------

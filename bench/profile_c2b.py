@@ -76,18 +76,14 @@ def _setup() -> str:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
+    from _server import bearer
 
     from accounts import keys
     from accounts.models import User
 
     user = User.objects.create_user("profile", "profile@example.com", "bench-password-123")
     _, plaintext = keys.issue_api_key(user)
-    public = serialization.load_der_public_key(
-        base64.b64decode(keys.current_keypair().public_key_b64)
-    )
-    return base64.b64encode(public.encrypt(plaintext.encode(), padding.PKCS1v15())).decode()
+    return bearer(plaintext, keys.current_keypair().public_key_b64)
 
 
 def _table_bytes() -> dict[str, int]:

@@ -336,18 +336,14 @@ def portal_side() -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
+    from _server import bearer
 
     from accounts import keys
     from accounts.models import User
 
     user = User.objects.create_user("mix", "mix@example.com", "bench-password-123")
     _, plaintext = keys.issue_api_key(user)
-    public = serialization.load_der_public_key(
-        base64.b64decode(keys.current_keypair().public_key_b64)
-    )
-    bearer = base64.b64encode(public.encrypt(plaintext.encode(), padding.PKCS1v15())).decode()
+    token = bearer(plaintext, keys.current_keypair().public_key_b64)
     from django.core.wsgi import get_wsgi_application
     from django.db import connections
 
@@ -355,7 +351,7 @@ def portal_side() -> dict:
     connections.close_all()
     wire = Wire()
     wire.install()
-    headers = {"Authorization": f"Bearer {bearer}"}
+    headers = {"Authorization": f"Bearer {token}"}
     paid: list[str] = []
     return {op: measure(app, op, paid, headers, wire) for op in ("c2b", "status", "reversal")}
 
