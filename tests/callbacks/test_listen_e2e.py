@@ -21,7 +21,6 @@ from callbacks.models import CallbackDelivery, CallbackSettings
 from callbacks.signing import get_signing_secret
 from callbacks.testsend import send_test_callback
 from tests.callbacks.callback_receiver import Receiver
-from tests.factories import set_async_url
 
 SDK_SRC = Path(django_settings.BASE_DIR) / "sdk" / "python" / "src"
 
@@ -71,12 +70,10 @@ def connected(developer) -> bool:
 
 
 @pytest.fixture
-def public_url(developer, settings):
-    """The application's Asynchronous Response URL: must get nothing while listening."""
-    settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
-    with Receiver() as public:
-        set_async_url(developer, public.url)
-        yield public
+def public_url(receiver):
+    """The application's Asynchronous Response URL (conftest's `receiver`): must get
+    nothing while listening."""
+    return receiver
 
 
 @pytest.mark.celery_worker

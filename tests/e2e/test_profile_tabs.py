@@ -42,14 +42,19 @@ LINK_NAMES = {
 OVERFLOW_JS = "document.documentElement.scrollWidth - window.innerWidth"
 
 
+def _open_profile(page, live_server, developer, width: int):
+    """Sign in at this width and open My Profile; its tab bar."""
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 800})
+    sign_in(page, live_server, developer)
+    page.goto("/profile/")
+    return page.get_by_role("navigation", name="Sections of My Profile")
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_tab_bar_leads_to_each_tab_and_marks_it(
     page, live_server, developer, screenshot, width
 ):
-    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 800})
-    sign_in(page, live_server, developer)
-    page.goto("/profile/")
-    tabs = page.get_by_role("navigation", name="Sections of My Profile")
+    tabs = _open_profile(page, live_server, developer, width)
 
     for name, path in TABS.items():
         link = tabs.get_by_role("link", name=LINK_NAMES[name], exact=True)
@@ -89,10 +94,7 @@ def test_an_unknown_fragment_stays_on_the_first_tab(page, live_server, developer
 def test_the_security_tabs_badge_is_seen_until_a_second_factor_is_on(
     page, live_server, developer, screenshot, width
 ):
-    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 800})
-    sign_in(page, live_server, developer)
-    page.goto("/profile/")
-    tabs = page.get_by_role("navigation", name="Sections of My Profile")
+    tabs = _open_profile(page, live_server, developer, width)
     # The link's accessible name says why the badge is there.
     link = tabs.get_by_role("link", name="Security (two-factor authentication is off)", exact=True)
 
