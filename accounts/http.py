@@ -19,14 +19,20 @@ class AuthenticatedHttpRequest(HttpRequest):
     user: User
 
 
+def on_this_site(request: HttpRequest, url: str) -> str | None:
+    """`url` if it is an address of this site to send the visitor to (as Django's own
+    views check a `next`), else None: anything pointing elsewhere is ignored, so a
+    redirect built from it is never an open redirect."""
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and safe else None
+
+
 def posted_next(request: HttpRequest) -> str | None:
     """The POST's `next` field if it is an address of this site, else None.
 
     A page composed above an app (My Profile's tabs, in dashboard) names itself in the
     forms of that app it shows, so the app sends people back there without knowing the
-    higher app's URLs. Anything pointing elsewhere is ignored (no open redirect)."""
-    url = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if url and safe else None
+    higher app's URLs."""
+    return on_this_site(request, request.POST.get("next", ""))

@@ -9,14 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import keys, languages, phone, services
 from accounts.forms import BrowserTimeZoneForm, PhoneCodeForm, PhoneNumberForm
-from accounts.http import AuthenticatedHttpRequest, posted_next
+from accounts.http import AuthenticatedHttpRequest, on_this_site, posted_next
 
 # Session flag: show the API key's plaintext on the next rendering of My Profile only.
 REVEAL_KEY_SESSION_FLAG = "accounts.reveal_api_key"
@@ -159,12 +158,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
     Profile's Language form), then back to the page it was sent from. The switcher sends
     no `next` (a page address may hold a secret, docs/i18n.md): the Referer, which the
     same-origin referrer policy sends, checked as Django's set_language checks it."""
-    back = request.META.get("HTTP_REFERER", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = "/"
-    response = HttpResponseRedirect(back)
+    response = HttpResponseRedirect(
+        on_this_site(request, request.META.get("HTTP_REFERER", "")) or "/"
+    )
     language = request.POST.get("language", "")
     # A language the portal does not offer changes nothing: no cookie, no profile.
     if languages.is_offered(language):

@@ -19,9 +19,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
+from accounts.http import on_this_site
 from accounts.models import StaffAction
 from accounts.services import record_staff_action
 
@@ -80,11 +80,7 @@ class PortalAdminSite(admin.AdminSite):
         if user.is_authenticated and not user.is_staff:
             # Sending a signed-in developer to the sign-in page would loop back here.
             raise PermissionDenied("The admin is for M-Pesa staff.")
-        next_url = request.GET.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            next_url = ""
+        next_url = on_this_site(request, request.GET.get("next", "")) or ""
         if user.is_authenticated:
             return redirect(next_url or reverse("admin:index"))
         query = urlencode({"next": next_url or reverse("admin:index")})
